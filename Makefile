@@ -1,0 +1,45 @@
+# Two commands: `make run` starts the app offline, `make test` runs every test.
+# Both create .venv and install what they need, so they work on a fresh machine.
+PY ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export GRADIO_ANALYTICS_ENABLED := False
+
+.PHONY: run test lint format bench clean system-deps
+
+$(BIN)/python:
+	$(PY) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+
+$(VENV)/.installed: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e .
+	touch $@
+
+$(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(VENV)/.installed $@
+
+# Debian packages the browser tests need: chromium and a CJK font. Installed only when missing.
+system-deps:
+	@bash .ci/system-deps.sh
+
+run: $(VENV)/.installed
+	$(BIN)/python app.py
+
+test: $(VENV)/.installed-dev system-deps
+	$(BIN)/ruff check .
+	$(BIN)/python -m pytest
+
+lint: $(VENV)/.installed-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: $(VENV)/.installed-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: $(VENV)/.installed
+	$(BIN)/python bench/turn_latency.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache

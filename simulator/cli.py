@@ -1,0 +1,262 @@
+"""The ``callsim`` command: a thin layer that parses, calls the library and prints.
+
+Every user error (a broken persona file, an unknown id, an unreadable script) prints one line
+naming what is wrong and exits non-zero, never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+from simulator.call import Call
+from simulator.persona import (
+    ARCHETYPE_LABELS,
+    LoadedPersona,
+    PersonaError,
+    check_paths,
+    default_personas_dir,
+    load_personas,
+)
+from simulator.storage import Store, StoreError
+
+__all__ = ["main", "UserError"]
+
+# Other packages add their commands through a ``register(subparsers)`` function.
+PLUGINS = ("simulator.voice.cli", "scoring.cli")
+
+
+class UserError(Exception):
+    """A problem the user can fix; printed as one line."""
+
+
+def _personas(directory: str | None = None) -> dict[str, LoadedPersona]:
+    try:
+        return load_personas(directory)
+    except PersonaError as exc:
+        raise UserError(str(exc)) from None
+
+
+def find_persona(persona_id: str, directory: str | None = None) -> LoadedPersona:
+    """The persona with that id, or a UserError listing the known ids."""
+    personas = _personas(directory)
+    if persona_id not in personas:
+        known = ", ".join(personas) or "(none)"
+        folder = directory or default_personas_dir()
+        raise UserError(f"unknown persona {persona_id!r} in {folder}; known: {known}")
+    return personas[persona_id]
+
+
+# --- personas -------------------------------------------------------------------------------------
+
+
+def cmd_personas_list(args: argparse.Namespace) -> int:
+    """List the personas."""
+    personas = _personas(args.dir)
+    rows = [
+        {
+            "id": pid,
+            "name": lp.persona.name,
+            "archetype": str(lp.persona.archetype),
+            "difficulty": lp.persona.difficulty,
+        }
+        for pid, lp in personas.items()
+    ]
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for row in rows:
+        label = ARCHETYPE_LABELS[row["archetype"]]
+        print(f"{row['id']:<28} {'★' * row['difficulty']:<5} {label:<6} {row['name']}")
+    return 0
+
+
+def cmd_personas_check(args: argparse.Namespace) -> int:
+    """Validate persona files; print every problem."""
+    paths = args.paths or [str(default_personas_dir())]
+    problems = check_paths(paths)
+    for line in problems:
+        print(line)
+    if problems:
+        return 1
+    print(f"ok: {', '.join(paths)}")
+    return 0
+
+
+# --- chat -----------------------------------------------------------------------------------------
+
+
+def _parse_at(value: str | None) -> datetime | None:
+    if not value:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError:
+        raise UserError(
+            f"--at: not an ISO time: {value!r} (e.g. 2026-11-20T14:30:00+08:00)"
+        ) from None
+
+
+def _read_script(path: str) -> list[str]:
+    try:
+        return Path(path).read_text(encoding="utf-8").splitlines()
+    except FileNotFoundError:
+        raise UserError(f"{path}: script file not found") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(f"{path}: cannot read script: {exc}") from None
+
+
+def cmd_chat(args: argparse.Namespace) -> int:
+    """Talk to a simulated customer, interactively or from a script."""
+    loaded = find_persona(args.persona, args.personas_dir)
+    started_at = _parse_at(args.at)
+    script = _read_script(args.script) if args.script else None
+    store = Store(args.data_dir)
+    call = Call(loaded, seed=args.seed, started_at=started_at, store=store)
+    quiet = args.json
+    out = sys.stderr if quiet else sys.stdout
+
+    def show(turn) -> None:
+        if not quiet or script is None:
+            who = "客户" if turn.speaker == "customer" else "您"
+            print(f"{who}：{turn.text}", file=out)
+
+    brief = loaded.persona.brief
+    if script is None:
+        print(
+            f"【{loaded.persona.name}】尾号{brief.card_last4}，逾期{brief.days_overdue}天，"
+            f"欠款{brief.amount}元。输入 /挂断 结束通话。",
+            file=out,
+        )
+    show(call.open())
+    if script is not None:
+        for line in script:
+            if call.ended:
+                break
+            show(call.say(line))
+        call.hang_up("script_end")
+    else:
+        while not call.ended:
+            try:
+                line = input("您：")
+            except EOFError:
+                break
+            if line.strip() in ("/挂断", "/quit", "/hangup"):
+                break
+            show(call.say(line))
+        call.hang_up("agent_end")
+    _after_call(call, store)
+    if args.json:
+        print(json.dumps(call.result(), ensure_ascii=False, indent=2))
+    else:
+        plan = call.plan_dict()
+        print(f"—— 通话结束（{call.ended_by}）会话 {call.session_id}", file=out)
+        if plan:
+            print(f"还款计划：{json.dumps(plan, ensure_ascii=False)}", file=out)
+    return 0
+
+
+def _after_call(call: Call, store: Store) -> None:
+    """Score a finished call when the scorer is installed; never lose the call over it."""
+    try:
+        from simulator.scoring_link import score_session
+    except ImportError:
+        return
+    try:
+        score_session(store, call.session_id)
+    except Exception as exc:  # the call is stored; a scoring failure must not hide it
+        print(f"warning: the call was saved but could not be scored: {exc}", file=sys.stderr)
+
+
+# --- sessions ---------------------------------------------------------------------------------------
+
+
+def cmd_sessions_list(args: argparse.Namespace) -> int:
+    """List stored calls, newest first."""
+    rows = Store(args.data_dir).sessions(user=args.user, limit=args.limit)
+    if args.json:
+        print(json.dumps(rows, ensure_ascii=False, indent=2))
+        return 0
+    for r in rows:
+        score = "-" if r["overall"] is None else str(r["overall"])
+        print(
+            f"{r['id']}  {r['started_at']}  {r['persona']:<24} {r['n_turns']:>3} turns  "
+            f"{r['ended_by'] or 'in progress':<16} score {score}"
+        )
+    return 0
+
+
+def cmd_sessions_export(args: argparse.Namespace) -> int:
+    """Print one call's transcript JSON."""
+    try:
+        data = Store(args.data_dir).transcript(args.id)
+    except StoreError as exc:
+        raise UserError(str(exc)) from None
+    print(json.dumps(data, ensure_ascii=False, indent=2))
+    return 0
+
+
+def build_parser() -> argparse.ArgumentParser:
+    """The argument parser, with plugin commands registered."""
+    parser = argparse.ArgumentParser(prog="callsim", description="催收通话训练模拟器")
+    parser.add_argument("--data-dir", help="where calls are stored (CALLSIM_DATA_DIR, ./data)")
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    personas = sub.add_parser("personas", help="list and check persona files")
+    psub = personas.add_subparsers(dest="personas_command", required=True)
+    p = psub.add_parser("list", help="list the personas")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--dir", help="personas folder (CALLSIM_PERSONAS_DIR)")
+    p.set_defaults(func=cmd_personas_list)
+    p = psub.add_parser("check", help="validate persona files; print every problem")
+    p.add_argument("paths", nargs="*")
+    p.set_defaults(func=cmd_personas_check)
+
+    p = sub.add_parser("chat", help="talk to a simulated customer")
+    p.add_argument("--persona", required=True)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--at", help="call time, ISO 8601 with offset")
+    p.add_argument("--script", help="file with one agent line per line")
+    p.add_argument("--json", action="store_true", help="print one JSON object when the call ends")
+    p.add_argument("--personas-dir", help=argparse.SUPPRESS)
+    p.set_defaults(func=cmd_chat)
+
+    sessions = sub.add_parser("sessions", help="stored calls")
+    ssub = sessions.add_subparsers(dest="sessions_command", required=True)
+    p = ssub.add_parser("list", help="list stored calls")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--user")
+    p.add_argument("--limit", type=int, default=50)
+    p.set_defaults(func=cmd_sessions_list)
+    p = ssub.add_parser("export", help="print a call's transcript JSON")
+    p.add_argument("id")
+    p.set_defaults(func=cmd_sessions_export)
+
+    for module_name in PLUGINS:
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError:
+            continue
+        module.register(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run the CLI; returns the exit code."""
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    try:
+        return args.func(args) or 0
+    except UserError as exc:
+        print(f"callsim: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,410 @@
+"""Persona files: one simulated customer per YAML file, validated completely at load.
+
+A persona file is data only. This module owns its schema (pydantic models with unknown keys
+rejected), loading, and the error format every tool prints: one line per problem, as
+``personas/hostile_zhang.yaml: facts.monthly_capacity: Input should be greater than 0``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import string
+from collections.abc import Iterable
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+__all__ = [
+    "ARCHETYPE_LABELS",
+    "Archetype",
+    "Persona",
+    "PersonaError",
+    "LoadedPersona",
+    "REQUIRED_SITUATIONS",
+    "COMMON_SITUATIONS",
+    "SLOTS",
+    "load_persona",
+    "load_personas",
+    "check_paths",
+    "default_personas_dir",
+]
+
+
+class Archetype(StrEnum):
+    """The kinds of customer a trainee must learn to handle."""
+
+    cooperative = "cooperative"
+    hostile = "hostile"
+    hardship = "hardship"
+    evasive = "evasive"
+    disputing = "disputing"
+    third_party = "third_party"
+
+
+ARCHETYPE_LABELS = {
+    Archetype.cooperative: "配合型",
+    Archetype.hostile: "对抗型",
+    Archetype.hardship: "困难型",
+    Archetype.evasive: "拖延型",
+    Archetype.disputing: "异议型",
+    Archetype.third_party: "第三方接听",
+}
+
+# Every situation the offline renderer may be asked to voice. Each names one decided move.
+REQUIRED_SITUATIONS = (
+    "opening",  # first words on picking up
+    "ack",  # neutral "嗯，你说" to a greeting or an introduction
+    "ask_who",  # asks who is calling / which bank, when the agent skipped the introduction
+    "verify_ok",  # confirms identity from the hidden facts
+    "verify_refuse",  # won't give identity details yet
+    "acknowledge_debt",  # admits the debt
+    "give_reason",  # reveals why the payment is late
+    "deflect_reason",  # won't say why (trust too low)
+    "give_capacity",  # reveals what they can really pay
+    "deflect_capacity",  # won't say what they can pay
+    "accept",  # accepts the offer on the table
+    "counter",  # counter-offers what they can afford
+    "refuse",  # refuses the offer outright
+    "confirm",  # confirms the plan read back by the agent
+    "angry",  # reacts to a threat, insult or pressure
+    "warn_hangup",  # last warning before hanging up
+    "hangup",  # hangs up
+    "soften",  # responds to genuine empathy
+    "consequence",  # responds to a factual explanation of consequences
+    "silence",  # the agent said nothing
+    "confused",  # the agent said something off-topic
+    "filler",  # nothing in particular to say; invites the agent to go on
+    "close",  # says goodbye after an agreement or a polite close
+    "impatient",  # patience wearing thin
+)
+
+# Situations that come up in most calls: each needs at least three variants.
+COMMON_SITUATIONS = ("ack", "filler", "angry", "silence", "confused", "refuse", "counter")
+
+# Archetype-specific situations.
+ARCHETYPE_SITUATIONS = {
+    Archetype.evasive: ("vague_promise",),
+    Archetype.disputing: ("dispute", "dispute_registered"),
+    Archetype.third_party: ("third_party_out", "third_party_refuse", "third_party_message"),
+    Archetype.hardship: ("cannot_pay_full",),
+}
+
+OPTIONAL_SITUATIONS = (
+    "vague_promise",
+    "dispute",
+    "dispute_registered",
+    "third_party_out",
+    "third_party_refuse",
+    "third_party_message",
+    "cannot_pay_full",
+    "recording_ok",
+    "greet_back",
+)
+
+# Slots a line may use. The renderer fills them from the persona and the decided move.
+SLOTS = {
+    "name": "the cardholder's name",
+    "debt": "the overdue amount, spoken",
+    "minimum": "the minimum payment, spoken",
+    "card_last4": "card number, last four digits",
+    "id_last4": "ID-card number, last four digits",
+    "capacity": "what they can pay per month, spoken",
+    "lump_sum": "the one-off sum they can raise, spoken",
+    "lump_sum_date": "when the lump sum is available, spoken",
+    "reason": "why the payment is late (from facts.reason)",
+    "amount": "the amount in the move (offer, counter or plan), spoken",
+    "months": "number of instalments in the move",
+    "date": "the due date in the move, spoken",
+    "channel": "the payment channel in the move",
+    "disputed_amount": "the disputed charge, spoken",
+    "disputed_merchant": "who the disputed charge is from",
+    "cardholder": "the cardholder's name (third party)",
+    "relation": "how the person who answered is related to the cardholder",
+    "back_time": "when the cardholder will be back (third party)",
+}
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+Digits4 = Annotated[str, Field(pattern=r"^\d{4}$", description="four digits, quoted in YAML")]
+Level = Annotated[int, Field(ge=0, le=100)]
+Money = Annotated[int, Field(ge=0, description="yuan, whole numbers")]
+
+
+class Brief(_Strict):
+    """What the trainee sees before dialling."""
+
+    name: str = Field(min_length=1, description="the cardholder's name")
+    card_last4: Digits4
+    amount: Annotated[int, Field(gt=0, description="overdue amount in yuan")]
+    minimum_payment: Money | None = Field(None, description="minimum payment due, yuan")
+    days_overdue: Annotated[int, Field(ge=1, le=2000)]
+    note: str = Field("", description="one line of context for the trainee")
+
+
+class Dispute(_Strict):
+    """A charge the customer says is not theirs."""
+
+    amount: Annotated[int, Field(gt=0)]
+    merchant: str = Field(min_length=1)
+    detail: str = ""
+
+
+class ThirdParty(_Strict):
+    """Who answered instead of the cardholder."""
+
+    relation: str = Field(min_length=1, description="e.g. 母亲, 妻子")
+    back_time: str = Field(min_length=1, description="when the cardholder is back, spoken")
+
+
+class SorePoint(_Strict):
+    """A topic that makes the customer angry when the agent brings it up."""
+
+    topic: str = Field(min_length=1)
+    keywords: list[str] = Field(min_length=1)
+    anger: Annotated[int, Field(ge=1, le=60)] = 15
+
+
+class Facts(_Strict):
+    """Hidden facts: the trainee learns them only by asking well."""
+
+    id_last4: Digits4
+    reason: str = Field(min_length=1, description="why the payment is late, spoken")
+    monthly_capacity: Annotated[int, Field(gt=0, description="yuan a month they can really pay")]
+    lump_sum: Money = Field(0, description="one-off sum they can raise")
+    lump_sum_in_days: Annotated[int, Field(ge=0, le=365)] = Field(
+        0, description="days from the call until the lump sum is available"
+    )
+    max_months: Annotated[int, Field(ge=1, le=60)] = Field(
+        24, description="longest instalment plan they will take (Art. 70 caps at 60)"
+    )
+    can_pay_full: bool = Field(False, description="can clear the whole debt by the lump-sum date")
+    accepts: list[str] = Field(default_factory=list, description="plans they accept, in words")
+    refuses: list[str] = Field(default_factory=list, description="what they refuse, in words")
+    sore_points: list[SorePoint] = Field(default_factory=list)
+    dispute: Dispute | None = None
+    third_party: ThirdParty | None = None
+
+
+class Start(_Strict):
+    """The customer's mood when the call begins."""
+
+    anger: Level
+    trust: Level
+    patience: Level
+
+
+class Behaviour(_Strict):
+    """How the customer's mood moves; defaults suit an ordinary person."""
+
+    temper: Annotated[float, Field(gt=0, le=3)] = Field(
+        1.0, description="multiplies every anger increase"
+    )
+    warmth: Annotated[float, Field(ge=0, le=3)] = Field(
+        1.0, description="multiplies every trust increase"
+    )
+    calm_with_respect: Annotated[float, Field(ge=0, le=3)] = Field(
+        1.0, description="multiplies anger decreases from empathy and respect"
+    )
+    trust_to_reveal: Level = Field(40, description="trust needed to tell the reason and capacity")
+    trust_to_accept: Level = Field(50, description="trust needed to accept a plan")
+    hangup_anger: Level = Field(90, description="anger at which they hang up")
+
+
+class Voice(_Strict):
+    """How the customer sounds."""
+
+    edge_voice: str = Field("zh-CN-XiaoxiaoNeural", pattern=r"^zh-CN-[A-Za-z-]+Neural$")
+    rate: str = Field("+0%", pattern=r"^[+-]\d{1,2}%$")
+    pitch: str = Field("+0Hz", pattern=r"^[+-]\d{1,2}Hz$")
+    espeak_variant: str = Field("", pattern=r"^(|[mf][1-7])$", description="m1-m7, f1-f5")
+
+
+class Persona(_Strict):
+    """One simulated customer."""
+
+    name: str = Field(min_length=1, description="display name in the customer list")
+    archetype: Archetype
+    difficulty: Annotated[int, Field(ge=1, le=5)]
+    description: str = Field("", description="one line for trainers: who this is")
+    brief: Brief
+    facts: Facts
+    start: Start
+    behaviour: Behaviour = Behaviour()
+    voice: Voice = Voice()
+    lines: dict[str, list[str]]
+
+    @model_validator(mode="after")
+    def _check(self) -> Persona:
+        problems: list[str] = []
+        known = set(REQUIRED_SITUATIONS) | set(OPTIONAL_SITUATIONS)
+        for situation in self.lines:
+            if situation not in known:
+                problems.append(f"lines.{situation}: unknown situation")
+        for situation in REQUIRED_SITUATIONS + ARCHETYPE_SITUATIONS.get(self.archetype, ()):
+            if not self.lines.get(situation):
+                problems.append(f"lines.{situation}: missing (needed for {self.archetype})")
+        for situation in COMMON_SITUATIONS:
+            variants = self.lines.get(situation) or []
+            if variants and len(variants) < 3:
+                problems.append(
+                    f"lines.{situation}: needs at least 3 variants, has {len(variants)}"
+                )
+        for situation, variants in self.lines.items():
+            for i, line in enumerate(variants):
+                for slot in _slots_in(line):
+                    if slot not in SLOTS:
+                        problems.append(f"lines.{situation}.{i}: unknown slot {{{slot}}}")
+                if not line.strip():
+                    problems.append(f"lines.{situation}.{i}: empty line")
+        if self.archetype == Archetype.disputing and self.facts.dispute is None:
+            problems.append("facts.dispute: required for a disputing customer")
+        if self.archetype == Archetype.third_party and self.facts.third_party is None:
+            problems.append("facts.third_party: required for a third_party persona")
+        if self.archetype == Archetype.hardship and self.facts.can_pay_full:
+            problems.append("facts.can_pay_full: a hardship customer cannot pay in full")
+        if self.facts.dispute and self.facts.dispute.amount >= self.brief.amount:
+            problems.append("facts.dispute.amount: must be less than brief.amount")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+def _slots_in(line: str) -> list[str]:
+    try:
+        return [field for _, field, _, _ in string.Formatter().parse(line) if field]
+    except ValueError as exc:  # unbalanced braces
+        return [f"<{exc}>"]
+
+
+class PersonaError(Exception):
+    """A persona file could not be loaded; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedPersona:
+    """A validated persona with where it came from."""
+
+    id: str
+    """The file's stem: ``hostile_zhang`` for ``personas/hostile_zhang.yaml``."""
+    path: Path
+    persona: Persona
+    version: str
+    """sha256 prefix of the file's bytes, recorded on every call that used it."""
+
+
+def default_personas_dir() -> Path:
+    """The personas folder: ``CALLSIM_PERSONAS_DIR`` or ``personas/`` beside the package."""
+    import os
+
+    env = os.environ.get("CALLSIM_PERSONAS_DIR")
+    if env:
+        return Path(env)
+    return Path(__file__).resolve().parent.parent / "personas"
+
+
+def parse_persona(text: str, source: str, persona_id: str | None = None) -> LoadedPersona:
+    """Validate persona YAML text; ``source`` names it in errors.
+
+    Raises:
+        PersonaError: with one ``source: field.path: message`` line per problem.
+
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "yaml"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise PersonaError([f"{source}: {where}: {problem}"]) from None
+    if not isinstance(data, dict):
+        raise PersonaError([f"{source}: (top): expected a mapping of fields"])
+    try:
+        persona = Persona.model_validate(data)
+    except ValidationError as exc:
+        raise PersonaError(format_validation_error(source, exc)) from None
+    stem = persona_id or Path(source).stem
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return LoadedPersona(id=stem, path=Path(source), persona=persona, version=version)
+
+
+def format_validation_error(source: str, exc: ValidationError) -> list[str]:
+    """Turn a pydantic error into ``source: field.path: message`` lines."""
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(top)"
+        if err["type"] == "value_error":
+            # our own model validator: one problem per line, each already carries its path
+            message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
+            lines.extend(f"{source}: {line}" for line in message.splitlines())
+            continue
+        msg = err["msg"]
+        if err["type"] == "extra_forbidden":
+            msg = "unknown field"
+        lines.append(f"{source}: {loc}: {msg}")
+    return lines
+
+
+def load_persona(path: str | Path) -> LoadedPersona:
+    """Load and validate one persona file.
+
+    Raises:
+        PersonaError: the file is missing, unreadable or invalid.
+
+    """
+    path = Path(path)
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise PersonaError([f"{path}: file not found"]) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise PersonaError([f"{path}: cannot read: {exc}"]) from None
+    return parse_persona(text, str(path))
+
+
+def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPersona]:
+    """Load every ``*.yaml`` persona in a folder, sorted by id.
+
+    Raises:
+        PersonaError: listing every problem in every broken file.
+
+    """
+    directory = Path(directory) if directory else default_personas_dir()
+    found: dict[str, LoadedPersona] = {}
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            loaded = load_persona(path)
+        except PersonaError as exc:
+            problems.extend(exc.problems)
+        else:
+            found[loaded.id] = loaded
+    if problems:
+        raise PersonaError(problems)
+    return found
+
+
+def check_paths(paths: Iterable[str | Path]) -> list[str]:
+    """Validate persona files or folders; return every problem found (empty when all good)."""
+    problems: list[str] = []
+    for path in paths:
+        path = Path(path)
+        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            problems.append(f"{path}: no *.yaml persona files")
+        for file in files:
+            try:
+                load_persona(file)
+            except PersonaError as exc:
+                problems.extend(exc.problems)
+    return problems

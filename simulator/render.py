@@ -1,0 +1,120 @@
+"""Saying the decided move in the persona's own words, from the persona file's lines.
+
+The offline renderer never decides anything: it picks a variant of the situation's lines whose
+slots it can fill, never the line it said last, and fills the slots in spoken form (三千五, 明天).
+"""
+
+from __future__ import annotations
+
+import random
+import string
+from dataclasses import dataclass
+from datetime import date, timedelta
+from typing import Protocol
+
+from simulator.persona import LoadedPersona
+from simulator.policy import Move
+from simulator.understand import spoken_amount, spoken_date
+
+__all__ = ["Renderer", "RenderContext", "TemplateRenderer", "slot_values"]
+
+# Said when a persona has no fillable line for a move (schema checks make this rare).
+FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
+DEFAULT_FALLBACK = "嗯……"
+
+
+@dataclass(frozen=True)
+class RenderContext:
+    """What a renderer may know when voicing a move."""
+
+    today: date
+    history: tuple[tuple[str, str], ...] = ()
+    """(speaker, text) of the call so far."""
+    revealed: frozenset[str] = frozenset()
+
+
+class Renderer(Protocol):
+    """Turns a decided move into the customer's words."""
+
+    name: str
+
+    def render(self, move: Move, ctx: RenderContext) -> str:
+        """Return the customer's line for ``move``."""
+        ...
+
+
+def slot_values(loaded: LoadedPersona, move: Move, today: date) -> dict[str, str]:
+    """Every slot a line may use for this move, already in spoken form."""
+    p = loaded.persona
+    f = p.facts
+    values = {
+        "name": p.brief.name,
+        "debt": spoken_amount(p.brief.amount),
+        "card_last4": p.brief.card_last4,
+        "id_last4": f.id_last4,
+        "capacity": spoken_amount(f.monthly_capacity),
+        "reason": f.reason,
+        "cardholder": p.brief.name,
+    }
+    if p.brief.minimum_payment:
+        values["minimum"] = spoken_amount(p.brief.minimum_payment)
+    if f.lump_sum:
+        values["lump_sum"] = spoken_amount(f.lump_sum)
+        values["lump_sum_date"] = spoken_date(_days(today, f.lump_sum_in_days), today)
+    if f.dispute:
+        values["disputed_amount"] = spoken_amount(f.dispute.amount)
+        values["disputed_merchant"] = f.dispute.merchant
+    if f.third_party:
+        values["relation"] = f.third_party.relation
+        values["back_time"] = f.third_party.back_time
+    plan = move.plan
+    if plan:
+        values["amount"] = spoken_amount(plan.amount)
+        if plan.months:
+            values["months"] = spoken_amount(plan.months)
+        if plan.due_date:
+            values["date"] = spoken_date(plan.due_date, today)
+        if plan.channel:
+            values["channel"] = plan.channel
+    return values
+
+
+def _days(today: date, n: int) -> date:
+    return today + timedelta(days=max(n, 1))
+
+
+def _slots(line: str) -> set[str]:
+    return {name for _, name, _, _ in string.Formatter().parse(line) if name}
+
+
+class TemplateRenderer:
+    """The offline renderer: persona lines with slots filled, deterministic for a seed."""
+
+    name = "scripted"
+
+    def __init__(self, loaded: LoadedPersona, *, seed: int = 0):
+        self.loaded = loaded
+        self.rng = random.Random(seed)
+        self._last: str | None = None
+        self._used: dict[str, list[str]] = {}
+
+    def render(self, move: Move, ctx: RenderContext) -> str:
+        """Pick a fillable variant not said last time (preferring ones not said yet)."""
+        values = slot_values(self.loaded, move, ctx.today)
+        variants = self.loaded.persona.lines.get(move.situation, [])
+        fillable = [v for v in variants if _slots(v) <= values.keys()]
+        if move.plan and fillable:
+            # Prefer the variants that state the terms: a plan is only real when said aloud.
+            richest = max(len(_slots(v)) for v in fillable)
+            fillable = [v for v in fillable if len(_slots(v)) == richest]
+        if not fillable:
+            return FALLBACK.get(move.situation, DEFAULT_FALLBACK)
+        used = self._used.setdefault(move.situation, [])
+        fresh = [v for v in fillable if v not in used] or [v for v in fillable if v != self._last]
+        choice = self.rng.choice(fresh or fillable)
+        used.append(choice)
+        if len(used) >= len(fillable):
+            del used[:-1]  # every variant said once: start over, still never the last one
+        line = choice.format(**values)
+        self._last = choice
+        return line
