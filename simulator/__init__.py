@@ -1,0 +1,1 @@
+"""The simulated call: personas, understanding, policy, render, voice, storage and the CLI."""

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
@@ -152,11 +152,12 @@ class Call:
             history=tuple((t.speaker, t.text) for t in self.turns),
             revealed=frozenset(self.policy.state.revealed),
         )
-        engine = getattr(self.renderer, "name", "scripted")
         try:
-            text = self.renderer.render(move, ctx)
-        except Exception as exc:  # an online renderer failed: the call goes on offline
-            text, engine = self.fallback.render(move, ctx), f"scripted (fallback: {exc})"
+            rendered = self.renderer.render(move, ctx)
+        except Exception as exc:  # a renderer bug must not end the call: say the offline line
+            rendered = self.fallback.render(move, ctx)
+            rendered = replace(rendered, engine=f"scripted (fallback: {exc})")
+        text, engine = rendered.text, rendered.engine
         turn = Turn(
             len(self.turns),
             "customer",

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import random
+import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
@@ -29,6 +30,7 @@ VIOLATION_ANGER = {
     "illegitimate_fee": 15,
 }
 ABUSE = frozenset(VIOLATION_ANGER)
+_MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
 RESPECT_TRUST = {
     "ask_reason": 6,
     "listen": 3,
@@ -323,7 +325,7 @@ class Policy:
         if months:
             if amount is None:
                 amount = math.ceil(debt / months)
-            elif amount >= debt * 0.8:  # "一万二分12期": the total, split
+            elif amount >= debt * 0.8 and not _MONTHLY.search(u.text):  # "一万二分12期": the total
                 amount = math.ceil(amount / months)
         if amount is None:
             return None
@@ -364,7 +366,9 @@ class Policy:
                 return Move("dispute")
         counter = self._counter(terms)
         if counter is None:  # affordable
-            if s.trust >= b.trust_to_accept and s.anger < 60:
+            # People take their own numbers: an offer built on what they disclosed needs less trust.
+            needed = b.trust_to_accept - (15 if "capacity" in s.revealed else 0)
+            if s.trust >= needed and s.anger < 60:
                 s.accepted = self._with_default_date(terms)
                 s.pushed = 0
                 return Move("accept", plan=s.accepted)

@@ -16,7 +16,7 @@ from simulator.persona import LoadedPersona
 from simulator.policy import Move
 from simulator.understand import spoken_amount, spoken_date
 
-__all__ = ["Renderer", "RenderContext", "TemplateRenderer", "slot_values"]
+__all__ = ["Rendered", "Renderer", "RenderContext", "TemplateRenderer", "slot_values"]
 
 # Said when a persona has no fillable line for a move (schema checks make this rare).
 FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
@@ -33,13 +33,22 @@ class RenderContext:
     revealed: frozenset[str] = frozenset()
 
 
+@dataclass(frozen=True)
+class Rendered:
+    """A customer line and where it came from."""
+
+    text: str
+    engine: str
+    """``scripted``, ``llm:<model>``, or ``scripted (fallback: <why>)``."""
+
+
 class Renderer(Protocol):
     """Turns a decided move into the customer's words."""
 
     name: str
 
-    def render(self, move: Move, ctx: RenderContext) -> str:
-        """Return the customer's line for ``move``."""
+    def render(self, move: Move, ctx: RenderContext) -> Rendered:
+        """Return the customer's line for ``move``; never raise for a service failure."""
         ...
 
 
@@ -71,7 +80,7 @@ def slot_values(loaded: LoadedPersona, move: Move, today: date) -> dict[str, str
     if plan:
         values["amount"] = spoken_amount(plan.amount)
         if plan.months:
-            values["months"] = spoken_amount(plan.months)
+            values["months"] = "两" if plan.months == 2 else spoken_amount(plan.months)
         if plan.due_date:
             values["date"] = spoken_date(plan.due_date, today)
         if plan.channel:
@@ -98,13 +107,20 @@ class TemplateRenderer:
         self._last: str | None = None
         self._used: dict[str, list[str]] = {}
 
-    def render(self, move: Move, ctx: RenderContext) -> str:
+    def render(self, move: Move, ctx: RenderContext) -> Rendered:
         """Pick a fillable variant not said last time (preferring ones not said yet)."""
-        values = slot_values(self.loaded, move, ctx.today)
+        return Rendered(self.line(move, ctx.today), self.name)
+
+    def line(self, move: Move, today: date) -> str:
+        """The persona's line for ``move``, slots filled."""
+        values = slot_values(self.loaded, move, today)
         variants = self.loaded.persona.lines.get(move.situation, [])
         fillable = [v for v in variants if _slots(v) <= values.keys()]
         if move.plan and fillable:
-            # Prefer the variants that state the terms: a plan is only real when said aloud.
+            # Say the plan's own kind (instalments name a count, a lump sum a date), and prefer
+            # the variants that state the most terms: a plan is only real when said aloud.
+            same_kind = [v for v in fillable if ("months" in _slots(v)) == bool(move.plan.months)]
+            fillable = same_kind or fillable
             richest = max(len(_slots(v)) for v in fillable)
             fillable = [v for v in fillable if len(_slots(v)) == richest]
         if not fillable:
