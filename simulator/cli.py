@@ -121,9 +121,12 @@ def cmd_chat(args: argparse.Namespace) -> int:
     out = sys.stderr if quiet else sys.stdout
 
     def show(turn) -> None:
-        if not quiet or script is None:
-            who = "客户" if turn.speaker == "customer" else "您"
-            print(f"{who}：{turn.text}", file=out)
+        if quiet and script is not None:
+            return
+        if script is not None and turn.idx > 0:  # echo the scripted line the reply answers
+            print(f"您：{call.turns[turn.idx - 1].text}", file=out)
+        who = "客户" if turn.speaker == "customer" else "您"
+        print(f"{who}：{turn.text}", file=out)
 
     brief = loaded.persona.brief
     if script is None:
