@@ -231,7 +231,7 @@ class Policy:
         if u.has("empathy", "apology"):
             return Move("soften")
         if u.has("self_intro", "greeting"):
-            return Move("third_party_out" if s.turns <= 2 else "ack")
+            return Move("ack")  # they don't yet know whom the caller wants
         if u.has("listen"):
             return Move("filler")
         return Move("confused")
