@@ -203,6 +203,25 @@ def cmd_sessions_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_sessions_rescore(args: argparse.Namespace) -> int:
+    """Rescore every ended call with a rubric; earlier scores are kept."""
+    from simulator.scoring_link import rescore_all
+
+    store = Store(args.data_dir)
+    try:
+        done = rescore_all(store, args.rubric)
+    except Exception as exc:  # a broken rubric file names itself in the message
+        raise UserError(str(exc)) from None
+    for session_id, card in done:
+        verdict = "通过" if card["passed"] else "未通过"
+        print(
+            f"{session_id}  {card['overall']:>3}  {verdict}  rubric {card['rubric']['id']}"
+            f"@{card['rubric']['version']}"
+        )
+    print(f"rescored {len(done)} calls")
+    return 0
+
+
 def build_parser() -> argparse.ArgumentParser:
     """The argument parser, with plugin commands registered."""
     parser = argparse.ArgumentParser(prog="callsim", description="催收通话训练模拟器")
@@ -238,6 +257,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = ssub.add_parser("export", help="print a call's transcript JSON")
     p.add_argument("id")
     p.set_defaults(func=cmd_sessions_export)
+    p = ssub.add_parser("rescore", help="rescore stored calls, keeping the old scores")
+    p.add_argument("--rubric", help="rubric id or path (default rubric otherwise)")
+    p.set_defaults(func=cmd_sessions_rescore)
 
     for module_name in PLUGINS:
         try:
@@ -253,7 +275,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        return args.func(args) or 0
+        handler = getattr(args, "func", None) or args.handler
+        return handler(args) or 0
     except UserError as exc:
         print(f"callsim: {exc}", file=sys.stderr)
         return 2

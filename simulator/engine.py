@@ -45,5 +45,7 @@ def build_renderer(loaded: LoadedPersona, *, seed: int = 0, name: str | None = N
     """
     chosen = engine_name(name)
     if chosen not in ENGINES:
-        raise EngineError(f"unknown engine {chosen!r} (CALLSIM_ENGINE); known: {', '.join(ENGINES)}")
+        raise EngineError(
+            f"unknown engine {chosen!r} (CALLSIM_ENGINE); known: {', '.join(ENGINES)}"
+        )
     return ENGINES[chosen](loaded, seed)

@@ -1,0 +1,109 @@
+"""A scorecard as a trainee reads it: plain Chinese text for the terminal."""
+
+from __future__ import annotations
+
+__all__ = ["render_scorecard", "render_summary"]
+
+_DIMENSIONS = {"compliance": "合规", "empathy": "共情", "outcome": "结果"}
+_SEVERITY = {"critical": "严重", "major": "重大", "minor": "轻微"}
+_BAND = {"high": "优", "medium": "中", "low": "差"}
+
+
+def _turn(turn: int | None) -> str:
+    return "整通电话" if turn is None else f"第{turn}轮"
+
+
+def render_scorecard(card: dict, title: str = "") -> str:
+    """The readable scorecard: scores, violations, missed steps, advice and the plan."""
+    lines = []
+    verdict = "通过" if card["passed"] else "未通过"
+    head = f"{title}  " if title else ""
+    lines.append(
+        f"{head}总分 {card['overall']}（{verdict}，评级：{_BAND[card['band']]}）"
+        f"  评分标准 {card['rubric']['id']}@{card['rubric']['version']}"
+    )
+    dims = "  ".join(f"{_DIMENSIONS[d]} {card['dimensions'][d]['score']}" for d in _DIMENSIONS)
+    lines.append(f"  各项得分：{dims}")
+    if card["violations"]:
+        lines.append("  违规：")
+        for v in card["violations"]:
+            title_of = _title(card, v["criterion"])
+            lines.append(
+                f"    ✗ [{_SEVERITY[v['severity']]}] {title_of}（{_turn(v['turn'])}）：“{v['quote']}”"
+            )
+            lines.append(f"      依据：{v['source']}")
+    missed = [c for c in card["criteria"] if c["kind"] == "required_step" and not c["passed"]]
+    if missed:
+        lines.append("  未做到或未做好的步骤：")
+        for c in missed:
+            lines.append(f"    - {c['title']}（{c['points']}/{c['max_points']}）")
+    advice = [c for c in card["criteria"] if c["advice"]]
+    if advice:
+        lines.append("  改进建议：")
+        for c in advice:
+            lines.append(f"    · {c['title']}：{c['advice']}")
+    good = [
+        c for c in card["criteria"] if c["kind"] != "prohibited" and c["passed"] and c["evidence"]
+    ]
+    if good:
+        lines.append("  做得好的地方：")
+        for c in good:
+            ev = c["evidence"][0]
+            lines.append(f"    ✓ {c['title']}（{_turn(ev['turn'])}）：“{ev['quote']}”")
+    lines.append(f"  还款约定：{_plan(card['plan'])}")
+    return "\n".join(lines)
+
+
+def _title(card: dict, criterion: str) -> str:
+    return next((c["title"] for c in card["criteria"] if c["id"] == criterion), criterion)
+
+
+def _plan(plan: dict) -> str:
+    if plan.get("agreed"):
+        parts = []
+        if plan.get("months"):
+            parts.append(f"每期 {plan['amount']} 元，共 {plan['months']} 期")
+        else:
+            parts.append(f"{plan['amount']} 元")
+        if plan.get("due_date"):
+            parts.append(f"{plan['due_date']} 前")
+        if plan.get("channel"):
+            parts.append(f"通过{plan['channel']}")
+        state = "已确认" if plan.get("confirmed") else "客户同意但未复述确认"
+        text = "，".join(parts) + f"（{state}，{_turn(plan.get('turn'))}）"
+        if not plan.get("success"):
+            text += "，不计为成功"
+    elif plan.get("vague_promise_turn") is not None:
+        text = f"未达成（客户只是含糊表态，{_turn(plan['vague_promise_turn'])}）"
+    else:
+        text = "未达成"
+    if plan.get("simulator_agrees") is False:
+        text += "；⚠ 与模拟器记录不一致"
+    if plan.get("note"):
+        text += f"；{plan['note']}"
+    return text
+
+
+def render_summary(rows: list[tuple[str, dict | str]]) -> str:
+    """A table for a folder: one row per file (a scorecard, or the error that stopped it)."""
+    width = max([len(name) for name, _ in rows] + [4])
+    lines = [f"{'文件'.ljust(width)}  总分  合规  共情  结果  评级  通过  违规数"]
+    scores = []
+    for name, card in rows:
+        if isinstance(card, str):
+            lines.append(f"{name.ljust(width)}  错误：{card}")
+            continue
+        d = card["dimensions"]
+        scores.append(card["overall"])
+        lines.append(
+            f"{name.ljust(width)}  {card['overall']:>4}  {d['compliance']['score']:>4}  "
+            f"{d['empathy']['score']:>4}  {d['outcome']['score']:>4}  {_BAND[card['band']]:>3}  "
+            f"{'是' if card['passed'] else '否':>3}  {len(card['violations']):>5}"
+        )
+    if scores:
+        passed = sum(1 for _, c in rows if not isinstance(c, str) and c["passed"])
+        lines.append(
+            f"共 {len(rows)} 个文件，已评分 {len(scores)} 个，平均分 {sum(scores) / len(scores):.1f}，"
+            f"通过 {passed} 个"
+        )
+    return "\n".join(lines)

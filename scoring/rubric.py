@@ -1,0 +1,385 @@
+"""Rubric files: what a call is scored on, as data a trainer can read and edit.
+
+A rubric is a YAML file validated completely at load (pydantic, unknown keys rejected). Errors
+come out one line per problem, ``scoring/rubrics/x.yaml: criteria.3.detect.acts.0: unknown act``.
+The rubric's version is a prefix of the sha256 of the file's bytes, stored with every score.
+
+Point semantics: ``required_step`` and ``quality`` criteria earn up to ``points``; a dimension's
+score is the share of those points earned (0-100), minus the ``points`` of every ``prohibited``
+criterion that fired in that dimension. Any ``critical`` violation sets compliance to 0 and
+fails the call.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+from dataclasses import dataclass
+from enum import StrEnum
+from pathlib import Path
+from typing import Annotated, Any
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+
+from simulator.understand.acts import ACT_DESCRIPTIONS
+
+__all__ = [
+    "CHECKS",
+    "Applies",
+    "Criterion",
+    "Detect",
+    "Dimension",
+    "Example",
+    "Kind",
+    "LoadedRubric",
+    "Rubric",
+    "RubricError",
+    "default_rubric",
+    "default_rubrics_dir",
+    "load_rubric",
+    "parse_rubric",
+]
+
+DEFAULT_RUBRIC_ID = "cn_card_collection"
+
+# Built-in checks a criterion can name in ``detect.check``; the scorer implements each one.
+CHECKS = {
+    "contact_time": "call placed in the quiet hours (params: start, end as HH:MM local time)",
+    "disclosure_before_verification": "an account detail said before the cardholder confirmed "
+    "who they are (params: event, requires: criterion ids)",
+    "third_party_disclosure": "a debt detail said to someone who is not the cardholder "
+    "(params: event: criterion id whose evidence counts as a debt detail)",
+    "empathy_quality": "acknowledgements that answer what the customer just said",
+    "calm_under_pressure": "calm, de-escalating replies to an angry or insulting customer",
+    "plan_reached": "a concrete plan agreed and confirmed by the customer",
+    "plan_affordable": "the plan fits what the customer said they can pay",
+}
+
+
+class Dimension(StrEnum):
+    """What a criterion counts towards."""
+
+    compliance = "compliance"
+    empathy = "empathy"
+    outcome = "outcome"
+
+
+class Kind(StrEnum):
+    """How a criterion earns or loses points."""
+
+    required_step = "required_step"
+    prohibited = "prohibited"
+    quality = "quality"
+
+
+class Severity(StrEnum):
+    """How bad a prohibited act is; any critical one fails the call."""
+
+    critical = "critical"
+    major = "major"
+    minor = "minor"
+
+
+class Applies(StrEnum):
+    """When a criterion is scored at all (otherwise it is left out of the scorecard)."""
+
+    always = "always"
+    cardholder = "cardholder"  # the person on the phone was not found to be a third party
+    third_party = "third_party"  # someone other than the cardholder answered
+    dispute = "dispute"  # the customer disputed a charge
+    plan_discussed = "plan_discussed"  # a repayment amount or plan was put on the table
+
+
+class _Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class ExampleTurn(_Strict):
+    """One turn of an example dialogue."""
+
+    speaker: str = Field(pattern=r"^(agent|customer)$")
+    text: str = Field(min_length=1)
+
+
+class Example(_Strict):
+    """A test case: one agent utterance, or a short dialogue, scored with the whole rubric."""
+
+    say: str | None = Field(None, min_length=1, description="one agent utterance")
+    turns: list[ExampleTurn] | None = Field(None, min_length=1, description="a short dialogue")
+    started_at: str = Field("2026-11-20T14:30:00+08:00", description="when the example call began")
+    archetype: str | None = Field(None, description="the simulator's persona archetype, if any")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _plain_string(cls, value: Any) -> Any:
+        return {"say": value} if isinstance(value, str) else value
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Example:
+        if (self.say is None) == (self.turns is None):
+            raise ValueError("give either say (one utterance) or turns (a dialogue)")
+        return self
+
+
+class Examples(_Strict):
+    """Good examples must not fire a prohibited criterion (and must earn a step); bad ones must."""
+
+    good: list[Example] = Field(default_factory=list)
+    bad: list[Example] = Field(default_factory=list)
+
+
+class Detect(_Strict):
+    """How the scorer finds a criterion in a call."""
+
+    acts: list[str] = Field(default_factory=list, description="acts from simulator.understand")
+    patterns: list[str] = Field(default_factory=list, description="regexes over folded text")
+    unless: list[str] = Field(
+        default_factory=list, description="regexes: an utterance matching one does not count"
+    )
+    check: str | None = Field(None, description="a built-in check, see scoring.rubric.CHECKS")
+    params: dict[str, Any] = Field(default_factory=dict)
+    after: list[str] = Field(
+        default_factory=list, description="criterion ids this step must come after"
+    )
+    within_agent_turns: int | None = Field(
+        None, ge=1, description="the step must come within the agent's first N turns"
+    )
+    applies: Applies = Applies.always
+
+    @field_validator("acts")
+    @classmethod
+    def _known_acts(cls, acts: list[str]) -> list[str]:
+        unknown = [act for act in acts if act not in ACT_DESCRIPTIONS]
+        if unknown:
+            raise ValueError(f"unknown act {unknown[0]!r} (known: {', '.join(ACT_DESCRIPTIONS)})")
+        return acts
+
+    @field_validator("patterns", "unless")
+    @classmethod
+    def _valid_regex(cls, patterns: list[str]) -> list[str]:
+        for i, pattern in enumerate(patterns):
+            try:
+                re.compile(pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern {i} {pattern!r} is not a valid regex: {exc}") from None
+            if re.search(r"[\s，。！？、；：]", pattern):
+                raise ValueError(
+                    f"pattern {i} {pattern!r}: text is matched without spaces or punctuation"
+                )
+        return patterns
+
+    @field_validator("check")
+    @classmethod
+    def _known_check(cls, check: str | None) -> str | None:
+        if check is not None and check not in CHECKS:
+            raise ValueError(f"unknown check {check!r} (known: {', '.join(CHECKS)})")
+        return check
+
+
+Points = Annotated[int, Field(ge=0, le=100)]
+
+
+class Criterion(_Strict):
+    """One thing the call is scored on."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1, description="short Chinese name shown on the scorecard")
+    dimension: Dimension
+    kind: Kind
+    severity: Severity | None = None
+    points: Points
+    detect: Detect
+    source: str = Field(min_length=1, description="the rule it rests on; secondary sources marked")
+    advice: str = Field(min_length=1, description="what the trainee should do, in Chinese")
+    examples: Examples = Examples()
+
+    @model_validator(mode="after")
+    def _consistent(self) -> Criterion:
+        problems = []
+        if self.kind == Kind.prohibited and self.severity is None:
+            problems.append("severity: required for a prohibited criterion")
+        if self.kind != Kind.prohibited and self.severity is not None:
+            problems.append("severity: only prohibited criteria have a severity")
+        d = self.detect
+        if not (d.acts or d.patterns or d.check):
+            problems.append("detect: needs acts, patterns or a check")
+        if self.kind == Kind.quality and not d.check:
+            problems.append("detect.check: a quality criterion needs a built-in check")
+        if self.kind != Kind.required_step and (d.after or d.within_agent_turns):
+            problems.append("detect.after: ordering applies to required steps only")
+        if not (self.examples.good or self.examples.bad) and d.check != "contact_time":
+            problems.append("examples: give at least one good or bad example")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+
+class Weights(_Strict):
+    """How much each dimension counts towards the overall score (normalised to sum 1)."""
+
+    compliance: Annotated[float, Field(ge=0)]
+    empathy: Annotated[float, Field(ge=0)]
+    outcome: Annotated[float, Field(ge=0)]
+
+    @model_validator(mode="after")
+    def _positive(self) -> Weights:
+        if self.compliance + self.empathy + self.outcome <= 0:
+            raise ValueError("weights: at least one weight must be > 0")
+        return self
+
+
+class Bands(_Strict):
+    """Overall score at which a call is banded high or medium (anything lower is low)."""
+
+    high: Annotated[int, Field(ge=0, le=100)] = 75
+    medium: Annotated[int, Field(ge=0, le=100)] = 50
+    high_needs_clean_call: bool = Field(
+        True,
+        description="high also needs no violation at all, every quality criterion at least half "
+        "its points and, when the cardholder answered, a confirmed plan",
+    )
+
+
+class Calibration(_Strict):
+    """Thresholds ``callsim rubric test`` holds the rubric to on a labelled set."""
+
+    min_precision: Annotated[float, Field(ge=0, le=1)] = 0.8
+    min_recall: Annotated[float, Field(ge=0, le=1)] = 0.8
+    min_plan_accuracy: Annotated[float, Field(ge=0, le=1)] = 0.9
+    min_band_accuracy: Annotated[float, Field(ge=0, le=1)] = 0.75
+
+
+class Rubric(_Strict):
+    """A whole rubric file."""
+
+    id: str = Field(pattern=r"^[a-z][a-z0-9_]*$")
+    title: str = Field(min_length=1)
+    description: str = ""
+    weights: Weights
+    pass_mark: Annotated[int, Field(ge=0, le=100)]
+    bands: Bands = Bands()
+    calibration: Calibration = Calibration()
+    criteria: list[Criterion] = Field(min_length=1)
+
+    @model_validator(mode="after")
+    def _cross_refs(self) -> Rubric:
+        problems = []
+        ids = [c.id for c in self.criteria]
+        seen: set[str] = set()
+        for i, criterion in enumerate(self.criteria):
+            if criterion.id in seen:
+                problems.append(f"criteria.{i}.id: duplicate id {criterion.id!r}")
+            seen.add(criterion.id)
+            refs = list(criterion.detect.after)
+            for key in ("event", "requires"):
+                value = criterion.detect.params.get(key)
+                refs.extend([value] if isinstance(value, str) else value or [])
+            for ref in refs:
+                if ref not in ids:
+                    problems.append(f"criteria.{i}.detect: unknown criterion {ref!r}")
+        if self.bands.medium > self.bands.high:
+            problems.append("bands.medium: must not be above bands.high")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return self
+
+    def criterion(self, criterion_id: str) -> Criterion:
+        """The criterion with this id (KeyError if none)."""
+        for criterion in self.criteria:
+            if criterion.id == criterion_id:
+                return criterion
+        raise KeyError(criterion_id)
+
+
+class RubricError(Exception):
+    """A rubric could not be loaded; ``problems`` holds one ``file: field: message`` per line."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+@dataclass(frozen=True)
+class LoadedRubric:
+    """A validated rubric with where it came from."""
+
+    id: str
+    """The rubric's own ``id`` field."""
+    version: str
+    """sha256 prefix (12 hex digits) of the file's bytes, stored with every score."""
+    path: Path
+    model: Rubric
+
+
+def default_rubrics_dir() -> Path:
+    """The rubrics folder: ``CALLSIM_RUBRICS_DIR`` or ``scoring/rubrics/``."""
+    env = os.environ.get("CALLSIM_RUBRICS_DIR")
+    return Path(env) if env else Path(__file__).resolve().parent / "rubrics"
+
+
+def parse_rubric(text: str, source: str) -> LoadedRubric:
+    """Validate rubric YAML text; ``source`` names it in errors.
+
+    Raises:
+        RubricError: one ``source: field.path: message`` line per problem.
+    """
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        where = f"line {mark.line + 1}" if mark else "yaml"
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        raise RubricError([f"{source}: {where}: {problem}"]) from None
+    if not isinstance(data, dict):
+        raise RubricError([f"{source}: (top): expected a mapping of fields"])
+    try:
+        model = Rubric.model_validate(data)
+    except ValidationError as exc:
+        raise RubricError(_format(source, exc)) from None
+    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+    return LoadedRubric(id=model.id, version=version, path=Path(source), model=model)
+
+
+def _format(source: str, exc: ValidationError) -> list[str]:
+    lines = []
+    for err in exc.errors():
+        loc = ".".join(str(part) for part in err["loc"]) or "(top)"
+        message = str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"]
+        if err["type"] == "extra_forbidden":
+            message = "unknown field"
+        for line in message.splitlines():
+            # a model validator's lines may carry their own sub-path ("severity: ...")
+            head, sep, rest = line.partition(": ")
+            if sep and re.fullmatch(r"[a-z_][\w.]*", head) and err["type"] == "value_error":
+                lines.append(f"{source}: {loc + '.' if loc != '(top)' else ''}{head}: {rest}")
+            else:
+                lines.append(f"{source}: {loc}: {line}")
+    return lines
+
+
+def load_rubric(path_or_id: str | Path) -> LoadedRubric:
+    """Load a rubric by file path, or by id from the rubrics folder.
+
+    Raises:
+        RubricError: not found, unreadable or invalid.
+    """
+    path = Path(path_or_id)
+    if not path.suffix and not path.exists():
+        path = default_rubrics_dir() / f"{path_or_id}.yaml"
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        known = sorted(p.stem for p in default_rubrics_dir().glob("*.yaml"))
+        raise RubricError(
+            [f"{path}: rubric not found (known ids: {', '.join(known) or 'none'})"]
+        ) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise RubricError([f"{path}: cannot read: {exc}"]) from None
+    return parse_rubric(text, str(path))
+
+
+def default_rubric() -> LoadedRubric:
+    """The default rubric, ``cn_card_collection``, from the rubrics folder."""
+    return load_rubric(default_rubrics_dir() / f"{DEFAULT_RUBRIC_ID}.yaml")
