@@ -230,3 +230,16 @@ def test_calm_when_insulted_counts():
     back = score(call(*base, "A:你才是骗子。"), RUBRIC)
     assert crit(calm, "calm_under_pressure")["passed"]
     assert crit(back, "calm_under_pressure")["points"] == 0
+
+
+def test_polite_thanks_is_not_a_disclosed_hardship():
+    # "麻烦您了" contains 烦 but is thanks, not a feeling the agent must answer
+    card = score(
+        call(*OPENING, "C:出差忘了。", *PLAN[:-1], "C:嗯，麻烦您了，拜拜。", PLAN[-1]), RUBRIC
+    )
+    assert "empathy_ack" not in {
+        c["id"] for c in card["criteria"]
+    }  # nothing to answer: not applicable
+    assert "麻烦您了" not in json.dumps(
+        [c.get("advice") for c in card["criteria"]], ensure_ascii=False
+    )
