@@ -141,7 +141,7 @@ def _turn_hits(folded: Folded, u: Understanding, matchers: tuple[_Matcher, ...])
             for found in m.patterns.finditer(text):
                 if found.end() == found.start():
                     continue
-                if m.guard_denials and denied_at(folded, found.start()):
+                if m.guard_denials and denied_at(folded, found.start(), found.end()):
                     continue
                 quote = quote_around(folded, found.start(), found.end())
                 break

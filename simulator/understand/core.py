@@ -18,7 +18,7 @@ from simulator.understand.lexicon_violations import EXTRA_NEGATIONS, VIOLATION_L
 from simulator.understand.normalize import Normalized, normalize_with_map
 from simulator.understand.numbers import NUM, parse_amounts, parse_months
 
-__all__ = ["LEXICON", "understand"]
+__all__ = ["LEXICON", "is_negated", "understand"]
 
 LEXICON: dict[str, tuple[str, ...]] = {**AGENT_LEXICON, **VIOLATION_LEXICON}
 """Every act's patterns over normalised text (``N`` a number, ``P`` 您/你)."""
@@ -26,7 +26,7 @@ LEXICON: dict[str, tuple[str, ...]] = {**AGENT_LEXICON, **VIOLATION_LEXICON}
 # Negation cues looked for in the few characters before a hit, inside its clause.
 _COMMON_NEGATIONS = (
     r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
-    r"|没有要|不至于|哪有|谁说|没有|不存在"
+    r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没"
 )
 _NEGATION_WINDOW = 8
 _RHETORICAL = re.compile(r"(吗|么|是什么|是啥|呢|不成)$")
@@ -111,6 +111,17 @@ def _negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> boo
                 continue
         return True
     return False
+
+
+_COMMON_CUES = re.compile(_COMMON_NEGATIONS)
+
+
+def is_negated(nm: Normalized, start: int, end: int) -> bool:
+    """True when ``nm.text[start:end]`` is denied in its own clause (我可没说要去你家).
+
+    The same rule ``understand`` applies to acts; the scorer uses it for rubric patterns.
+    """
+    return _negated(nm, start, end, _COMMON_CUES)
 
 
 def _find(
