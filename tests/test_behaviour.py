@@ -235,8 +235,15 @@ def test_denied_threat_is_not_a_threat():
 @pytest.mark.parametrize("pid", by_archetype(Archetype.third_party))
 def test_third_party_takes_a_message_when_asked_politely(pid):
     name = PERSONAS[pid].persona.brief.name
-    call = run(pid, ["您好，我是招商银行信用卡中心的客服小李。", f"请问{name}在家吗？",
-                     "麻烦您转告他尽快回个电话，谢谢。", "好的，打扰您了，再见。"])
+    call = run(
+        pid,
+        [
+            "您好，我是招商银行信用卡中心的客服小李。",
+            f"请问{name}在家吗？",
+            "麻烦您转告他尽快回个电话，谢谢。",
+            "好的，打扰您了，再见。",
+        ],
+    )
     moves = [t.move for t in call.turns if t.speaker == "customer"]
     assert moves[2:] == ["third_party_out", "third_party_message", "close"]
     assert call.ended_by == "agent_end"

@@ -305,7 +305,11 @@ def test_quotes_are_substrings_of_the_original() -> None:
 def test_acts_are_in_order_of_speech() -> None:
     u = understand("您好，我是招商银行的小李，请问您是王丽娟本人吗？本次通话会录音。", today=SAT)
     assert u.names == (
-        "greeting", "self_intro", "ask_for_cardholder", "verify_identity", "recording_notice"
+        "greeting",
+        "self_intro",
+        "ask_for_cardholder",
+        "verify_identity",
+        "recording_notice",
     )
 
 
