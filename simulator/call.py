@@ -124,15 +124,10 @@ class Call:
         text = text.strip()
         u = self.understand(text, today=self.today)
         acts = u.names
-        self._add(
-            Turn(
-                len(self.turns),
-                "agent",
-                text,
-                acts=acts,
-                meta={"denied": [a.name for a in u.denied]} if u.denied else {},
-            )
-        )
+        meta = {"denied": [a.name for a in u.denied]} if u.denied else {}
+        if u.extra.get("llm_disagreement"):  # the LLM classifier saw acts the rules did not
+            meta["llm_disagreement"] = u.extra["llm_disagreement"]
+        self._add(Turn(len(self.turns), "agent", text, acts=acts, meta=meta))
         move = self.policy.decide(u)
         reply = self._customer(move, acts)
         if move.plan and move.situation in ("accept", "confirm"):

@@ -14,6 +14,7 @@ from datetime import datetime
 from pathlib import Path
 
 from simulator.call import Call
+from simulator.engine import EngineError, build_renderer, build_understander
 from simulator.persona import (
     ARCHETYPE_LABELS,
     LoadedPersona,
@@ -27,7 +28,7 @@ from simulator.storage import Store, StoreError
 __all__ = ["main", "UserError"]
 
 # Other packages add their commands through a ``register(subparsers)`` function.
-PLUGINS = ("simulator.voice.cli", "scoring.cli")
+PLUGINS = ("simulator.voice.cli", "scoring.cli", "simulator.users_cli")
 
 
 class UserError(Exception):
@@ -116,7 +117,13 @@ def cmd_chat(args: argparse.Namespace) -> int:
     started_at = _parse_at(args.at)
     script = _read_script(args.script) if args.script else None
     store = Store(args.data_dir)
-    call = Call(loaded, seed=args.seed, started_at=started_at, store=store)
+    try:
+        renderer = build_renderer(loaded, seed=args.seed)
+        understander = build_understander()
+    except EngineError as exc:
+        raise UserError(str(exc)) from None
+    call = Call(loaded, seed=args.seed, started_at=started_at, store=store, renderer=renderer,
+                understand_fn=understander)
     quiet = args.json
     out = sys.stderr if quiet else sys.stdout
 
@@ -237,6 +244,9 @@ def build_parser() -> argparse.ArgumentParser:
     p = psub.add_parser("check", help="validate persona files; print every problem")
     p.add_argument("paths", nargs="*")
     p.set_defaults(func=cmd_personas_check)
+    from simulator.users_cli import add_preflight
+
+    add_preflight(psub)
 
     p = sub.add_parser("chat", help="talk to a simulated customer")
     p.add_argument("--persona", required=True)

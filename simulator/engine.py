@@ -8,8 +8,9 @@ from collections.abc import Callable
 
 from simulator.persona import LoadedPersona
 from simulator.render import Renderer, TemplateRenderer
+from simulator.understand import Understanding, understand
 
-__all__ = ["ENGINES", "EngineError", "build_renderer", "engine_name"]
+__all__ = ["ENGINES", "EngineError", "build_renderer", "build_understander", "engine_name"]
 
 
 class EngineError(ValueError):
@@ -49,3 +50,21 @@ def build_renderer(loaded: LoadedPersona, *, seed: int = 0, name: str | None = N
             f"unknown engine {chosen!r} (CALLSIM_ENGINE); known: {', '.join(ENGINES)}"
         )
     return ENGINES[chosen](loaded, seed)
+
+
+def build_understander(enabled: bool | None = None) -> Callable[..., Understanding]:
+    """The rules, plus the LLM act classifier when ``CALLSIM_LLM_CLASSIFIER=1`` and an LLM is set.
+
+    The classifier only adds acts the rules missed; any failure leaves the rules' answer.
+    """
+    if enabled is None:
+        enabled = os.environ.get("CALLSIM_LLM_CLASSIFIER", "").strip().lower() in ("1", "on", "true")
+    if not enabled:
+        return understand
+    llm = importlib.import_module("simulator.llm")
+    if not llm.available():
+        raise EngineError(
+            "CALLSIM_LLM_CLASSIFIER is on but no LLM is configured: set OPENAI_BASE_URL "
+            "and/or OPENAI_API_KEY (and CALLSIM_LLM_MODEL)"
+        )
+    return llm.LLMClassifier(understand)

@@ -215,7 +215,6 @@ class Policy:
     # --- the person who answered is not the cardholder ---------------------------------------
 
     def _third_party(self, u: Understanding) -> Move:
-        s = self.state
         if u.has("state_debt", "offer_plan", "summarize_confirm", "explain_consequence"):
             self._anger(12)
             self._trust(-8)
@@ -271,6 +270,7 @@ class Policy:
                 return Move("ack")
             if s.introduced or (arch == Archetype.cooperative and s.trust >= 40):
                 s.verified = True
+                s.revealed.add("identity")
                 self._trust(5)
                 return Move("verify_ok", reveals=("identity",))
             if s.anger >= 70:
