@@ -1,0 +1,108 @@
+"""Sign-in for the web app and the role checks every handler makes.
+
+Pages are hidden from people without the role, but that is only courtesy: the data is guarded in
+the handlers, which gradio also exposes as an HTTP API. Every handler asks :class:`Auth` who is
+calling (``request.username``, set by gradio's sign-in) and what they may do.
+
+With no accounts at all the app runs for one local user holding every role, and each page shows a
+banner saying so. Once an account exists, gradio's sign-in is switched on at the next start; a
+request without a signed-in name is then refused rather than treated as the local user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from simulator.users import ROLE_LABELS, ROLES, User, Users
+
+__all__ = ["AccessDenied", "Auth", "LOCAL_USER", "LOCAL_BANNER"]
+
+LOCAL_USER = User("local", frozenset(ROLES))
+LOCAL_BANNER = (
+    "⚠️ 尚未创建任何账号：当前以本地单用户模式运行，拥有学员、培训师、主管全部权限。"
+    "用 `callsim users add 姓名 --role manager` 创建账号并重启后即启用登录。"
+)
+AUTH_MESSAGE = "请使用管理员为您创建的账号登录 callsim 催收通话训练。"
+
+
+class AccessDenied(PermissionError):
+    """The caller may not do this; ``message`` is a short Chinese sentence for the page."""
+
+    def __init__(self, message: str):
+        super().__init__(message)
+        self.message = message
+
+
+@dataclass(frozen=True)
+class Auth:
+    """Who is calling, and may they do it.
+
+    Args:
+        users: the accounts; with none, everyone is the local user.
+
+    """
+
+    users: Users
+
+    @property
+    def enabled(self) -> bool:
+        """True once at least one account exists."""
+        return self.users.count() > 0
+
+    def check_password(self, username: str, password: str) -> bool:
+        """The callable for ``launch(auth=...)``."""
+        return self.users.verify(username, password) is not None
+
+    def launch_kwargs(self) -> dict[str, Any]:
+        """Keyword arguments for ``Blocks.launch``: sign-in only when accounts exist."""
+        if not self.enabled:
+            return {}
+        return {"auth": self.check_password, "auth_message": AUTH_MESSAGE}
+
+    def banner(self) -> str:
+        """Markdown shown at the top of each page (empty when sign-in is on)."""
+        return "" if self.enabled else LOCAL_BANNER
+
+    def user(self, request: Any) -> User:
+        """The caller, from a ``gr.Request`` (or anything with a ``username``).
+
+        Raises:
+            AccessDenied: accounts exist but nobody is signed in, or the account is gone.
+
+        """
+        name = getattr(request, "username", None) if request is not None else None
+        if not self.enabled:
+            return LOCAL_USER
+        if not name:
+            raise AccessDenied("请先登录。")
+        user = self.users.get(name)
+        if user is None:
+            raise AccessDenied("账号不存在或已被删除，请重新登录。")
+        return user
+
+    def require(self, request: Any, role: str) -> User:
+        """The caller, who must hold ``role``.
+
+        Raises:
+            AccessDenied: not signed in, or without the role.
+
+        """
+        user = self.user(request)
+        if not user.has(role):
+            raise AccessDenied(f"此操作需要「{ROLE_LABELS[role]}」权限。")
+        return user
+
+    def page_gate(self, role: str) -> Callable[[Any], tuple[User | None, str]]:
+        """A page-load helper: (user or None, Markdown notice) for a page needing ``role``."""
+
+        def gate(request: Any) -> tuple[User | None, str]:
+            try:
+                user = self.require(request, role)
+            except AccessDenied as exc:
+                return None, f"**{exc.message}**"
+            head = self.banner() or f"当前用户：**{user.name}**（{user.label}）"
+            return user, head
+
+        return gate

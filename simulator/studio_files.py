@@ -1,0 +1,255 @@
+"""Persona and rubric files as the trainer's studio edits them: list, validate, save, version.
+
+Saving validates first (a broken file in the personas folder would take every customer off the
+practice page), writes to a temporary file in the same folder and renames it over the old one, so
+a reader sees the old file or the new one, never half of either. The replaced version is kept in
+``<folder>/.versions/<id>/``. File names are checked against a strict pattern, so a name such as
+``../../etc/passwd`` never reaches the file system.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import tempfile
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import yaml
+
+from simulator.persona import PersonaError, parse_persona
+
+__all__ = [
+    "KINDS",
+    "FileStatus",
+    "Problem",
+    "SavedFile",
+    "StudioError",
+    "from_template",
+    "list_files",
+    "locate",
+    "problems_with_lines",
+    "safe_name",
+    "save",
+    "validate",
+    "versions",
+]
+
+KINDS = ("persona", "rubric")
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+VERSIONS_DIR = ".versions"
+
+
+class StudioError(ValueError):
+    """A file the studio refuses to write; ``problems`` holds one line per problem."""
+
+    def __init__(self, problems: list[str]):
+        super().__init__("\n".join(problems))
+        self.problems = problems
+
+
+def safe_name(name: str) -> str:
+    """The file id for ``name`` (a trailing ``.yaml`` is dropped).
+
+    Raises:
+        StudioError: anything but lowercase letters, digits, ``_`` and ``-`` (so no paths).
+
+    """
+    stem = (name or "").strip()
+    if stem.endswith(".yaml"):
+        stem = stem[: -len(".yaml")]
+    if not _NAME.match(stem):
+        raise StudioError(
+            [f"文件名 {name!r} 不可用：只能用小写字母、数字、下划线和连字符，如 hostile_zhang"]
+        )
+    return stem
+
+
+def _check_kind(kind: str) -> None:
+    if kind not in KINDS:
+        raise ValueError(f"unknown kind {kind!r}; known: {', '.join(KINDS)}")
+
+
+def validate(kind: str, text: str, source: str) -> list[str]:
+    """Every problem in the text, as ``source: field.path: message`` lines; empty when valid."""
+    _check_kind(kind)
+    if kind == "persona":
+        try:
+            parse_persona(text, source, persona_id=Path(source).stem)
+        except PersonaError as exc:
+            return exc.problems
+        return []
+    from scoring.rubric import RubricError, parse_rubric
+
+    try:
+        loaded = parse_rubric(text, source)
+    except RubricError as exc:
+        return exc.problems
+    stem = Path(source).stem
+    if loaded.id != stem:
+        return [f"{source}: id: must match the file name {stem!r} (is {loaded.id!r})"]
+    return []
+
+
+@dataclass(frozen=True)
+class Problem:
+    """One validation problem, placed in the editor's text."""
+
+    field: str
+    """The dotted field path, e.g. ``facts.monthly_capacity``; ``(top)`` for the whole file."""
+    message: str
+    line: int | None
+    """1-based line in the text where that field sits, when it can be found."""
+
+
+def locate(text: str, field: str) -> int | None:
+    """The 1-based line of a dotted field path in YAML text (the deepest part that exists)."""
+    if field.startswith("line "):
+        return int(field.split()[1]) if field.split()[1].isdigit() else None
+    try:
+        node = yaml.compose(text)
+    except yaml.YAMLError:
+        return None
+    line = None
+    for part in field.split("."):
+        if isinstance(node, yaml.MappingNode):
+            match = next((v for k, v in node.value if getattr(k, "value", None) == part), None)
+            key = next((k for k, _ in node.value if getattr(k, "value", None) == part), None)
+            if match is None:
+                break
+            line, node = key.start_mark.line + 1, match
+        elif isinstance(node, yaml.SequenceNode) and part.isdigit() and int(part) < len(node.value):
+            node = node.value[int(part)]
+            line = node.start_mark.line + 1
+        else:
+            break
+    return line
+
+
+def problems_with_lines(text: str, problems: list[str], source: str) -> list[Problem]:
+    """Split ``source: field: message`` lines and find each field's line in the text."""
+    out = []
+    for raw in problems:
+        rest = raw[len(source) + 2 :] if raw.startswith(f"{source}: ") else raw
+        field, sep, message = rest.partition(": ")
+        if not sep:
+            field, message = "(top)", rest
+        out.append(Problem(field, message, locate(text, field)))
+    return out
+
+
+@dataclass(frozen=True)
+class FileStatus:
+    """One file in a folder and whether it validates."""
+
+    id: str
+    path: Path
+    title: str
+    problems: tuple[str, ...]
+
+    @property
+    def ok(self) -> bool:
+        """True when the file validates."""
+        return not self.problems
+
+
+def _title(kind: str, text: str) -> str:
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError:
+        return ""
+    if not isinstance(data, dict):
+        return ""
+    return str(data.get("name" if kind == "persona" else "title") or "")
+
+
+def list_files(kind: str, directory: Path) -> list[FileStatus]:
+    """Every ``*.yaml`` file in the folder with its validation state, broken ones included."""
+    _check_kind(kind)
+    out = []
+    for path in sorted(Path(directory).glob("*.yaml")):
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError) as exc:
+            out.append(FileStatus(path.stem, path, "", (f"{path}: cannot read: {exc}",)))
+            continue
+        problems = validate(kind, text, str(path))
+        out.append(FileStatus(path.stem, path, _title(kind, text), tuple(problems)))
+    return out
+
+
+@dataclass(frozen=True)
+class SavedFile:
+    """Where a save went."""
+
+    path: Path
+    previous: Path | None
+    """The copy of the replaced version, None for a new file."""
+
+
+def save(kind: str, directory: Path, name: str, text: str) -> SavedFile:
+    """Validate and atomically write ``<directory>/<name>.yaml``, keeping the replaced version.
+
+    Raises:
+        StudioError: a bad file name, or the text does not validate (nothing is written).
+
+    """
+    stem = safe_name(name)
+    directory = Path(directory)
+    target = directory / f"{stem}.yaml"
+    problems = validate(kind, text, str(target))
+    if problems:
+        raise StudioError(problems)
+    directory.mkdir(parents=True, exist_ok=True)
+    previous = None
+    if target.exists():
+        if target.read_text(encoding="utf-8") == text:
+            return SavedFile(target, None)
+        keep = directory / VERSIONS_DIR / stem
+        keep.mkdir(parents=True, exist_ok=True)
+        stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
+        previous = keep / f"{stamp}.yaml"
+        shutil.copy2(target, previous)
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8") as fh:
+            fh.write(text)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.replace(tmp, target)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
+    return SavedFile(target, previous)
+
+
+def versions(directory: Path, name: str) -> list[Path]:
+    """Kept earlier versions of a file, oldest first."""
+    keep = Path(directory) / VERSIONS_DIR / safe_name(name)
+    return sorted(keep.glob("*.yaml")) if keep.is_dir() else []
+
+
+def from_template(kind: str, directory: Path, base: str, new_name: str) -> str:
+    """The text of a new file: a copy of ``base`` with its name (persona) or id (rubric) changed.
+
+    Raises:
+        StudioError: a bad name, a missing base, or a new name already taken.
+
+    """
+    _check_kind(kind)
+    stem, base_stem = safe_name(new_name), safe_name(base)
+    directory = Path(directory)
+    if (directory / f"{stem}.yaml").exists():
+        raise StudioError([f"{stem}.yaml 已存在，请换一个文件名"])
+    source = directory / f"{base_stem}.yaml"
+    if not source.is_file():
+        raise StudioError([f"找不到模板文件 {source}"])
+    text = source.read_text(encoding="utf-8")
+    header = f"# 以 {base_stem}.yaml 为模板新建，请修改下面的内容。\n"
+    if kind == "persona":
+        text = re.sub(r"(?m)^name:.*$", "name: 新客户（请改名）", text, count=1)
+    else:
+        text = re.sub(r"(?m)^id:.*$", f"id: {stem}", text, count=1)
+    return header + text

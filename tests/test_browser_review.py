@@ -1,0 +1,142 @@
+"""A manager in a real Chromium: sign in, filter, open a call, hear it, override, export."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not (Path(CHROMIUM).exists() or shutil.which("chromium")) and not os.environ.get("CI"):
+    pytest.skip("needs chromium at /usr/bin/chromium", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def app(store):
+    from simulator.users import Users
+
+    from .test_auth_api import PASSWORD, build_demo, free_port, make_services
+    from .test_review import seed_calls
+
+    ids = seed_calls(store)
+    Users(store).add("boss", ["manager"], PASSWORD)
+    Users(store).add("wang", ["trainee"], PASSWORD)
+    demo, auth = build_demo(make_services(store))
+    _, url, _ = demo.launch(
+        prevent_thread_lock=True,
+        server_name="127.0.0.1",
+        server_port=free_port(),
+        quiet=True,
+        **auth.launch_kwargs(),
+    )
+    yield url.rstrip("/"), ids, PASSWORD
+    demo.close()
+
+
+@pytest.fixture
+def page():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
+        )
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        yield pg
+        browser.close()
+
+
+def sign_in(pg, url: str, name: str, password: str, path: str) -> None:
+    pg.goto(f"{url}{path}")
+    pg.locator("input").first.fill(name)
+    pg.locator("input[type=password]").fill(password)
+    pg.locator("button").first.click()
+
+
+def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
+    url, ids, password = app
+    dialogs = []
+    page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
+    sign_in(page, url, "boss", password, "/review")
+    page.get_by_text("共 3 通电话").wait_for()
+    page.get_by_text("当前用户：").wait_for()
+
+    # filter: from 11-21, failed calls only -> wang's cooperative_wang call
+    page.get_by_label("开始日期").fill("2026-11-21")
+    page.get_by_label("未通过").check()
+    page.locator("#review-search").click()
+    page.get_by_text("共 1 通电话").wait_for()
+    page.screenshot(path=ARTIFACTS / "review_1_filtered.png", full_page=True)
+    assert page.get_by_test_id("cell-0-0").inner_text().strip() == ids["b"]
+
+    # open it
+    page.get_by_test_id("cell-0-0").click()
+    page.get_by_role("tab", name="通话详情").click()
+    page.locator("#review-open").click()
+    transcript = page.locator("#review-transcript")
+    transcript.get_by_text("违规：threat").wait_for()
+    # the <script> in the transcript is shown as text, not run
+    assert '<script>alert("x")</script>' in transcript.inner_text()
+    assert transcript.locator("script").count() == 0
+    assert transcript.locator("img").count() == 0
+    # the recorded turn is playable
+    page.locator("#review-audio audio").first.wait_for(state="attached")
+    assert page.locator("#review-mood svg polyline").count() == 3
+    page.screenshot(path=ARTIFACTS / "review_2_detail.png", full_page=True)
+
+    # override with a reason
+    page.get_by_label("新分数").fill("65")
+    page.locator("#review-reason textarea, #review-reason input").first.fill("录音显示并无威胁")
+    page.get_by_label("判定通过").check()
+    page.locator("#review-override").click()
+    page.get_by_test_id("cell-0-2").get_by_text("改分 40→65，通过 否→是").wait_for()
+    assert page.locator("#review-audit").get_by_test_id("cell-0-1").inner_text().strip() == "boss"
+    page.locator("#review-scorecard").get_by_text("主管改分：65").wait_for()
+    page.screenshot(path=ARTIFACTS / "review_3_overridden.png", full_page=True)
+    assert [s["overall"] for s in store.scores(ids["b"])] == [40]  # computed score kept
+
+    # export the filtered table
+    page.get_by_role("tab", name="通话列表").click()
+    page.get_by_label("未通过").check()
+    page.get_by_label("通过", exact=True).check()  # the override made it a pass
+    page.locator("#review-search").click()
+    page.get_by_text("共 2 通电话").wait_for()
+    page.locator("#review-export").click()
+    link = page.locator("#review-csv a").first
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text)))
+    assert {r["通话编号"] for r in rows} == {ids["b"], ids["c"]}
+    row_b = next(r for r in rows if r["通话编号"] == ids["b"])
+    assert row_b["系统评分"] == "40" and row_b["最终评分"] == "65" and row_b["主管改分"] == "是"
+    page.screenshot(path=ARTIFACTS / "review_4_exported.png", full_page=True)
+    assert dialogs == []
+
+
+def test_a_trainee_sees_only_their_own_calls_and_no_review_controls(app, page):
+    url, ids, password = app
+    sign_in(page, url, "wang", password, "/review")
+    page.get_by_text("共 2 通电话").wait_for()
+    page.get_by_text("您只能查看自己的通话").wait_for()
+    cells = {page.get_by_test_id(f"cell-{i}-2").inner_text().strip() for i in range(2)}
+    assert cells == {"wang"}
+    page.get_by_role("tab", name="通话详情").click()
+    assert page.get_by_text("主管复核").count() == 0
+    page.screenshot(path=ARTIFACTS / "review_5_trainee.png", full_page=True)
