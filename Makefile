@@ -38,8 +38,12 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
-bench: $(VENV)/.installed
+bench: $(VENV)/.installed-dev
 	$(BIN)/python bench/turn_latency.py
+	$(BIN)/python bench/score_throughput.py
+	$(BIN)/python bench/voice_latency.py
+	$(BIN)/python bench/llm_pipeline.py
+	$(BIN)/python bench/concurrent_calls.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache
