@@ -1,4 +1,8 @@
-"""callsim web app: ``python app.py`` serves it at http://127.0.0.1:7860, offline by default."""
+"""callsim web app: ``python app.py`` serves it at http://127.0.0.1:7860, offline by default.
+
+Gradio's own ``GRADIO_SERVER_NAME`` / ``GRADIO_SERVER_PORT`` change the address. The practice
+page is at ``/``; each trainee's call lives in their own ``gr.State``.
+"""
 
 from __future__ import annotations
 
@@ -10,18 +14,42 @@ import gradio as gr  # noqa: E402  (the analytics switch must be set before grad
 
 from simulator.services import Services  # noqa: E402
 from simulator.ui import practice  # noqa: E402
+from simulator.ui.mount import auth_for, mount  # noqa: E402
+
+__all__ = ["CONCURRENCY", "build_app", "launch_options"]
+
+CONCURRENCY = 64
+"""Events of one kind that run at once. A turn spends most of its time waiting on a voice or
+language service, so 64 threads keep 20-40 trainees from queueing behind one another."""
 
 
 def build_app(services: Services) -> gr.Blocks:
-    """The whole app around the given services; launching is the caller's business."""
+    """The whole app around the given services; launching is the caller's business.
+
+    The practice page is at ``/``, the trainer's studio at ``/studio`` and the manager's review
+    at ``/review``; every handler checks the caller's role and only shows a trainee their own calls.
+    """
+    auth = auth_for(services)
     with gr.Blocks(title="callsim 催收通话训练") as demo:
+        if auth.banner():
+            gr.Markdown(auth.banner(), elem_id="local-banner")
         practice.build(services)
-    demo.queue(default_concurrency_limit=40)
+    mount(demo, services, auth)
+    demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
 
+def launch_options(services: Services) -> dict:
+    """Keyword arguments for ``launch()``: the address, threads, and where audio may be served."""
+    return {
+        "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
+        "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
+        "max_threads": CONCURRENCY + 16,
+        "allowed_paths": [str(services.data_dir.resolve())],
+        **auth_for(services).launch_kwargs(),  # sign-in once accounts exist
+    }
+
+
 if __name__ == "__main__":
-    build_app(Services.from_env()).launch(
-        server_name=os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
-        server_port=int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
-    )
+    app_services = Services.from_env()
+    build_app(app_services).launch(**launch_options(app_services))

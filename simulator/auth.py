@@ -21,7 +21,7 @@ __all__ = ["AccessDenied", "Auth", "LOCAL_USER", "LOCAL_BANNER"]
 
 LOCAL_USER = User("local", frozenset(ROLES))
 LOCAL_BANNER = (
-    "⚠️ 尚未创建任何账号：当前以本地单用户模式运行，拥有学员、培训师、主管全部权限。"
+    "⚠ 尚未创建任何账号：当前以本地单用户模式运行，拥有学员、培训师、主管全部权限。"
     "用 `callsim users add 姓名 --role manager` 创建账号并重启后即启用登录。"
 )
 AUTH_MESSAGE = "请使用管理员为您创建的账号登录 callsim 催收通话训练。"

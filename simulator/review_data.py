@@ -255,7 +255,7 @@ def transcript_html(turns: list[dict[str, Any]], scorecard: dict[str, Any] | Non
     parts = ['<div class="callsim-transcript">']
     for v in call_level:
         parts.append(
-            f'<div class="cs-call-violation">⚠️ 整通电话：{html.escape(str(v["criterion"]))}'
+            f'<div class="cs-call-violation">⚠ 整通电话：{html.escape(str(v["criterion"]))}'
             f"（{html.escape(str(v.get('severity', '')))}）{html.escape(str(v.get('quote', '')))}</div>"
         )
     for i, turn in enumerate(turns):

@@ -1,125 +1,322 @@
-"""Practice page: pick a customer and talk to them by text."""
+"""Practice page: pick a customer, talk by voice or by text, read the scorecard, try again.
+
+The page has three phases in one tab (choose a customer, the call, the result) and a second tab
+with the trainee's own history. Handlers are short: they read the trainee from the request,
+call :mod:`simulator.ui.call_flow` and turn its :class:`CallView` into component updates. All
+per-trainee data lives in a :class:`PracticeState` in ``gr.State``; nothing is global.
+"""
 
 from __future__ import annotations
 
-import random
-from dataclasses import dataclass
+import json
+from collections.abc import Iterator
+from typing import Any
 
 import gradio as gr
 
-from simulator.call import Call
-from simulator.persona import ARCHETYPE_LABELS, LoadedPersona
+from simulator.persona import PersonaError
 from simulator.services import Services
+from simulator.ui import call_flow, cards, history
+from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
+from simulator.ui.scorecard import (
+    VIOLATION_HEADERS,
+    missed_markdown,
+    mood_frame,
+    scorecard_markdown,
+    turn_context,
+    violation_rows,
+)
+from simulator.ui.scorecard import messages as transcript_messages
 
 __all__ = ["build", "PracticeState"]
 
+# Client-side only: the call timer and the end of the customer's audio cost the server nothing.
+CLOCK_JS = """(t0) => {
+  if (!t0) { return "00:00"; }
+  const s = Math.max(0, Math.floor(Date.now() / 1000 - t0));
+  return String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
+}"""
+AUDIO_DONE_JS = f"""(s) => s === "{STATUS["speaking"]}" ? "{STATUS["waiting"]}" : s"""
+SENT_JS = "() => " + json.dumps(STATUS["speaking"], ensure_ascii=False)
+SCROLL_TO_MARK_JS = """() => {
+  const mark = document.querySelector("#result-transcript mark");
+  if (mark) { mark.scrollIntoView({behavior: "smooth", block: "center"}); }
+}"""
 
-@dataclass
-class PracticeState:
-    """One trainee's page: the call in progress, if any."""
 
-    call: Call | None = None
+def _notice(text: str) -> str:
+    return f"> ⚠ {text}" if text else ""
 
 
-def _choices(personas: dict[str, LoadedPersona]) -> list[tuple[str, str]]:
-    return [
-        (
-            f"{lp.persona.name} · {ARCHETYPE_LABELS[lp.persona.archetype]} · "
-            f"{'★' * lp.persona.difficulty}",
-            pid,
-        )
-        for pid, lp in personas.items()
+def _hints(view: CallView) -> str:
+    if not view.hints:
+        return ""
+    return "#### 教练提示\n" + "\n".join(f"- {h}" for h in view.hints)
+
+
+def _title(state: PracticeState) -> str:
+    if state.call is None:
+        return ""
+    b = state.call.loaded.persona.brief
+    return (
+        f"### 正在与 {b.name} 通话\n逾期 {b.amount:,} 元 · {b.days_overdue} 天 · "
+        f"卡尾号 {b.card_last4}" + (" · 教练模式" if state.coach else "")
+    )
+
+
+def _outputs(
+    state: PracticeState, view: CallView, n: int, clear_text: bool = False
+) -> tuple[Any, ...]:
+    """Component updates for a view, in the order of the page's ``outs`` list (``n`` long).
+
+    ``clear_text`` empties the text box (the line was sent, or a new call began); a spoken
+    turn leaves it alone, in case the trainee has started typing.
+    """
+    skip = gr.skip()
+    if view.phase == "setup":
+        out = [state, gr.Column(visible=True), gr.Column(visible=False)]
+        out += [gr.Column(visible=False), _notice(view.notice)]
+        return (*out, *([skip] * (n - len(out))))
+    in_call = view.phase == "call"
+    out = [
+        state,
+        gr.Column(visible=False),
+        gr.Column(visible=in_call),
+        gr.Column(visible=not in_call),
+        _notice(view.notice),
+        view.messages,
+        view.audio if in_call else None,
+        view.status,
+        _hints(view),
+        state.started_clock or 0,
+        gr.Timer(active=in_call),
+        "" if in_call and clear_text else skip,
+        None,
+        _title(state),
     ]
-
-
-def brief_markdown(loaded: LoadedPersona) -> str:
-    """The public brief a trainee reads before dialling."""
-    b = loaded.persona.brief
-    lines = [
-        f"### {b.name}",
-        f"- 卡号尾号：{b.card_last4}",
-        f"- 逾期金额：{b.amount:,} 元",
-        f"- 逾期天数：{b.days_overdue} 天",
+    if in_call:
+        return (*out, *([skip] * (n - len(out))))
+    session = view.session or {}
+    turns = session.get("turns", [])
+    ending = session.get("ended_by")
+    notice = view.notice or ("客户挂断了电话。" if ending == "customer_hangup" else "")
+    out[4] = _notice(notice)
+    out += [
+        scorecard_markdown(view.scorecard, ending),
+        violation_rows(view.scorecard),
+        missed_markdown(view.scorecard),
+        mood_frame(turns),
+        transcript_messages(turns),
+        "",
     ]
-    if b.minimum_payment:
-        lines.append(f"- 最低还款额：{b.minimum_payment:,} 元")
-    if b.note:
-        lines.append(f"- 备注：{b.note}")
-    return "\n".join(lines)
-
-
-def start_call(services: Services, persona_id: str, seed: float | None, state: PracticeState):
-    """Dial the chosen customer: the opening line appears in the transcript."""
-    personas = services.personas()
-    if persona_id not in personas:
-        raise gr.Error("请先选择一位客户。")
-    seed_value = int(seed) if seed not in (None, "") else random.randrange(1_000_000)
-    call = Call(personas[persona_id], seed=seed_value, store=services.store)
-    state.call = call
-    opening = call.open()
-    history = [{"role": "assistant", "content": opening.text}]
-    return history, state, "通话中，请说话。"
-
-
-def send(services: Services, text: str, history: list, state: PracticeState):
-    """The trainee's typed line and the customer's reply."""
-    call = state.call
-    if call is None or call.ended:
-        raise gr.Error("请先点“开始通话”。")
-    reply = call.say(text or "")
-    history = [
-        *history,
-        {"role": "user", "content": text or "（沉默）"},
-        {"role": "assistant", "content": reply.text},
-    ]
-    status = "等待您说话"
-    if call.ended:
-        status = {
-            "agreement": "通话结束：已达成还款计划",
-            "customer_hangup": "客户挂断了电话",
-            "agent_end": "通话结束",
-        }.get(call.ended_by, "通话结束")
-    return history, "", state, status
-
-
-def hang_up(state: PracticeState):
-    """The trainee ends the call."""
-    if state.call and not state.call.ended:
-        state.call.hang_up()
-    return state, "通话结束"
+    return tuple(out)
 
 
 def build(services: Services) -> gr.Blocks:
-    """The practice page."""
-    personas = services.personas()
+    """The practice page and the trainee's history, as one Blocks."""
+    try:
+        personas, broken = services.current_personas(), ""
+    except PersonaError as exc:  # the page still opens and says which file to fix
+        personas, broken = (
+            {},
+            "客户资料文件有误，请联系培训师：\n\n" + "\n".join(f"- `{p}`" for p in exc.problems),
+        )
     with gr.Blocks() as page:
         state = gr.State(PracticeState())
-        gr.Markdown("## 催收通话练习")
-        with gr.Row():
-            with gr.Column(scale=1):
-                persona = gr.Dropdown(_choices(personas), label="选择客户")
-                brief = gr.Markdown()
-                seed = gr.Number(label="随机种子（考试时固定）", precision=0)
-                start = gr.Button("开始通话", variant="primary")
-                end = gr.Button("挂断", variant="stop")
-                status = gr.Textbox(label="状态", interactive=False)
-            with gr.Column(scale=2):
-                chat = gr.Chatbot(label="通话记录", height=480)
-                text = gr.Textbox(label="您说", placeholder="输入您要说的话，回车发送")
-        persona.change(
-            lambda pid: brief_markdown(services.personas()[pid]) if pid else "",
-            persona,
-            brief,
+        t0 = gr.Number(value=0, visible=False)
+        timer = gr.Timer(1.0, active=False)
+        with gr.Tabs():
+            with gr.Tab("练习"):
+                notice = gr.Markdown(elem_id="notice")
+                with gr.Column(visible=True) as setup_col:
+                    gr.Markdown("## 选择一位客户\n先读客户资料，再开始通话。")
+                    gr.Markdown(broken, visible=bool(broken))
+                    picks: list[tuple[gr.Button, str]] = []
+                    items = cards.ordered(personas)
+                    for row_start in range(0, len(items), 3):
+                        with gr.Row(equal_height=True):
+                            for pid, lp in items[row_start : row_start + 3]:
+                                with gr.Column(variant="panel", min_width=240):
+                                    gr.Markdown(cards.card_markdown(lp))
+                                    picks.append((gr.Button("选这位", size="sm"), pid))
+                    with gr.Row():
+                        level = gr.Dropdown(
+                            cards.difficulty_choices(), value=0, label="按难度随机", scale=2
+                        )
+                        random_btn = gr.Button("随机选一位", scale=1)
+                        persona = gr.Dropdown(
+                            cards.choices(personas), value=None, label="已选客户", scale=3
+                        )
+                    brief = gr.Markdown(cards.brief_markdown(None))
+                    coach = gr.Checkbox(label="教练模式：通话中给出提示（会记录在本次通话里）")
+                    with gr.Accordion("考试设置：固定通话时间和随机种子", open=False):
+                        with gr.Row():
+                            call_time = gr.Textbox(
+                                label="通话时间", placeholder="例如 2026-11-20 14:30，留空为现在"
+                            )
+                            seed = gr.Number(label="随机种子（留空为随机）", precision=0)
+                    start_btn = gr.Button("开始通话", variant="primary", elem_id="start-call")
+                with gr.Column(visible=False) as call_col:
+                    with gr.Row(equal_height=True):
+                        call_title = gr.Markdown()
+                        clock = gr.Textbox(
+                            "00:00", label="通话时长", interactive=False, elem_id="clock", scale=0
+                        )
+                        status = gr.Textbox(
+                            STATUS["idle"], label="状态", interactive=False, elem_id="status"
+                        )
+                    with gr.Row():
+                        with gr.Column(scale=3):
+                            chat = gr.Chatbot(
+                                label="通话记录",
+                                height=420,
+                                elem_id="transcript",
+                                buttons=["copy_all"],
+                            )
+                            text = gr.Textbox(
+                                label="打字说话",
+                                placeholder="输入您要说的话，按回车发送",
+                                elem_id="say-text",
+                            )
+                            with gr.Row():
+                                send_btn = gr.Button("发送", elem_id="send")
+                                hang_btn = gr.Button("挂断", variant="stop", elem_id="hang-up")
+                        with gr.Column(scale=2):
+                            mic = gr.Audio(
+                                sources=["microphone"],
+                                type="filepath",
+                                format="wav",
+                                label="说话：点录音开始，说完点停止，自动发送",
+                                elem_id="mic",
+                            )
+                            reply_audio = gr.Audio(
+                                label="客户的声音",
+                                type="filepath",
+                                autoplay=True,
+                                interactive=False,
+                                elem_id="reply-audio",
+                            )
+                            coach_md = gr.Markdown(elem_id="coach")
+                with gr.Column(visible=False) as result_col:
+                    score_md = gr.Markdown(elem_id="scorecard")
+                    with gr.Row():
+                        again_btn = gr.Button("再练一次", variant="primary", elem_id="again")
+                        other_btn = gr.Button("换一位客户", elem_id="other")
+                    violations = gr.Dataframe(
+                        headers=VIOLATION_HEADERS,
+                        interactive=False,
+                        label="违规（点一行，在通话记录里查看那句话）",
+                        elem_id="violations",
+                        wrap=True,
+                        column_widths=["9%", "9%", "16%", "30%", "36%"],
+                    )
+                    context_md = gr.Markdown(elem_id="violation-context")
+                    missed_md = gr.Markdown(elem_id="missed")
+                    with gr.Row():
+                        mood_plot = gr.LinePlot(
+                            x="句序",
+                            y="数值",
+                            color="指标",
+                            title="客户情绪：愤怒与信任",
+                            y_lim=[0, 100],
+                            x_axis_format="d",
+                            elem_id="mood",
+                        )
+                        result_chat = gr.Chatbot(
+                            label="通话记录",
+                            height=380,
+                            elem_id="result-transcript",
+                            buttons=["copy_all"],
+                        )
+            history.build_tab(services)
+
+        outs = [state, setup_col, call_col, result_col, notice, chat, reply_audio, status]
+        outs += [coach_md, t0, timer, text, mic, call_title, score_md, violations, missed_md]
+        outs += [mood_plot, result_chat, context_md]
+        n = len(outs)
+
+        def show(pair: tuple[PracticeState, CallView], clear_text: bool = False):
+            return _outputs(pair[0], pair[1], n, clear_text)
+
+        def pending(status_text: str) -> tuple[Any, ...]:
+            """An immediate update while a recording is recognised: the status only."""
+            out: list[Any] = [gr.skip()] * n
+            out[outs.index(status)] = status_text
+            return tuple(out)
+
+        def on_start(pid, seed_v, when, coach_v, st, request: gr.Request):
+            return show(
+                call_flow.start(
+                    services,
+                    st,
+                    pid,
+                    seed=seed_v,
+                    call_time=when,
+                    coach=bool(coach_v),
+                    user=user_of(request),
+                ),
+                clear_text=True,
+            )
+
+        def on_say(line: str, st: PracticeState) -> tuple[Any, ...]:
+            return show(call_flow.say(services, st, line), clear_text=True)
+
+        def on_listen(recording: str | None, st: PracticeState) -> Iterator[tuple[Any, ...]]:
+            if recording and st.call is not None and not st.call.ended:
+                yield pending(STATUS["recognising"])
+            yield show(call_flow.listen(services, st, recording))
+
+        def on_hang_up(st: PracticeState):
+            return show(call_flow.hang_up(services, st))
+
+        def on_retry(st: PracticeState, request: gr.Request):
+            return show(call_flow.retry(services, st, user=user_of(request)), clear_text=True)
+
+        def on_other(st: PracticeState):
+            return show((PracticeState(coach=st.coach), CallView("setup")))
+
+        def on_violation(st: PracticeState, evt: gr.SelectData):
+            turns = (st.session or {}).get("turns", [])
+            found = (st.scorecard or {}).get("violations", [])
+            row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
+            if not isinstance(row, int) or not 0 <= row < len(found):
+                return gr.skip(), ""
+            turn = found[row].get("turn")
+            return transcript_messages(turns, highlight=turn), turn_context(turns, turn)
+
+        def on_pick_random(lv):
+            try:
+                pid = cards.pick_random(services.current_personas(), int(lv or 0))
+            except PersonaError:
+                pid = None
+            return pid if pid else gr.skip()
+
+        def on_persona(pid):
+            try:
+                chosen = services.current_personas().get(pid) if pid else None
+            except PersonaError:
+                chosen = None
+            return cards.brief_markdown(chosen)
+
+        for button, pid in picks:
+            button.click(lambda p=pid: p, None, persona, api_visibility="private")
+        random_btn.click(on_pick_random, level, persona, api_name="pick_random")
+        persona.change(on_persona, persona, brief, api_visibility="private")
+        start_btn.click(
+            on_start, [persona, seed, call_time, coach, state], outs, api_name="start_call"
         )
-        start.click(
-            lambda pid, s, st: start_call(services, pid, s, st),
-            [persona, seed, state],
-            [chat, state, status],
-        )
-        text.submit(
-            lambda t, h, st: send(services, t, h, st),
-            [text, chat, state],
-            [chat, text, state, status],
-        )
-        end.click(hang_up, state, [state, status])
+        # The typed line is answered in ~0.1 s: the status flips in the browser, at no cost.
+        for trigger in (text.submit, send_btn.click):
+            trigger(None, None, status, js=SENT_JS, api_visibility="private")
+        text.submit(on_say, [text, state], outs, api_name="say")
+        send_btn.click(on_say, [text, state], outs, api_visibility="private")
+        mic.stop_recording(on_listen, [mic, state], outs, api_name="listen")
+        hang_btn.click(on_hang_up, state, outs, api_name="hang_up")
+        again_btn.click(on_retry, state, outs, api_name="retry")
+        other_btn.click(on_other, state, outs, api_visibility="private")
+        violations.select(
+            on_violation, state, [result_chat, context_md], api_visibility="private"
+        ).then(None, js=SCROLL_TO_MARK_JS)
+        timer.tick(None, t0, clock, js=CLOCK_JS, api_visibility="private")
+        reply_audio.stop(None, status, status, js=AUDIO_DONE_JS, api_visibility="private")
     return page

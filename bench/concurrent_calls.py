@@ -1,0 +1,235 @@
+"""Benchmark: N simulated trainees talking to the running app at once, through gradio_client.
+
+Each trainee is one ``gradio_client.Client`` (its own session and ``gr.State``) that dials a
+random customer, types a scripted collection call turn by turn, hangs up (which scores the
+call), and dials again until the time is up. Prints, per N, the p50/p95/max latency of a typed
+turn as the trainee sees it (request to final answer), the same for hanging up with scoring,
+and the number of errors. Target at N = 40 on the 2-core dev machine: turn p95 < 1 s, 0 errors.
+
+By default it starts ``app.py`` itself (offline: scripted engine, no TTS, no ASR, a fresh data
+folder) on a free port; ``--url`` points it at an app that is already running.
+
+Run: ``.venv/bin/python bench/concurrent_calls.py [--users 1,10,40] [--duration 60]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import random
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import urllib.request
+from dataclasses import dataclass, field
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
+
+SCRIPT = [
+    "您好，我是招商银行信用卡中心的客服小李，工号1024，本次通话会录音。",
+    "请问是{name}本人吗？麻烦您报一下身份证后四位核实一下身份。",
+    "您的信用卡目前逾期了，欠款{amount}元。方便说一下是遇到什么困难了吗？",
+    "我理解您现在的难处，确实不容易。",
+    "那您每个月大概能还多少呢？",
+    "那这样，您每个月还1000元，分12期，下周五之前通过手机银行还第一期，您看可以吗？",
+    "我跟您确认一下：每月还1000元，分12期，下周五前通过手机银行还第一期，对吗？",
+    "好的，感谢您的配合，祝您生活顺利，再见。",
+]
+NOTICE, CHAT, SCORE = 0, 1, 10  # positions in the app's call outputs
+
+
+@dataclass
+class Tally:
+    """What all trainees measured, shared behind a lock."""
+
+    turns: list[float] = field(default_factory=list)
+    hangups: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    calls: int = 0
+    lock: threading.Lock = field(default_factory=threading.Lock)
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def start_app(data_dir: Path, tts: str) -> tuple[subprocess.Popen, str]:
+    port = free_port()
+    env = {
+        **os.environ,
+        "GRADIO_SERVER_NAME": "127.0.0.1",
+        "GRADIO_SERVER_PORT": str(port),
+        "CALLSIM_DATA_DIR": str(data_dir),
+        "CALLSIM_ENGINE": "scripted",
+        "CALLSIM_TTS": tts,
+        "CALLSIM_ASR": "none",
+        "GRADIO_ANALYTICS_ENABLED": "False",
+    }
+    proc = subprocess.Popen(
+        [sys.executable, str(ROOT / "app.py")],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    url = f"http://127.0.0.1:{port}/"
+    deadline = time.monotonic() + 90
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit(f"app.py exited: {proc.stderr.read()[-2000:]}")
+        try:
+            with urllib.request.urlopen(url, timeout=2):
+                return proc, url
+        except OSError:
+            time.sleep(0.5)
+    proc.kill()
+    raise SystemExit("app.py did not answer within 90 s")
+
+
+def personas() -> list[tuple[str, str, int]]:
+    from simulator.persona import default_personas_dir, load_personas
+
+    return [
+        (pid, lp.persona.brief.name, lp.persona.brief.amount)
+        for pid, lp in load_personas(default_personas_dir()).items()
+    ]
+
+
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process (Linux ``/proc``), or NaN elsewhere."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    except (OSError, ValueError, IndexError):
+        return float("nan")
+
+
+def trainee(client, deadline: float, tally: Tally, seed: int, think: float) -> None:
+    rng = random.Random(seed)
+    people = personas()
+    while time.monotonic() < deadline:
+        pid, name, amount = rng.choice(people)
+        try:
+            out = client.predict(pid, rng.randrange(10**6), "", False, api_name="/start_call")
+            if out[NOTICE]:
+                raise RuntimeError(f"start: {out[NOTICE]}")
+            for line in SCRIPT:
+                if think:  # reading the reply and typing the next line
+                    time.sleep(rng.uniform(0.5, 1.5) * think)
+                if time.monotonic() >= deadline:
+                    return
+                t0 = time.perf_counter()
+                out = client.predict(line.format(name=name, amount=amount), api_name="/say")
+                elapsed = time.perf_counter() - t0
+                with tally.lock:
+                    tally.turns.append(elapsed)
+                if "系统刚才出了点问题" in (out[NOTICE] or ""):
+                    raise RuntimeError(f"turn: {out[NOTICE]}")
+                if isinstance(out[SCORE], str):  # the customer ended the call: scored
+                    break
+            else:
+                t0 = time.perf_counter()
+                out = client.predict(api_name="/hang_up")
+                with tally.lock:
+                    tally.hangups.append(time.perf_counter() - t0)
+            if not str(out[SCORE]).startswith("## 总分"):
+                raise RuntimeError(f"no scorecard: {out[SCORE][:60]!r} {out[NOTICE]!r}")
+            with tally.lock:
+                tally.calls += 1
+        except Exception as exc:  # counted, and the trainee dials again
+            with tally.lock:
+                tally.errors.append(f"{type(exc).__name__}: {exc}"[:200])
+
+
+def pct(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    if len(values) == 1:
+        return values[0]
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+def run(url: str, users: int, duration: float, think: float) -> Tally:
+    from gradio_client import Client
+
+    clients = [Client(url, verbose=False, download_files=False) for _ in range(users)]
+    tally = Tally()
+    deadline = time.monotonic() + duration
+    threads = [
+        threading.Thread(target=trainee, args=(c, deadline, tally, i, think), daemon=True)
+        for i, c in enumerate(clients)
+    ]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=duration + 120)
+    for c in clients:
+        c.close()
+    return tally
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--users", default="1,10,40", help="comma-separated trainee counts")
+    parser.add_argument("--duration", type=float, default=60.0, help="seconds per run")
+    parser.add_argument("--url", help="an app already running (default: start app.py)")
+    parser.add_argument("--tts", default="none", help="CALLSIM_TTS for the started app")
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=2.0,
+        help="mean seconds a trainee takes to read and type each line (0: back to back)",
+    )
+    args = parser.parse_args()
+
+    proc = None
+    url = args.url
+    tmp = tempfile.TemporaryDirectory()
+    if not url:
+        proc, url = start_app(Path(tmp.name) / "data", args.tts)
+    try:
+        print(
+            f"app: {url}  duration: {args.duration:.0f} s per run  think: {args.think:g} s  "
+            f"cpus: {os.cpu_count()}"
+        )
+        header = (
+            "  N  calls  turns  turn p50 ms  turn p95 ms  turn max ms  hang-up p95 ms  errors"
+            "  app cpu ms/turn  clients cpu ms/turn"
+        )
+        print(header)
+        for users in [int(u) for u in args.users.split(",")]:
+            cpu0 = cpu_seconds(proc.pid) if proc else float("nan")
+            mine0 = time.process_time()
+            t = run(url, users, args.duration, args.think)
+            cpu = (cpu_seconds(proc.pid) - cpu0) if proc else float("nan")
+            mine = time.process_time() - mine0
+            ms = [x * 1000 for x in t.turns]
+            hang = [x * 1000 for x in t.hangups]
+            print(
+                f"{users:3d}  {t.calls:5d}  {len(ms):5d}  {pct(ms, 50):11.0f}  "
+                f"{pct(ms, 95):11.0f}  {max(ms, default=float('nan')):11.0f}  "
+                f"{pct(hang, 95):14.0f}  {len(t.errors):6d}  "
+                f"{cpu * 1000 / max(len(ms), 1):15.1f}  {mine * 1000 / max(len(ms), 1):19.1f}",
+                flush=True,
+            )
+            for err in sorted(set(t.errors))[:5]:
+                print(f"     error: {err}")
+    finally:
+        if proc is not None:
+            proc.terminate()
+            proc.wait(timeout=30)
+        tmp.cleanup()
+
+
+if __name__ == "__main__":
+    main()

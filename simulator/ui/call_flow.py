@@ -1,0 +1,281 @@
+"""The practice call as plain functions: dial, talk, hang up, score, try again.
+
+Each function takes the trainee's :class:`PracticeState` and returns a new one with a
+:class:`CallView` of what the page should show. They call only :class:`Services`, know nothing
+about Gradio components, and never raise for anything a trainee or a backend can cause: a bad
+input or a failed backend becomes a short Chinese notice and the call goes on.
+"""
+
+from __future__ import annotations
+
+import logging
+import random
+import time
+from dataclasses import dataclass, field, replace
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from simulator.call import Call, CallEnded
+from simulator.coach import hints
+from simulator.persona import PersonaError
+from simulator.services import Exchange, Services
+from simulator.storage import StoreError
+
+__all__ = [
+    "CallView",
+    "PracticeState",
+    "STATUS",
+    "hang_up",
+    "listen",
+    "parse_call_time",
+    "retry",
+    "say",
+    "start",
+    "user_of",
+]
+
+log = logging.getLogger(__name__)
+
+STATUS = {
+    "idle": "未开始",
+    "recognising": "识别中…",
+    "speaking": "对方说话中…",
+    "waiting": "等待您说话",
+    "ended": "通话已结束",
+}
+"""The call status line, by phase (the page's audio player turns speaking into waiting)."""
+
+BROKEN = "系统刚才出了点问题，这句话没有处理成功。请再说一遍，或者直接打字。"
+
+
+@dataclass(frozen=True)
+class PracticeState:
+    """One trainee's page (kept per browser session in ``gr.State``)."""
+
+    call: Call | None = None
+    """The call in progress or just finished."""
+    persona_id: str | None = None
+    seed: int | None = None
+    started_at: datetime | None = None
+    """A call time fixed for an exam; None dials at the current time."""
+    coach: bool = False
+    started_clock: float | None = None
+    """``time.time()`` when the call started, for the call timer."""
+    scorecard: dict[str, Any] | None = None
+    session: dict[str, Any] | None = None
+    """The finished call as stored (with its turns), once it has ended."""
+
+
+@dataclass(frozen=True)
+class CallView:
+    """What the page shows after an action."""
+
+    phase: str
+    """``setup`` (choosing a customer), ``call`` (talking) or ``result`` (the scorecard)."""
+    messages: list[dict[str, str]] = field(default_factory=list)
+    audio: str | None = None
+    """The customer's latest line as an audio file to play now."""
+    status: str = STATUS["idle"]
+    notice: str = ""
+    hints: tuple[str, ...] = ()
+    scorecard: dict[str, Any] | None = None
+    session: dict[str, Any] | None = None
+
+
+def user_of(request: Any) -> str:
+    """The signed-in trainee's name from a ``gr.Request``, or ``local`` without sign-in."""
+    return getattr(request, "username", None) or "local"
+
+
+def parse_call_time(text: str | None) -> datetime | None:
+    """An exam's fixed call time, ``2026-11-20 14:30`` (local) or ISO 8601 with an offset.
+
+    Raises:
+        ValueError: with a Chinese message saying the expected form.
+
+    """
+    text = (text or "").strip()
+    if not text:
+        return None
+    for form in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
+        try:
+            return datetime.strptime(text, form).astimezone()
+        except ValueError:
+            pass
+    try:
+        return datetime.fromisoformat(text).astimezone()
+    except ValueError:
+        raise ValueError(f"通话时间“{text}”看不懂，请写成 2026-11-20 14:30 这样的格式。") from None
+
+
+def _messages(call: Call) -> list[dict[str, str]]:
+    from simulator.ui.scorecard import messages
+
+    return messages(call.turns)
+
+
+def _coach(state: PracticeState) -> tuple[str, ...]:
+    if not state.coach or state.call is None or state.call.ended:
+        return ()
+    return tuple(h.text for h in hints(state.call.turns))
+
+
+def _in_call(state: PracticeState, audio: Path | None, notice: str | None = None) -> CallView:
+    assert state.call is not None
+    return CallView(
+        phase="call",
+        messages=_messages(state.call),
+        audio=str(audio) if audio else None,
+        status=STATUS["speaking"] if audio else STATUS["waiting"],
+        notice=notice or "",
+        hints=_coach(state),
+    )
+
+
+def start(
+    services: Services,
+    state: PracticeState,
+    persona_id: str | None,
+    *,
+    seed: int | float | None = None,
+    call_time: str | None = None,
+    coach: bool = False,
+    user: str = "local",
+) -> tuple[PracticeState, CallView]:
+    """Dial the chosen customer; the opening line comes back with its audio."""
+    try:
+        personas = services.current_personas()
+    except PersonaError as exc:  # a trainer's broken edit: name it, keep the page alive
+        log.warning("persona files are broken: %s", exc)
+        return state, CallView("setup", notice=f"客户资料文件有误，请联系培训师：{exc.problems[0]}")
+    if not persona_id or persona_id not in personas:
+        return state, CallView("setup", notice="请先选择一位客户。")
+    try:
+        started_at = parse_call_time(call_time)
+    except ValueError as exc:
+        return state, CallView("setup", notice=str(exc))
+    seed_value = int(seed) if seed not in (None, "") else random.randrange(1_000_000)
+    try:
+        call, _, audio = services.start_call(
+            personas[persona_id], seed=seed_value, started_at=started_at, user=user, coach=coach
+        )
+    except Exception:  # a broken persona or renderer: say so, stay on the choice
+        log.exception("could not start a call with %s", persona_id)
+        return state, CallView("setup", notice="这位客户暂时无法接通，请换一位客户或稍后再试。")
+    new = PracticeState(
+        call=call,
+        persona_id=persona_id,
+        seed=seed_value,
+        started_at=started_at,
+        coach=coach,
+        started_clock=time.time(),
+    )
+    return new, _in_call(new, audio)
+
+
+def retry(
+    services: Services, state: PracticeState, user: str = "local"
+) -> tuple[PracticeState, CallView]:
+    """The same customer, seed and call time again (再练一次)."""
+    return start(
+        services,
+        state,
+        state.persona_id,
+        seed=state.seed,
+        call_time=state.started_at.isoformat() if state.started_at else None,
+        coach=state.coach,
+        user=user,
+    )
+
+
+def _turn(
+    services: Services, state: PracticeState, text: str | None, recording: str | None
+) -> tuple[PracticeState, CallView]:
+    call = state.call
+    if call is None:
+        return state, CallView("setup", notice="请先选择客户，再点“开始通话”。")
+    if call.ended:
+        return _finish(services, state)
+    try:
+        exchange = services.take_turn(call, text=text, recording=recording)
+    except CallEnded:
+        return _finish(services, state)
+    except Exception:  # a bug in one turn must not end the call: the trainee tries again
+        log.exception("turn failed in call %s", call.session_id)
+        exchange = Exchange(None, None, notice=BROKEN)
+    if call.ended:
+        return _finish(services, state, notice=exchange.notice)
+    return state, _in_call(state, exchange.audio, exchange.notice)
+
+
+def say(services: Services, state: PracticeState, text: str) -> tuple[PracticeState, CallView]:
+    """The trainee's typed line and the customer's reply."""
+    if not (text or "").strip():
+        if state.call is not None and not state.call.ended:
+            return state, _in_call(state, None, "请先输入要说的话，再发送。")
+    return _turn(services, state, text or "", None)
+
+
+def listen(
+    services: Services, state: PracticeState, recording: str | None
+) -> tuple[PracticeState, CallView]:
+    """The trainee's recorded line: recognised, then answered like a typed one."""
+    if not recording:
+        if state.call is not None and not state.call.ended:
+            return state, _in_call(state, None, "没有收到录音，请再录一次，或者直接打字。")
+        return _turn(services, state, None, None)
+    return _turn(services, state, None, recording)
+
+
+def hang_up(services: Services, state: PracticeState) -> tuple[PracticeState, CallView]:
+    """The trainee ends the call; the scorecard follows."""
+    if state.call is None:
+        return state, CallView("setup", notice="还没有开始通话。")
+    return _finish(services, state)
+
+
+def _finish(
+    services: Services, state: PracticeState, notice: str | None = None
+) -> tuple[PracticeState, CallView]:
+    """End and score the call (once), and show the result."""
+    call = state.call
+    assert call is not None
+    scorecard = state.scorecard
+    if state.session is None and not any(t.speaker == "agent" for t in call.turns):
+        call.hang_up()  # nothing the trainee said: nothing to score
+        notice = notice or "您还没有说话，这通电话不评分。"
+    elif state.session is None:  # not yet scored: a second click on 挂断 must not rescore
+        try:
+            scorecard = services.finish_call(call)
+        except Exception:  # the scorer is missing or broken: the call itself is stored
+            log.exception("scoring call %s failed", call.session_id)
+            call.hang_up()
+            scorecard = None
+    session = state.session
+    if session is None and call.session_id:
+        try:
+            session = services.store.session(call.session_id)
+        except StoreError:
+            log.exception("finished call %s is not in the store", call.session_id)
+    if session is None:  # a call kept in memory only
+        session = {
+            "id": call.session_id,
+            "ended_by": call.ended_by,
+            "turns": [
+                {"idx": t.idx, "speaker": t.speaker, "text": t.text, "state": t.state}
+                for t in call.turns
+            ],
+        }
+    if scorecard is None:
+        notice = notice or "评分暂时失败，通话已保存。"
+    new = replace(state, scorecard=scorecard, session=session)
+    view = CallView(
+        phase="result",
+        messages=_messages(call),
+        status=STATUS["ended"],
+        notice=notice or "",
+        scorecard=scorecard,
+        session=session,
+    )
+    return new, view

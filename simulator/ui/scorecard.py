@@ -1,0 +1,179 @@
+"""What a finished call looks like on the page: transcript, scorecard, and the mood chart.
+
+Pure functions from stored data (the scorecard JSON of DESIGN.md and the call's turns) to what
+Gradio components show: chat messages, Markdown, table rows and a chart frame. The practice page
+and the history view use the same functions, so a reopened call reads like a fresh one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any
+
+import pandas as pd
+
+__all__ = [
+    "DIMENSION_LABELS",
+    "SEVERITY_LABELS",
+    "ENDING_LABELS",
+    "VIOLATION_HEADERS",
+    "messages",
+    "mood_frame",
+    "plan_text",
+    "scorecard_markdown",
+    "missed_markdown",
+    "violation_rows",
+    "turn_context",
+]
+
+DIMENSION_LABELS = {"compliance": "合规", "empathy": "沟通与共情", "outcome": "还款结果"}
+SEVERITY_LABELS = {"critical": "严重", "major": "较重", "minor": "轻微"}
+ENDING_LABELS = {
+    "agreement": "达成还款计划",
+    "customer_hangup": "客户挂断",
+    "agent_end": "您挂断",
+    "script_end": "脚本结束",
+}
+VIOLATION_HEADERS = ["句序", "严重程度", "问题", "原话", "依据"]
+
+
+def _turn_fields(turn: Any) -> tuple[int, str, str]:
+    """(idx, speaker, text) of a ``Turn`` or a stored turn row."""
+    if isinstance(turn, Mapping):
+        return int(turn["idx"]), str(turn["speaker"]), str(turn["text"])
+    return turn.idx, turn.speaker, turn.text
+
+
+def messages(turns: Iterable[Any], highlight: int | None = None) -> list[dict[str, str]]:
+    """Chatbot messages for a call: the trainee on the right, the customer on the left.
+
+    Args:
+        turns: ``Turn`` objects or stored turn rows, in order.
+        highlight: a turn index to mark (a violation the trainee clicked).
+
+    """
+    out = []
+    for turn in turns:
+        idx, speaker, text = _turn_fields(turn)
+        shown = text or "（沉默）"
+        if idx == highlight:
+            shown = f"<mark>⚠ 第{idx + 1}句：{shown}</mark>"
+        out.append({"role": "user" if speaker == "agent" else "assistant", "content": shown})
+    return out
+
+
+def turn_context(turns: Sequence[Any], idx: int | None, around: int = 1) -> str:
+    """Markdown quoting one turn with its neighbours, the flagged line in bold."""
+    if idx is None:
+        return "这一条针对整通电话（例如拨打时间），不对应某一句话。"
+    lines = []
+    for turn in turns:
+        t_idx, speaker, text = _turn_fields(turn)
+        if abs(t_idx - idx) > around:
+            continue
+        who = "您" if speaker == "agent" else "客户"
+        line = f"第{t_idx + 1}句 · {who}：{text or '（沉默）'}"
+        lines.append(f"> **{line}**" if t_idx == idx else f"> {line}")
+    return "\n>\n".join(lines) if lines else f"没有找到第{idx + 1}句。"
+
+
+def mood_frame(turns: Iterable[Any]) -> pd.DataFrame:
+    """The customer's anger and trust after each of their lines, for a line chart."""
+    rows = []
+    for turn in turns:
+        idx, speaker, _ = _turn_fields(turn)
+        if speaker != "customer":
+            continue
+        state = turn.get("state") if isinstance(turn, Mapping) else turn.state
+        if isinstance(turn, Mapping) and state is None:
+            state = {k: turn.get(k) for k in ("anger", "trust")}
+        for key, label in (("anger", "愤怒"), ("trust", "信任")):
+            value = (state or {}).get(key)
+            if value is not None:
+                rows.append({"句序": idx + 1, "指标": label, "数值": int(value)})
+    return pd.DataFrame(rows, columns=["句序", "指标", "数值"])
+
+
+def plan_text(plan: Mapping[str, Any] | None) -> str:
+    """The plan in one Chinese line, or a line saying none was reached."""
+    if not plan or not plan.get("reached", True) or not plan.get("amount"):
+        return "未达成还款计划"
+    parts = []
+    if plan.get("months"):
+        parts.append(f"每月 {plan['amount']:,} 元，分 {plan['months']} 期")
+    else:
+        parts.append(f"还款 {plan['amount']:,} 元")
+    if plan.get("due_date"):
+        parts.append(f"{'首次' if plan.get('months') else ''}还款日 {plan['due_date']}")
+    if plan.get("channel"):
+        parts.append(f"通过{plan['channel']}")
+    where = f"（第{plan['turn'] + 1}句）" if plan.get("turn") is not None else ""
+    return "已达成：" + "，".join(parts) + where
+
+
+def scorecard_markdown(scorecard: Mapping[str, Any] | None, ended_by: str | None = None) -> str:
+    """The headline of the scorecard: overall, pass or fail, the three dimensions, the plan."""
+    ending = ENDING_LABELS.get(ended_by or "", "")
+    if scorecard is None:
+        return (
+            "## 暂时无法评分\n通话已完整保存，可以稍后在“我的记录”里查看，或请培训师重新评分。"
+            + (f"\n\n通话结束方式：{ending}" if ending else "")
+        )
+    verdict = "通过" if scorecard.get("passed") else "未通过"
+    dims = scorecard.get("dimensions", {})
+    header = "| " + " | ".join(DIMENSION_LABELS.values()) + " |"
+    values = "| " + " | ".join(str(dims.get(k, {}).get("score", "—")) for k in DIMENSION_LABELS)
+    lines = [
+        f"## 总分 {scorecard.get('overall', '—')} · {verdict}",
+        "",
+        header,
+        "| " + " | ".join(":-:" for _ in DIMENSION_LABELS) + " |",
+        values + " |",
+        "",
+        f"**还款计划**：{plan_text(scorecard.get('plan'))}",
+    ]
+    if ending:
+        lines.append(f"\n**通话结束方式**：{ending}")
+    return "\n".join(lines)
+
+
+def violation_rows(scorecard: Mapping[str, Any] | None) -> list[list[Any]]:
+    """One table row per violation: turn (1-based, or 整通电话), severity, criterion, quote, source."""
+    if not scorecard:
+        return []
+    titles = {c.get("id"): c.get("title") for c in scorecard.get("criteria", [])}
+    rows = []
+    for v in scorecard.get("violations", []):
+        turn = v.get("turn")
+        rows.append(
+            [
+                "整通电话" if turn is None else f"第{turn + 1}句",
+                SEVERITY_LABELS.get(v.get("severity", ""), v.get("severity", "")),
+                titles.get(v.get("criterion")) or v.get("criterion", ""),
+                v.get("quote", ""),
+                v.get("source", ""),
+            ]
+        )
+    return rows
+
+
+def missed_markdown(scorecard: Mapping[str, Any] | None) -> str:
+    """The steps not done (points lost) with the rubric's advice for each."""
+    if not scorecard:
+        return ""
+    violated = {v.get("criterion") for v in scorecard.get("violations", [])}
+    missed = [
+        c
+        for c in scorecard.get("criteria", [])
+        if not c.get("passed") and c.get("id") not in violated
+    ]
+    if not missed:
+        return "### 未做到的步骤\n全部做到了，很好。"
+    lines = ["### 未做到的步骤与建议"]
+    for c in missed:
+        name = c.get("title") or c.get("id", "")
+        dim = DIMENSION_LABELS.get(c.get("dimension", ""), "")
+        points = f"{c.get('points', 0)}/{c.get('max_points', 0)} 分"
+        advice = c.get("advice") or ""
+        lines.append(f"- **{name}**（{dim}，{points}）" + (f"：{advice}" if advice else ""))
+    return "\n".join(lines)
