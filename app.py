@@ -35,6 +35,8 @@ def build_app(services: Services) -> gr.Blocks:
             gr.Markdown(auth.banner(), elem_id="local-banner")
         practice.build(services)
     mount(demo, services, auth)
+    # gradio 6 names the main page "Home" in the navbar and offers no argument to change it.
+    demo.pages[0] = ("", "通话练习", True)
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
