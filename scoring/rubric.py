@@ -12,7 +12,6 @@ fails the call.
 
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 from dataclasses import dataclass
@@ -20,9 +19,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
 
+from simulator.datafile import DataFileError, content_version, read_mapping, validation_problems
 from simulator.understand.acts import ACT_DESCRIPTIONS
 
 __all__ = [
@@ -293,12 +292,8 @@ class Rubric(_Strict):
         raise KeyError(criterion_id)
 
 
-class RubricError(Exception):
+class RubricError(DataFileError):
     """A rubric could not be loaded; ``problems`` holds one ``file: field: message`` per line."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -325,38 +320,12 @@ def parse_rubric(text: str, source: str) -> LoadedRubric:
     Raises:
         RubricError: one ``source: field.path: message`` line per problem.
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "yaml"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise RubricError([f"{source}: {where}: {problem}"]) from None
-    if not isinstance(data, dict):
-        raise RubricError([f"{source}: (top): expected a mapping of fields"])
+    data = read_mapping(text, source, RubricError)
     try:
         model = Rubric.model_validate(data)
     except ValidationError as exc:
-        raise RubricError(_format(source, exc)) from None
-    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return LoadedRubric(id=model.id, version=version, path=Path(source), model=model)
-
-
-def _format(source: str, exc: ValidationError) -> list[str]:
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top)"
-        message = str(err["ctx"]["error"]) if err["type"] == "value_error" else err["msg"]
-        if err["type"] == "extra_forbidden":
-            message = "unknown field"
-        for line in message.splitlines():
-            # a model validator's lines may carry their own sub-path ("severity: ...")
-            head, sep, rest = line.partition(": ")
-            if sep and re.fullmatch(r"[a-z_][\w.]*", head) and err["type"] == "value_error":
-                lines.append(f"{source}: {loc + '.' if loc != '(top)' else ''}{head}: {rest}")
-            else:
-                lines.append(f"{source}: {loc}: {line}")
-    return lines
+        raise RubricError(validation_problems(source, exc)) from None
+    return LoadedRubric(id=model.id, version=content_version(text), path=Path(source), model=model)
 
 
 def load_rubric(path_or_id: str | Path) -> LoadedRubric:

@@ -7,7 +7,6 @@ rejected), loading, and the error format every tool prints: one line per problem
 
 from __future__ import annotations
 
-import hashlib
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -15,8 +14,9 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+
+from simulator.datafile import DataFileError, content_version, read_mapping, validation_problems
 
 __all__ = [
     "ARCHETYPE_LABELS",
@@ -283,12 +283,8 @@ def _slots_in(line: str) -> list[str]:
         return [f"<{exc}>"]
 
 
-class PersonaError(Exception):
+class PersonaError(DataFileError):
     """A persona file could not be loaded; ``problems`` holds one line per problem."""
-
-    def __init__(self, problems: list[str]):
-        super().__init__("\n".join(problems))
-        self.problems = problems
 
 
 @dataclass(frozen=True)
@@ -318,41 +314,14 @@ def parse_persona(text: str, source: str, persona_id: str | None = None) -> Load
 
     Raises:
         PersonaError: with one ``source: field.path: message`` line per problem.
-
     """
-    try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        where = f"line {mark.line + 1}" if mark else "yaml"
-        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-        raise PersonaError([f"{source}: {where}: {problem}"]) from None
-    if not isinstance(data, dict):
-        raise PersonaError([f"{source}: (top): expected a mapping of fields"])
+    data = read_mapping(text, source, PersonaError)
     try:
         persona = Persona.model_validate(data)
     except ValidationError as exc:
-        raise PersonaError(format_validation_error(source, exc)) from None
+        raise PersonaError(validation_problems(source, exc)) from None
     stem = persona_id or Path(source).stem
-    version = hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
-    return LoadedPersona(id=stem, path=Path(source), persona=persona, version=version)
-
-
-def format_validation_error(source: str, exc: ValidationError) -> list[str]:
-    """Turn a pydantic error into ``source: field.path: message`` lines."""
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top)"
-        if err["type"] == "value_error":
-            # our own model validator: one problem per line, each already carries its path
-            message = str(err["ctx"]["error"]) if "ctx" in err else err["msg"]
-            lines.extend(f"{source}: {line}" for line in message.splitlines())
-            continue
-        msg = err["msg"]
-        if err["type"] == "extra_forbidden":
-            msg = "unknown field"
-        lines.append(f"{source}: {loc}: {msg}")
-    return lines
+    return LoadedPersona(id=stem, path=Path(source), persona=persona, version=content_version(text))
 
 
 def load_persona(path: str | Path) -> LoadedPersona:
