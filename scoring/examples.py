@@ -13,6 +13,7 @@ from pathlib import Path
 
 from scoring.rubric import Criterion, Example, Kind, LoadedRubric, RubricError, load_rubric
 from scoring.scorer import score
+from simulator.datafile import check_files
 
 __all__ = ["check_examples", "check_paths", "example_fires"]
 
@@ -67,17 +68,12 @@ def check_examples(rubric: LoadedRubric) -> list[str]:
 
 def check_paths(paths: Iterable[str | Path]) -> list[str]:
     """Validate rubric files or folders and run their examples; return every problem."""
-    problems: list[str] = []
-    for path in paths:
-        path = Path(path)
-        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-        if path.is_dir() and not files:
-            problems.append(f"{path}: no *.yaml rubric files")
-        for file in files:
-            try:
-                loaded = load_rubric(file)
-            except RubricError as exc:
-                problems.extend(exc.problems)
-                continue
-            problems.extend(check_examples(loaded))
-    return problems
+
+    def check(file: Path) -> list[str]:
+        try:
+            loaded = load_rubric(file)
+        except RubricError as exc:
+            return exc.problems
+        return check_examples(loaded)
+
+    return check_files(paths, "rubric", check)

@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Callable, Iterable
+from pathlib import Path
 from typing import Any
 
 import yaml
 from pydantic import ValidationError
 
-__all__ = ["DataFileError", "content_version", "read_mapping", "validation_problems"]
+__all__ = [
+    "DataFileError",
+    "check_files",
+    "content_version",
+    "read_mapping",
+    "validation_problems",
+]
 
 _SUB_PATH = re.compile(r"[a-z_][\w.]*")
 
@@ -69,3 +77,23 @@ def validation_problems(source: str, exc: ValidationError) -> list[str]:
 def content_version(text: str) -> str:
     """The version recorded with every call or score: a sha256 prefix of the file's text."""
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:12]
+
+
+def check_files(
+    paths: Iterable[str | Path], kind: str, check: Callable[[Path], list[str]]
+) -> list[str]:
+    """Run ``check`` on every file named, and on every ``*.yaml`` in every folder named.
+
+    Args:
+        paths: files and folders, as the user typed them.
+        kind: what the files are, for the "empty folder" message (``persona``, ``rubric``).
+        check: returns the problems of one file (raising nothing).
+    """
+    problems: list[str] = []
+    for path in map(Path, paths):
+        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
+        if path.is_dir() and not files:
+            problems.append(f"{path}: no *.yaml {kind} files")
+        for file in files:
+            problems.extend(check(file))
+    return problems

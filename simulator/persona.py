@@ -16,7 +16,13 @@ from typing import Annotated
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
-from simulator.datafile import DataFileError, content_version, read_mapping, validation_problems
+from simulator.datafile import (
+    DataFileError,
+    check_files,
+    content_version,
+    read_mapping,
+    validation_problems,
+)
 
 __all__ = [
     "ARCHETYPE_LABELS",
@@ -365,15 +371,12 @@ def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPerson
 
 def check_paths(paths: Iterable[str | Path]) -> list[str]:
     """Validate persona files or folders; return every problem found (empty when all good)."""
-    problems: list[str] = []
-    for path in paths:
-        path = Path(path)
-        files = sorted(path.glob("*.yaml")) if path.is_dir() else [path]
-        if path.is_dir() and not files:
-            problems.append(f"{path}: no *.yaml persona files")
-        for file in files:
-            try:
-                load_persona(file)
-            except PersonaError as exc:
-                problems.extend(exc.problems)
-    return problems
+
+    def check(file: Path) -> list[str]:
+        try:
+            load_persona(file)
+        except PersonaError as exc:
+            return exc.problems
+        return []
+
+    return check_files(paths, "persona", check)
