@@ -2,18 +2,19 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import threading
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
 from simulator.persona import LoadedPersona
 from simulator.policy import Move, Plan, Policy
-from simulator.render import RenderContext, Renderer, TemplateRenderer
+from simulator.render import RenderContext, Rendered, Renderer, TemplateRenderer
 from simulator.storage import Store
 from simulator.understand import Understanding, understand
 
-__all__ = ["Call", "Turn", "CallEnded", "ENDINGS"]
+__all__ = ["Call", "Turn", "CallEnded", "ENDINGS", "ReplyStream"]
 
 ENDINGS = ("agreement", "customer_hangup", "agent_end", "script_end")
 
@@ -40,6 +41,40 @@ class Turn:
     engine: str | None = None
     """Which renderer produced a customer line."""
     meta: dict[str, Any] = field(default_factory=dict, compare=False)
+
+
+class ReplyStream:
+    """The customer's reply, sentence by sentence, while the renderer is still writing it.
+
+    Iterate it for the sentences as they are ready; :meth:`finish` reads whatever is left and
+    returns the customer's turn, which is stored only then (with the whole text and its engine).
+    Leaving a loop over it early does not lose the reply: :meth:`finish` carries on from there.
+    """
+
+    def __init__(self, agent: Turn | None, pieces: Generator[str, None, Turn]):
+        self.agent = agent
+        """The trainee's turn this answers (already stored); None for the opening line."""
+        self._pieces = pieces
+        self.turn: Turn | None = None
+        """The customer's stored turn, once the reply is complete."""
+
+    def __iter__(self) -> Iterator[str]:
+        """Yield each sentence of the reply as soon as the renderer has it."""
+        # Not ``yield from``: closing an abandoned loop must not close the reply itself.
+        while self.turn is None:
+            try:
+                piece = next(self._pieces)
+            except StopIteration as stop:
+                self.turn = stop.value
+                return
+            yield piece
+
+    def finish(self) -> Turn:
+        """The rest of the reply, stored; the customer's turn."""
+        for _ in self:
+            pass
+        assert self.turn is not None
+        return self.turn
 
 
 class Call:
@@ -78,6 +113,8 @@ class Call:
         self.fallback = TemplateRenderer(loaded, seed=seed + 1)
         self.store = store
         self.understand = understand_fn
+        self.turn_lock = threading.Lock()
+        """Held while a turn is in flight: one call takes one turn at a time."""
         self.turns: list[Turn] = []
         self.ended_by: str | None = None
         self.plan: Plan | None = None
@@ -119,6 +156,31 @@ class Call:
             CallEnded: the call is already over.
 
         """
+        agent, move = self._hear(text)
+        reply = self._customer(move, agent.acts)
+        self._after(move, reply)
+        return reply
+
+    def say_stream(self, text: str) -> ReplyStream:
+        """Like :meth:`say`, but the reply comes sentence by sentence as it is written.
+
+        The trainee's words are stored and the policy decides before this returns; the reply
+        is rendered while it is iterated. A renderer that cannot stream (the offline lines)
+        gives its whole line as one piece.
+
+        Raises:
+            CallEnded: the call is already over.
+
+        """
+        agent, move = self._hear(text)
+        return ReplyStream(agent, self._customer_stream(move, agent.acts))
+
+    def open_stream(self) -> ReplyStream:
+        """Like :meth:`open`, sentence by sentence."""
+        return ReplyStream(None, self._customer_stream(Move("opening"), ()))
+
+    def _hear(self, text: str) -> tuple[Turn, Move]:
+        """Store the trainee's turn, then let the policy decide the customer's move."""
         if self.ended:
             raise CallEnded(f"the call has ended ({self.ended_by})")
         text = text.strip()
@@ -127,40 +189,76 @@ class Call:
         meta = {"denied": [a.name for a in u.denied]} if u.denied else {}
         if u.extra.get("llm_disagreement"):  # the LLM classifier saw acts the rules did not
             meta["llm_disagreement"] = u.extra["llm_disagreement"]
-        self._add(Turn(len(self.turns), "agent", text, acts=acts, meta=meta))
-        move = self.policy.decide(u)
-        reply = self._customer(move, acts)
+        agent = Turn(len(self.turns), "agent", text, acts=acts, meta=meta)
+        self._add(agent)
+        return agent, self.policy.decide(u)
+
+    def _after(self, move: Move, reply: Turn) -> None:
+        """What the decided move does to the call once the reply is stored."""
         if move.plan and move.situation in ("accept", "confirm"):
             self.plan, self.plan_turn = move.plan, reply.idx
         if move.ends_call:
             self._end(move.ends_call)
-        return reply
 
     def hang_up(self, reason: str = "agent_end") -> None:
         """The trainee ends the call (or a script runs out)."""
         if not self.ended:
             self._end(reason)
 
-    def _customer(self, move: Move, acts: tuple[str, ...]) -> Turn:
-        ctx = RenderContext(
+    def _context(self) -> RenderContext:
+        return RenderContext(
             today=self.today,
             history=tuple((t.speaker, t.text) for t in self.turns),
             revealed=frozenset(self.policy.state.revealed),
         )
+
+    def _customer(self, move: Move, acts: tuple[str, ...]) -> Turn:
+        ctx = self._context()
         try:
             rendered = self.renderer.render(move, ctx)
         except Exception as exc:  # a renderer bug must not end the call: say the offline line
             rendered = self.fallback.render(move, ctx)
             rendered = replace(rendered, engine=f"scripted (fallback: {exc})")
-        text, engine = rendered.text, rendered.engine
+        return self._store_reply(move, acts, rendered)
+
+    def _customer_stream(self, move: Move, acts: tuple[str, ...]) -> Generator[str, None, Turn]:
+        """Yield the reply's sentences as they come; store the turn and return it at the end."""
+        stream = getattr(self.renderer, "stream", None)
+        if stream is None:  # the offline lines: the whole line at once, exactly as say()
+            reply = self._customer(move, acts)
+            yield reply.text
+            self._after(move, reply)
+            return reply
+        ctx = self._context()
+        said: list[str] = []
+        try:
+            streamed = stream(move, ctx)
+            for sentence in streamed:
+                said.append(sentence)
+                yield sentence
+            rendered = streamed.rendered
+            if rendered is None:
+                raise RuntimeError("the stream ended without a reply")
+        except Exception as exc:  # a renderer bug must not end the call
+            if said:  # what was already spoken stands
+                rendered = Rendered("".join(said), f"{self.renderer.name} (stream broke: {exc})")
+            else:
+                rendered = self.fallback.render(move, ctx)
+                rendered = replace(rendered, engine=f"scripted (fallback: {exc})")
+                yield rendered.text
+        reply = self._store_reply(move, acts, rendered)
+        self._after(move, reply)
+        return reply
+
+    def _store_reply(self, move: Move, acts: tuple[str, ...], rendered: Rendered) -> Turn:
         turn = Turn(
             len(self.turns),
             "customer",
-            text,
+            rendered.text,
             acts=acts,
             state=self.state,
             move=move.situation,
-            engine=engine,
+            engine=rendered.engine,
         )
         self._add(turn)
         return turn

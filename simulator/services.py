@@ -5,24 +5,33 @@ page. Its methods run a practice call end to end: dial, hear the trainee (record
 answer in the customer's voice, keep the audio, and score the finished call. Nothing a trainee
 said is lost because a later step failed: their words are stored before the customer answers,
 and voice or scoring failures become short Chinese notices while the call goes on.
+
+With a model writing the customer's lines, ``take_turn_streaming`` / ``start_call_streaming``
+voice each sentence as soon as the model has written it (TTS of one sentence overlapping the
+model writing the next), and keep the whole reply as one audio file for replay.
 """
 
 from __future__ import annotations
 
 import logging
+import queue
+import threading
+from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from simulator.call import Call, Turn
+from simulator.call import Call, ReplyStream, Turn
 from simulator.engine import build_renderer, engine_name
+from simulator.llm.stream import speak_streaming
 from simulator.persona import LoadedPersona, default_personas_dir, load_personas
 from simulator.storage import Store
 from simulator.voice import (
     ASR,
     TTS,
     ASRError,
+    Clip,
     Prosody,
     RecordingRejected,
     TTSError,
@@ -31,10 +40,18 @@ from simulator.voice import (
     check_recording,
     keep_turn_audio,
 )
+from simulator.voice.clips import join_clips
 
-__all__ = ["Services", "Exchange"]
+__all__ = ["Services", "Exchange", "Heard", "Spoken", "TurnEvent"]
 
 log = logging.getLogger(__name__)
+
+BUSY = "上一句还在处理中，请等客户说完再说。"
+
+NO_VOICE = "语音合成暂时不可用，客户的话以文字显示。"
+STREAM_WAIT_S = 120.0
+"""Longest wait for the next sentence of a streamed reply: the renderer's turn budget and the
+TTS budgets end long before; this only keeps a broken backend from holding a page forever."""
 
 
 @dataclass(frozen=True)
@@ -49,6 +66,41 @@ class Exchange:
     """The customer's reply as audio, when a voice backend produced one."""
     notice: str | None = None
     """A short Chinese notice for the trainee (a rejected recording, a failed backend)."""
+
+
+@dataclass(frozen=True)
+class Heard:
+    """The trainee's turn is stored and the customer is about to answer (streaming only)."""
+
+    agent: Turn
+
+
+@dataclass(frozen=True)
+class Spoken:
+    """One sentence of the customer's reply, voiced as soon as the renderer wrote it."""
+
+    index: int
+    """0-based position of the sentence in the reply."""
+    text: str
+    clip: Clip | None
+    """The sentence's audio; None when the voice is text-only or failed."""
+
+
+TurnEvent = Heard | Spoken | Exchange
+"""What :meth:`Services.take_turn_streaming` yields: ``Heard``, then ``Spoken`` per sentence,
+then the ``Exchange`` (alone, when a recording was rejected or not understood)."""
+
+
+@dataclass(frozen=True)
+class _Done:
+    turn: Turn
+    audio: Path | None
+    notice: str | None
+
+
+@dataclass(frozen=True)
+class _Failed:
+    error: BaseException
 
 
 @dataclass
@@ -77,6 +129,11 @@ class Services:
             asr=build_asr(),
             engine=engine_name(),
         )
+
+    @property
+    def streams_replies(self) -> bool:
+        """True when a model writes the customer's replies, so pages play them as they come."""
+        return engine_name(self.engine) == "llm"
 
     @property
     def data_dir(self) -> Path:
@@ -135,36 +192,158 @@ class Services:
         audio, _ = self._voice(call, opening)
         return call, opening, audio
 
+    def start_call_streaming(
+        self,
+        persona: LoadedPersona,
+        *,
+        seed: int = 0,
+        started_at: datetime | None = None,
+        user: str = "local",
+        coach: bool = False,
+    ) -> tuple[Call, Iterator[Spoken | Exchange]]:
+        """Dial, with the opening line spoken sentence by sentence.
+
+        The call is stored before this returns; the events are ``Spoken`` per sentence, then an
+        ``Exchange`` whose ``customer`` is the opening turn and ``audio`` the kept clip.
+        """
+        call = Call(
+            persona,
+            seed=seed,
+            started_at=started_at,
+            store=self.store,
+            renderer=build_renderer(persona, seed=seed, name=self.engine),
+            user=user,
+            coach=coach,
+        )
+
+        def events() -> Iterator[Spoken | Exchange]:
+            done = yield from self._speak_stream(call, call.open_stream())
+            yield Exchange(None, done.turn, audio=done.audio, notice=done.notice)
+
+        return call, events()
+
     def take_turn(
         self, call: Call, *, text: str | None = None, recording: str | Path | bytes | None = None
     ) -> Exchange:
         """One trainee turn, spoken or typed; the call goes on whatever backend fails."""
-        wav = None  # the checked Recording, kept for replay
-        if recording is not None:
+        if not call.turn_lock.acquire(blocking=False):
+            return Exchange(None, None, notice=BUSY)
+        try:
+            heard = self._recognise(text, recording)
+            if isinstance(heard, Exchange):
+                return heard
+            text, wav = heard
+            agent_turn_idx = len(call.turns)
+            reply = call.say(text or "")
+            self._keep_recording(call, agent_turn_idx, wav)
+            audio, notice = self._voice(call, reply)
+            return Exchange(call.turns[agent_turn_idx], reply, audio=audio, notice=notice)
+        finally:
+            call.turn_lock.release()
+
+    def take_turn_streaming(
+        self, call: Call, *, text: str | None = None, recording: str | Path | bytes | None = None
+    ) -> Iterator[TurnEvent]:
+        """One trainee turn whose reply is voiced sentence by sentence as the model writes it.
+
+        Yields ``Heard`` once the trainee's words are stored, a ``Spoken`` per sentence as soon
+        as its audio is ready (the TTS of one sentence overlaps the model writing the next), and
+        finally the ``Exchange``, whose ``audio`` is the whole reply kept for replay. With the
+        offline lines there is one ``Spoken``, the whole line. The customer's turn is stored
+        even if the caller stops reading early.
+
+        Raises:
+            CallEnded: the call is already over.
+
+        """
+        if not call.turn_lock.acquire(blocking=False):
+            yield Exchange(None, None, notice=BUSY)
+            return
+        try:
+            heard = self._recognise(text, recording)
+            if isinstance(heard, Exchange):
+                yield heard
+                return
+            text, wav = heard
+            reply = call.say_stream(text or "")
+            assert reply.agent is not None
+            self._keep_recording(call, reply.agent.idx, wav)
+            yield Heard(reply.agent)
+            done = yield from self._speak_stream(call, reply)
+            yield Exchange(reply.agent, done.turn, audio=done.audio, notice=done.notice)
+        finally:
+            call.turn_lock.release()
+
+    def _recognise(
+        self, text: str | None, recording: str | Path | bytes | None
+    ) -> tuple[str | None, Any] | Exchange:
+        """The trainee's words and checked recording, or an Exchange saying why there are none."""
+        if recording is None:
+            return text, None
+        try:
+            checked = check_recording(recording)
+        except RecordingRejected as exc:
+            return Exchange(None, None, notice=exc.message)
+        try:
+            heard = self.asr.transcribe(checked.wav)
+        except ASRError as exc:
+            log.warning("speech recognition failed: %s", exc.reason)
+            return Exchange(None, None, notice=exc.message)
+        return heard.text, checked
+
+    def _keep_recording(self, call: Call, idx: int, wav: Any) -> None:
+        if wav is None:
+            return
+        try:
+            kept = keep_turn_audio(self.data_dir, call.session_id, idx, recording=wav)
+            self.store.set_turn_audio(call.session_id, idx, kept.recording)
+        except OSError as exc:  # the words are stored; only the replay is lost
+            log.warning("could not keep the recording: %s", exc)
+
+    def _speak_stream(self, call: Call, reply: ReplyStream) -> Generator[Spoken, None, _Done]:
+        """Voice each sentence of ``reply`` as it comes; return a ``_Done`` at the end.
+
+        The model is read and the reply stored on a worker thread, so the turn is complete
+        (text and kept audio) even when the page stops listening half-way.
+        """
+        persona = call.loaded.persona
+        mood = call.state  # the mood the customer answers in (the policy has decided)
+        prosody = Prosody.from_mood(mood.get("anger", 0), mood.get("patience", 100))
+        events: queue.Queue[Spoken | _Done | _Failed] = queue.Queue()
+        failed: list[str] = []
+
+        def voice(sentence: str) -> Clip | None:
+            if failed:  # the voice went away mid-reply: the rest is text, not a mix
+                return None
             try:
-                checked = check_recording(recording)
-            except RecordingRejected as exc:
-                return Exchange(None, None, notice=exc.message)
+                return self.tts.synthesize(sentence, persona.voice, prosody)
+            except Exception as exc:  # TTSError, or a backend bug: the text still goes on
+                log.warning("text to speech failed: %s", exc)
+                failed.append(str(exc))
+                return None
+
+        def run() -> None:
             try:
-                heard = self.asr.transcribe(checked.wav)
-            except ASRError as exc:
-                log.warning("speech recognition failed: %s", exc.reason)
-                return Exchange(None, None, notice=exc.message)
-            text, wav = heard.text, checked
-        agent_turn_idx = len(call.turns)
-        reply = call.say(text or "")
-        notice = None
-        if wav is not None:
-            try:
-                kept = keep_turn_audio(
-                    self.data_dir, call.session_id, agent_turn_idx, recording=wav
+                clips = speak_streaming(
+                    reply, voice, on_audio=lambda i, text, clip: events.put(Spoken(i, text, clip))
                 )
-                self.store.set_turn_audio(call.session_id, agent_turn_idx, kept.recording)
-            except OSError as exc:  # the words are stored; only the replay is lost
-                log.warning("could not keep the recording: %s", exc)
-        audio, voice_notice = self._voice(call, reply)
-        notice = notice or voice_notice
-        return Exchange(call.turns[agent_turn_idx], reply, audio=audio, notice=notice)
+                turn = reply.finish()
+                audio = self._keep_reply(call, turn, join_clips([c for c in clips if c]))
+                events.put(_Done(turn, audio, NO_VOICE if failed else None))
+            except BaseException as exc:  # handed to the reader below
+                events.put(_Failed(exc))
+
+        threading.Thread(target=run, name=f"reply-{call.session_id}", daemon=True).start()
+        while True:
+            try:
+                event = events.get(timeout=STREAM_WAIT_S)
+            except queue.Empty:
+                raise TimeoutError(f"no reply within {STREAM_WAIT_S:g} s") from None
+            if isinstance(event, _Failed):
+                raise event.error
+            if isinstance(event, _Done):
+                return event
+            yield event
 
     def _voice(self, call: Call, turn: Turn) -> tuple[Path | None, str | None]:
         """Speak a customer line and keep the clip; a failed voice leaves the text."""
@@ -175,16 +354,22 @@ class Services:
             clip = self.tts.synthesize(turn.text, persona.voice, prosody)
         except TTSError as exc:
             log.warning("text to speech failed: %s", exc)
-            return None, "语音合成暂时不可用，客户的话以文字显示。"
+            return None, NO_VOICE
+        return self._keep_reply(call, turn, clip), None
+
+    def _keep_reply(self, call: Call, turn: Turn, clip: Clip | None) -> Path | None:
+        """Keep a customer turn's audio for replay; the file to play (None: no audio)."""
         if clip is None:
-            return None, None
+            return None
+        if not call.session_id:
+            return Path(clip.path) if clip.path else None
         try:
             kept = keep_turn_audio(self.data_dir, call.session_id, turn.idx, reply=clip)
         except OSError as exc:
             log.warning("could not keep the reply audio: %s", exc)
-            return clip.path, None
+            return Path(clip.path) if clip.path else None
         self.store.set_turn_audio(call.session_id, turn.idx, kept.reply)
-        return self.data_dir / kept.reply, None
+        return self.data_dir / kept.reply
 
     def finish_call(self, call: Call) -> dict[str, Any] | None:
         """End the call (if the customer has not) and score it; None if scoring failed."""

@@ -113,3 +113,13 @@ def test_finishing_a_call_scores_and_stores_it(services, data_dir):
     stored = Store(data_dir).scores(call.session_id)
     assert stored[-1]["scorecard"] == card
     assert Store(data_dir).session(call.session_id)["ended_by"] in ("agent_end", "customer_hangup")
+
+
+def test_one_call_takes_one_turn_at_a_time(services):
+    persona = load_personas(PERSONAS_DIR)["cooperative_wang"]
+    call, _, _ = services.start_call(persona, seed=1, started_at=AT)
+    with call.turn_lock:  # a turn is in flight (another request of the same trainee)
+        ex = services.take_turn(call, text="请问是王丽娟女士本人吗？")
+    assert ex.agent is None and ex.notice == "上一句还在处理中，请等客户说完再说。"
+    assert len(call.turns) == 1
+    assert services.take_turn(call, text="请问是王丽娟女士本人吗？").customer.move == "verify_ok"

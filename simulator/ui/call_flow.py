@@ -11,6 +11,7 @@ from __future__ import annotations
 import logging
 import random
 import time
+from collections.abc import Iterator
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -18,8 +19,8 @@ from typing import Any
 
 from simulator.call import Call, CallEnded
 from simulator.coach import hints
-from simulator.persona import PersonaError
-from simulator.services import Exchange, Services
+from simulator.persona import LoadedPersona, PersonaError
+from simulator.services import Exchange, Heard, Services, Spoken, TurnEvent
 from simulator.storage import StoreError
 
 __all__ = [
@@ -28,10 +29,14 @@ __all__ = [
     "STATUS",
     "hang_up",
     "listen",
+    "listen_streaming",
     "parse_call_time",
     "retry",
+    "retry_streaming",
     "say",
+    "say_streaming",
     "start",
+    "start_streaming",
     "user_of",
 ]
 
@@ -76,6 +81,8 @@ class CallView:
     messages: list[dict[str, str]] = field(default_factory=list)
     audio: str | None = None
     """The customer's latest line as an audio file to play now."""
+    chunk: bytes | None = None
+    """Streaming pages: the next sentence of the customer's reply, to play after the last one."""
     status: str = STATUS["idle"]
     notice: str = ""
     hints: tuple[str, ...] = ()
@@ -121,16 +128,64 @@ def _coach(state: PracticeState) -> tuple[str, ...]:
     return tuple(h.text for h in hints(state.call.turns))
 
 
-def _in_call(state: PracticeState, audio: Path | None, notice: str | None = None) -> CallView:
+def _in_call(
+    state: PracticeState,
+    audio: Path | None,
+    notice: str | None = None,
+    *,
+    speaking: bool | None = None,
+) -> CallView:
     assert state.call is not None
+    if speaking is None:
+        speaking = audio is not None
     return CallView(
         phase="call",
         messages=_messages(state.call),
         audio=str(audio) if audio else None,
-        status=STATUS["speaking"] if audio else STATUS["waiting"],
+        status=STATUS["speaking"] if speaking else STATUS["waiting"],
         notice=notice or "",
         hints=_coach(state),
     )
+
+
+def _speaking(state: PracticeState, upto: int, said: str, chunk: bytes | None) -> CallView:
+    """The call while the customer's reply is still arriving: the turns before it, then it."""
+    from simulator.ui.scorecard import messages
+
+    assert state.call is not None
+    shown = messages(state.call.turns[:upto]) + [{"role": "assistant", "content": said}]
+    return CallView(
+        phase="call",
+        messages=shown,
+        chunk=chunk,
+        status=STATUS["speaking"],
+        hints=_coach(state),
+    )
+
+
+def _dial_args(
+    services: Services,
+    persona_id: str | None,
+    seed: int | float | None,
+    call_time: str | None,
+) -> tuple[LoadedPersona, int, datetime | None] | CallView:
+    """The persona, seed and call time to dial, or the setup view saying what is wrong."""
+    try:
+        personas = services.current_personas()
+    except PersonaError as exc:  # a trainer's broken edit: name it, keep the page alive
+        log.warning("persona files are broken: %s", exc)
+        return CallView("setup", notice=f"客户资料文件有误，请联系培训师：{exc.problems[0]}")
+    if not persona_id or persona_id not in personas:
+        return CallView("setup", notice="请先选择一位客户。")
+    try:
+        started_at = parse_call_time(call_time)
+    except ValueError as exc:
+        return CallView("setup", notice=str(exc))
+    seed_value = int(seed) if seed not in (None, "") else random.randrange(1_000_000)
+    return personas[persona_id], seed_value, started_at
+
+
+UNREACHABLE = "这位客户暂时无法接通，请换一位客户或稍后再试。"
 
 
 def start(
@@ -144,25 +199,17 @@ def start(
     user: str = "local",
 ) -> tuple[PracticeState, CallView]:
     """Dial the chosen customer; the opening line comes back with its audio."""
-    try:
-        personas = services.current_personas()
-    except PersonaError as exc:  # a trainer's broken edit: name it, keep the page alive
-        log.warning("persona files are broken: %s", exc)
-        return state, CallView("setup", notice=f"客户资料文件有误，请联系培训师：{exc.problems[0]}")
-    if not persona_id or persona_id not in personas:
-        return state, CallView("setup", notice="请先选择一位客户。")
-    try:
-        started_at = parse_call_time(call_time)
-    except ValueError as exc:
-        return state, CallView("setup", notice=str(exc))
-    seed_value = int(seed) if seed not in (None, "") else random.randrange(1_000_000)
+    args = _dial_args(services, persona_id, seed, call_time)
+    if isinstance(args, CallView):
+        return state, args
+    loaded, seed_value, started_at = args
     try:
         call, _, audio = services.start_call(
-            personas[persona_id], seed=seed_value, started_at=started_at, user=user, coach=coach
+            loaded, seed=seed_value, started_at=started_at, user=user, coach=coach
         )
     except Exception:  # a broken persona or renderer: say so, stay on the choice
         log.exception("could not start a call with %s", persona_id)
-        return state, CallView("setup", notice="这位客户暂时无法接通，请换一位客户或稍后再试。")
+        return state, CallView("setup", notice=UNREACHABLE)
     new = PracticeState(
         call=call,
         persona_id=persona_id,
@@ -174,11 +221,101 @@ def start(
     return new, _in_call(new, audio)
 
 
+def start_streaming(
+    services: Services,
+    state: PracticeState,
+    persona_id: str | None,
+    *,
+    seed: int | float | None = None,
+    call_time: str | None = None,
+    coach: bool = False,
+    user: str = "local",
+) -> Iterator[tuple[PracticeState, CallView]]:
+    """Like :func:`start`, with the opening line played sentence by sentence as it is written.
+
+    Yields the call at once (the customer is picking up), a view per sentence with its audio
+    ``chunk``, and the call waiting for the trainee (or still speaking while audio plays).
+    """
+    args = _dial_args(services, persona_id, seed, call_time)
+    if isinstance(args, CallView):
+        yield state, args
+        return
+    loaded, seed_value, started_at = args
+    try:
+        call, events = services.start_call_streaming(
+            loaded, seed=seed_value, started_at=started_at, user=user, coach=coach
+        )
+    except Exception:  # a broken persona or renderer: say so, stay on the choice
+        log.exception("could not start a call with %s", persona_id)
+        yield state, CallView("setup", notice=UNREACHABLE)
+        return
+    new = PracticeState(
+        call=call,
+        persona_id=persona_id,
+        seed=seed_value,
+        started_at=started_at,
+        coach=coach,
+        started_clock=time.time(),
+    )
+    yield new, _in_call(new, None, speaking=True)
+    yield from _reply_views(services, new, events, upto=0)
+
+
+def _reply_views(
+    services: Services, state: PracticeState, events: Iterator[TurnEvent], *, upto: int
+) -> Iterator[tuple[PracticeState, CallView]]:
+    """Views of a reply arriving sentence by sentence; the call view (or the result) at the end.
+
+    ``upto`` is how many turns precede the reply (the trainee's turn, once heard, moves it).
+    """
+    call = state.call
+    assert call is not None
+    said, voiced, notice = "", False, None
+    try:
+        for event in events:
+            if isinstance(event, Heard):  # the trainee's words are stored: show them now
+                upto = event.agent.idx + 1
+                yield state, _in_call(state, None, speaking=True)
+            elif isinstance(event, Spoken):
+                said += event.text
+                voiced = voiced or event.clip is not None
+                chunk = event.clip.data if event.clip is not None else None
+                yield state, _speaking(state, upto, said, chunk)
+            else:
+                notice = event.notice
+    except CallEnded:
+        yield _finish(services, state)
+        return
+    except Exception:  # a bug in one turn must not end the call: the trainee tries again
+        log.exception("streamed turn failed in call %s", call.session_id)
+        notice, voiced = BROKEN, False
+    if call.ended:
+        yield _finish(services, state, notice=notice)
+        return
+    # Still speaking while the last sentence plays; the page's player says when it ends.
+    yield state, _in_call(state, None, notice, speaking=voiced)
+
+
 def retry(
     services: Services, state: PracticeState, user: str = "local"
 ) -> tuple[PracticeState, CallView]:
     """The same customer, seed and call time again (再练一次)."""
     return start(
+        services,
+        state,
+        state.persona_id,
+        seed=state.seed,
+        call_time=state.started_at.isoformat() if state.started_at else None,
+        coach=state.coach,
+        user=user,
+    )
+
+
+def retry_streaming(
+    services: Services, state: PracticeState, user: str = "local"
+) -> Iterator[tuple[PracticeState, CallView]]:
+    """Like :func:`retry`, with the opening line streamed."""
+    return start_streaming(
         services,
         state,
         state.persona_id,
@@ -226,6 +363,40 @@ def listen(
             return state, _in_call(state, None, "没有收到录音，请再录一次，或者直接打字。")
         return _turn(services, state, None, None)
     return _turn(services, state, None, recording)
+
+
+def _turn_streaming(
+    services: Services, state: PracticeState, text: str | None, recording: str | None
+) -> Iterator[tuple[PracticeState, CallView]]:
+    call = state.call
+    if call is None:
+        yield state, CallView("setup", notice="请先选择客户，再点“开始通话”。")
+        return
+    if call.ended:
+        yield _finish(services, state)
+        return
+    events = services.take_turn_streaming(call, text=text, recording=recording)
+    yield from _reply_views(services, state, events, upto=len(call.turns))
+
+
+def say_streaming(
+    services: Services, state: PracticeState, text: str
+) -> Iterator[tuple[PracticeState, CallView]]:
+    """Like :func:`say`, with the reply played sentence by sentence as the model writes it."""
+    if not (text or "").strip() and state.call is not None and not state.call.ended:
+        yield state, _in_call(state, None, "请先输入要说的话，再发送。")
+        return
+    yield from _turn_streaming(services, state, text or "", None)
+
+
+def listen_streaming(
+    services: Services, state: PracticeState, recording: str | None
+) -> Iterator[tuple[PracticeState, CallView]]:
+    """Like :func:`listen`, with the reply played sentence by sentence."""
+    if not recording and state.call is not None and not state.call.ended:
+        yield state, _in_call(state, None, "没有收到录音，请再录一次，或者直接打字。")
+        return
+    yield from _turn_streaming(services, state, None, recording or None)
 
 
 def hang_up(services: Services, state: PracticeState) -> tuple[PracticeState, CallView]:

@@ -8,7 +8,10 @@ per-trainee data lives in a :class:`PracticeState` in ``gr.State``; nothing is g
 
 from __future__ import annotations
 
+import io
 import json
+import time
+import wave
 from collections.abc import Iterator
 from typing import Any
 
@@ -44,6 +47,31 @@ SCROLL_TO_MARK_JS = """() => {
 }"""
 
 
+PAUSE_S = 0.25
+"""Silence fed to the streaming player after each sentence: a breath between sentences, and
+what pushes the sentence's last AAC frames out of gradio's encoder (it holds back ~0.1 s)."""
+ENCODER_WAIT_S = 0.08
+"""gradio's encoder collects only the frames ready 5 ms after a chunk; the pause comes this much
+later, so that the sentence itself goes out to the player with it rather than a sentence late."""
+
+
+def _pause(after: bytes) -> bytes:
+    """``PAUSE_S`` of silence as WAV, at the rate of the clip it follows when that is a WAV."""
+    rate, channels = 24000, 1  # edge-tts MP3
+    try:
+        with wave.open(io.BytesIO(after)) as w:
+            rate, channels = w.getframerate(), w.getnchannels()
+    except (wave.Error, EOFError):
+        pass
+    buf = io.BytesIO()
+    with wave.open(buf, "wb") as w:
+        w.setnchannels(channels)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(b"\0\0" * channels * int(rate * PAUSE_S))
+    return buf.getvalue()
+
+
 def _notice(text: str) -> str:
     return f"> ⚠ {text}" if text else ""
 
@@ -65,14 +93,23 @@ def _title(state: PracticeState) -> str:
 
 
 def _outputs(
-    state: PracticeState, view: CallView, n: int, clear_text: bool = False
+    state: PracticeState,
+    view: CallView,
+    n: int,
+    clear_text: bool = False,
+    streaming: bool = False,
 ) -> tuple[Any, ...]:
     """Component updates for a view, in the order of the page's ``outs`` list (``n`` long).
 
     ``clear_text`` empties the text box (the line was sent, or a new call began); a spoken
-    turn leaves it alone, in case the trainee has started typing.
+    turn leaves it alone, in case the trainee has started typing. ``streaming``: the player
+    is a streaming one, fed a sentence's audio at a time (and left alone between them).
     """
     skip = gr.skip()
+    if streaming:
+        audio = view.chunk if view.chunk is not None else skip
+    else:
+        audio = view.audio if view.phase == "call" else None
     if view.phase == "setup":
         out = [state, gr.Column(visible=True), gr.Column(visible=False)]
         out += [gr.Column(visible=False), _notice(view.notice)]
@@ -85,7 +122,7 @@ def _outputs(
         gr.Column(visible=not in_call),
         _notice(view.notice),
         view.messages,
-        view.audio if in_call else None,
+        audio,
         view.status,
         _hints(view),
         state.started_clock or 0,
@@ -121,6 +158,7 @@ def build(services: Services) -> gr.Blocks:
             {},
             "客户资料文件有误，请联系培训师：\n\n" + "\n".join(f"- `{p}`" for p in exc.problems),
         )
+    streaming = services.streams_replies
     with gr.Blocks() as page:
         state = gr.State(PracticeState())
         t0 = gr.Number(value=0, visible=False)
@@ -189,11 +227,14 @@ def build(services: Services) -> gr.Blocks:
                                 label="说话：点录音开始，说完点停止，自动发送",
                                 elem_id="mic",
                             )
+                            # With a model writing the replies, each sentence plays as it
+                            # arrives (HLS through ffmpeg); the offline lines play whole.
                             reply_audio = gr.Audio(
                                 label="客户的声音",
                                 type="filepath",
                                 autoplay=True,
                                 interactive=False,
+                                streaming=streaming,
                                 elem_id="reply-audio",
                             )
                             coach_md = gr.Markdown(elem_id="coach")
@@ -261,6 +302,47 @@ def build(services: Services) -> gr.Blocks:
         def on_say(line: str, st: PracticeState) -> tuple[Any, ...]:
             return show(call_flow.say(services, st, line), clear_text=True)
 
+        # --- streaming replies: the same actions, one update per sentence ------------------
+        typing = (outs.index(text), outs.index(mic))
+
+        def stream_views(pairs, clear_text: bool = False) -> Iterator[tuple[Any, ...]]:
+            """Updates for views as they come; only the first touches the text box and mic."""
+            for i, (st, view) in enumerate(pairs):
+                out = list(_outputs(st, view, n, clear_text and i == 0, streaming=True))
+                if i and view.phase == "call":  # the trainee may be typing or recording again
+                    for k in typing:
+                        out[k] = gr.skip()
+                yield tuple(out)
+                if view.chunk is not None:
+                    time.sleep(ENCODER_WAIT_S)
+                    tick: list[Any] = [gr.skip()] * n
+                    tick[outs.index(reply_audio)] = _pause(view.chunk)
+                    yield tuple(tick)
+
+        def on_start_stream(pid, seed_v, when, coach_v, st, request: gr.Request):
+            pairs = call_flow.start_streaming(
+                services,
+                st,
+                pid,
+                seed=seed_v,
+                call_time=when,
+                coach=bool(coach_v),
+                user=user_of(request),
+            )
+            yield from stream_views(pairs, clear_text=True)
+
+        def on_say_stream(line: str, st: PracticeState) -> Iterator[tuple[Any, ...]]:
+            yield from stream_views(call_flow.say_streaming(services, st, line), clear_text=True)
+
+        def on_listen_stream(recording: str | None, st: PracticeState):
+            if recording and st.call is not None and not st.call.ended:
+                yield pending(STATUS["recognising"])
+            yield from stream_views(call_flow.listen_streaming(services, st, recording))
+
+        def on_retry_stream(st: PracticeState, request: gr.Request):
+            pairs = call_flow.retry_streaming(services, st, user=user_of(request))
+            yield from stream_views(pairs, clear_text=True)
+
         def on_listen(recording: str | None, st: PracticeState) -> Iterator[tuple[Any, ...]]:
             if recording and st.call is not None and not st.call.ended:
                 yield pending(STATUS["recognising"])
@@ -297,6 +379,10 @@ def build(services: Services) -> gr.Blocks:
             except PersonaError:
                 chosen = None
             return cards.brief_markdown(chosen)
+
+        if streaming:  # chosen once, when the page is built
+            on_start, on_say = on_start_stream, on_say_stream
+            on_listen, on_retry = on_listen_stream, on_retry_stream
 
         for button, pid in picks:
             button.click(lambda p=pid: p, None, persona, api_visibility="private")
