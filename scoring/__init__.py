@@ -6,9 +6,13 @@ The public surface::
     default_rubric() -> LoadedRubric             # CALLSIM_RUBRICS_DIR or scoring/rubrics/
     score(transcript, rubric, outcome=None) -> dict   # the scorecard JSON of DESIGN.md
     validate_transcript(data, source) -> dict    # raises TranscriptError naming file and field
+    score_with_judge(transcript, rubric, outcome=None, *, judge_fn) -> dict
+        # the scorecard plus the LLM judge's result beside each quality criterion (never
+        # changing violations, the plan or the scores); judge_fn from scoring.judge.llm_judge
 """
 
 from scoring.examples import check_examples, check_paths
+from scoring.judged import attach_judge, score_with_judge
 from scoring.rubric import (
     LoadedRubric,
     Rubric,
@@ -25,6 +29,7 @@ __all__ = [
     "Rubric",
     "RubricError",
     "TranscriptError",
+    "attach_judge",
     "check_examples",
     "check_paths",
     "default_rubric",
@@ -32,5 +37,6 @@ __all__ = [
     "load_rubric",
     "load_transcript",
     "score",
+    "score_with_judge",
     "validate_transcript",
 ]

@@ -4,6 +4,12 @@
 criterion and turn (``null`` for a call-level one), whether a plan was reached, and the band.
 Every (file, criterion, turn) is compared with the scorer's: precision and recall per criterion,
 plus plan and band accuracy, each against the thresholds the rubric declares.
+
+With a judge (``--judge``) the same labels are held against the LLM judge, beside the rules.
+The labels have no per-quality-criterion verdicts, so two things are compared with them: the
+plan (the judge's ``plan_reached`` verdict, void after a critical violation as for the rules)
+and the band recomputed with the judge's empathy points. Per quality criterion, the judge is
+compared with the rules. None of this changes whether the rubric passes its thresholds.
 """
 
 from __future__ import annotations
@@ -15,11 +21,20 @@ from typing import Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from scoring.judge import JudgeFn
+from scoring.judged import score_with_judge
 from scoring.rubric import LoadedRubric
 from scoring.scorer import score
 from scoring.transcript import TranscriptError, load_transcript
 
-__all__ = ["CalibrationError", "CalibrationReport", "Labels", "run_calibration"]
+__all__ = [
+    "CalibrationError",
+    "CalibrationReport",
+    "JudgeAgreement",
+    "Labels",
+    "Tally",
+    "run_calibration",
+]
 
 
 class CalibrationError(Exception):
@@ -68,6 +83,34 @@ class CriterionStats:
 
 
 @dataclass(frozen=True)
+class Tally:
+    """Agreement with the labels on the same ``n`` calls, for the rules and for the judge."""
+
+    n: int = 0
+    rules: int = 0
+    judge: int = 0
+
+
+@dataclass(frozen=True)
+class JudgeAgreement:
+    """How the LLM judge did on the calibration set, beside the rules."""
+
+    model: str | None
+    judged: int
+    """Calls the judge answered."""
+    failed: int
+    errors: tuple[str, ...]
+    """The distinct reasons the judge failed (at most three)."""
+    plan: Tally
+    """Plan reached or not vs ``plan_reached``, over calls where the judge rated the plan."""
+    band: Tally
+    """Band vs ``band`` (the judge's: recomputed with its empathy points)."""
+    with_rules: tuple[tuple[str, int, int], ...]
+    """Per quality criterion: (id, calls both rated, calls where passed/failed agree)."""
+    mismatches: tuple[str, ...]
+
+
+@dataclass(frozen=True)
 class CalibrationReport:
     """The result of a calibration run."""
 
@@ -79,6 +122,8 @@ class CalibrationReport:
     """One readable line per disagreement, for the trainer to inspect."""
     failures: tuple[str, ...] = field(default=())
     """Thresholds not met; empty when the rubric passes."""
+    judge: JudgeAgreement | None = None
+    """The judge's agreement, when one was asked (never part of ``failures``)."""
 
     @property
     def passed(self) -> bool:
@@ -102,8 +147,10 @@ def _load_labels(directory: Path) -> Labels:
         raise CalibrationError(f"{path}: {loc}: {err['msg']}") from None
 
 
-def run_calibration(directory: str | Path, rubric: LoadedRubric) -> CalibrationReport:
-    """Score every labelled transcript and compare with the labels.
+def run_calibration(
+    directory: str | Path, rubric: LoadedRubric, judge_fn: JudgeFn | None = None
+) -> CalibrationReport:
+    """Score every labelled transcript and compare with the labels (and the judge, if given).
 
     Raises:
         CalibrationError: missing labels, a labelled file missing or malformed.
@@ -115,6 +162,7 @@ def run_calibration(directory: str | Path, rubric: LoadedRubric) -> CalibrationR
     plan_ok = band_ok = 0
     mismatches: list[str] = []
     known = {c.id for c in rubric.model.criteria}
+    cards: dict[str, dict] = {}
     for name in sorted(labels.files):
         want = labels.files[name]
         for criterion in want.violations:
@@ -127,7 +175,10 @@ def run_calibration(directory: str | Path, rubric: LoadedRubric) -> CalibrationR
             transcript = load_transcript(directory / name)
         except TranscriptError as exc:
             raise CalibrationError(str(exc)) from None
-        card = score(transcript, rubric)
+        if judge_fn is None:
+            card = score(transcript, rubric)
+        else:
+            card = cards[name] = score_with_judge(transcript, rubric, judge_fn=judge_fn)
         got = {(name, v["criterion"], v["turn"]) for v in card["violations"]}
         exp = {(name, c, t) for c, turns in want.violations.items() for t in turns}
         expected |= exp
@@ -166,4 +217,66 @@ def run_calibration(directory: str | Path, rubric: LoadedRubric) -> CalibrationR
         failures.append(f"plan accuracy {plan_ok / n:.2f} < {th.min_plan_accuracy}")
     if band_ok / n < th.min_band_accuracy:
         failures.append(f"band accuracy {band_ok / n:.2f} < {th.min_band_accuracy}")
-    return CalibrationReport(tuple(stats), n, plan_ok, band_ok, tuple(mismatches), tuple(failures))
+    agreement = _agreement(cards, labels, rubric) if judge_fn is not None else None
+    return CalibrationReport(
+        tuple(stats), n, plan_ok, band_ok, tuple(mismatches), tuple(failures), agreement
+    )
+
+
+def _agreement(cards: dict[str, dict], labels: Labels, rubric: LoadedRubric) -> JudgeAgreement:
+    plan_ids = {c.id for c in rubric.model.criteria if c.detect.check == "plan_reached"}
+    plan, band = Tally(), Tally()
+    both: dict[str, list[int]] = {}
+    errors: list[str] = []
+    mismatches: list[str] = []
+    failed = 0
+    model = None
+    for name, card in cards.items():
+        want, info = labels.files[name], card["judge"]
+        model = model or info.get("model")
+        if info["error"]:
+            failed += 1
+            if info["error"] not in errors:
+                errors.append(info["error"])
+            continue
+        critical = any(v["severity"] == "critical" for v in card["violations"])
+        for c in card["criteria"]:
+            verdict = c.get("judge") or {"error": "none"}
+            if "error" in verdict:
+                continue
+            tally = both.setdefault(c["id"], [0, 0])
+            tally[0] += 1
+            tally[1] += verdict["passed"] == c["passed"]
+            if c["id"] in plan_ids:
+                reached = verdict["passed"] and not critical
+                plan = Tally(
+                    plan.n + 1,
+                    plan.rules + (card["plan"]["success"] == want.plan_reached),
+                    plan.judge + (reached == want.plan_reached),
+                )
+                if reached != want.plan_reached:
+                    mismatches.append(
+                        f"{name}: 模型判断还款约定 期望 {want.plan_reached} 实际 {reached}"
+                    )
+        adjusted = info.get("adjusted")
+        if adjusted:
+            band = Tally(
+                band.n + 1,
+                band.rules + (card["band"] == want.band),
+                band.judge + (adjusted["band"] == want.band),
+            )
+            if adjusted["band"] != want.band:
+                mismatches.append(
+                    f"{name}: 模型评级 期望 {want.band} 实际 {adjusted['band']}"
+                    f"（{adjusted['overall']}分，规则 {card['band']}）"
+                )
+    return JudgeAgreement(
+        model=model,
+        judged=len(cards) - failed,
+        failed=failed,
+        errors=tuple(errors[:3]),
+        plan=plan,
+        band=band,
+        with_rules=tuple((cid, n, agree) for cid, (n, agree) in both.items()),
+        mismatches=tuple(mismatches),
+    )

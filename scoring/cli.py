@@ -12,8 +12,10 @@ import json
 import sys
 from pathlib import Path
 
-from scoring.calibration import CalibrationError, run_calibration
+from scoring.calibration import CalibrationError, JudgeAgreement, run_calibration
 from scoring.examples import check_paths
+from scoring.judge import JudgeFn, default_cache_dir, llm_judge
+from scoring.judged import score_with_judge
 from scoring.report import render_scorecard, render_summary
 from scoring.rubric import (
     LoadedRubric,
@@ -24,6 +26,7 @@ from scoring.rubric import (
 )
 from scoring.scorer import score
 from scoring.transcript import TranscriptError, load_transcript
+from simulator.llm.settings import LLMSettings, LLMUnavailable
 
 __all__ = ["main", "register"]
 
@@ -34,6 +37,7 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.add_argument("path", help="a transcript .json file or a folder of them")
     p.add_argument("--rubric", help="rubric id or path (default: cn_card_collection)")
     p.add_argument("--json", action="store_true", help="print the scorecard JSON")
+    _judge_options(p)
     p.set_defaults(handler=_cmd_score)
 
     r = subparsers.add_parser("rubric", help="check or calibrate rubric files")
@@ -44,7 +48,44 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     t = rsub.add_parser("test", help="precision and recall on a labelled calibration folder")
     t.add_argument("dir", help="folder with transcripts and labels.yaml")
     t.add_argument("--rubric", help="rubric id or path (default: labels.yaml's, else the default)")
+    _judge_options(t)
     t.set_defaults(handler=_cmd_test)
+
+
+def _judge_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--judge",
+        action="store_true",
+        help="also ask the configured LLM (OPENAI_BASE_URL, OPENAI_API_KEY, CALLSIM_LLM_MODEL) "
+        "to rate the quality criteria; shown beside the rules' score, which stays official",
+    )
+    parser.add_argument(
+        "--judge-budget",
+        type=float,
+        default=60.0,
+        metavar="SECONDS",
+        help="time for one judgement, retries included (default 60)",
+    )
+
+
+def _judge_fn(args: argparse.Namespace) -> JudgeFn | None:
+    """The judge asked for with ``--judge``, or None.
+
+    Raises:
+        LLMUnavailable: ``--judge`` without a configured LLM.
+
+    """
+    if not args.judge:
+        return None
+    settings = LLMSettings.from_env()
+    if not settings.configured:
+        raise LLMUnavailable(
+            "--judge: no LLM configured: set OPENAI_BASE_URL (a local server) and/or "
+            "OPENAI_API_KEY, and CALLSIM_LLM_MODEL for the model name"
+        )
+    if args.judge_budget <= 0:
+        raise LLMUnavailable("--judge-budget: must be more than 0 seconds")
+    return llm_judge(settings, cache_dir=default_cache_dir(), budget_s=args.judge_budget)
 
 
 def _rubric(choice: str | None) -> LoadedRubric:
@@ -64,17 +105,33 @@ def _progress(done: int, total: int) -> None:
 
 def _cmd_score(args: argparse.Namespace) -> int:
     try:
+        judge_fn = _judge_fn(args)
         rubric = _rubric(args.rubric)
+    except LLMUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except RubricError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
+
+    warned: list[str] = []
+
+    def rate(transcript: dict, rubric: LoadedRubric) -> dict:
+        if judge_fn is None:
+            return score(transcript, rubric)
+        card = score_with_judge(transcript, rubric, judge_fn=judge_fn)
+        if card["judge"]["error"] and not warned:
+            warned.append(card["judge"]["error"])
+            print(f"注意：模型评审未完成（{warned[0]}），只给出规则评分。", file=sys.stderr)
+        return card
+
     path = Path(args.path)
     if not path.exists():
         print(f"{path}: not found", file=sys.stderr)
         return 2
     if path.is_file():
         try:
-            card = score(load_transcript(path), rubric)
+            card = rate(load_transcript(path), rubric)
         except TranscriptError as exc:
             print(str(exc), file=sys.stderr)
             return 2
@@ -91,7 +148,7 @@ def _cmd_score(args: argparse.Namespace) -> int:
     errors = 0
     for i, file in enumerate(files, 1):
         try:
-            rows.append((file.name, score(load_transcript(file), rubric)))
+            rows.append((file.name, rate(load_transcript(file), rubric)))
         except TranscriptError as exc:
             errors += 1
             rows.append((file.name, str(exc)))
@@ -129,8 +186,12 @@ def _cmd_test(args: argparse.Namespace) -> int:
             if labels.exists():
                 data = yaml.safe_load(labels.read_text(encoding="utf-8")) or {}
                 choice = data.get("rubric") if isinstance(data, dict) else None
+        judge_fn = _judge_fn(args)
         rubric = _rubric(choice)
-        report = run_calibration(args.dir, rubric)
+        report = run_calibration(args.dir, rubric, judge_fn)
+    except LLMUnavailable as exc:
+        print(str(exc), file=sys.stderr)
+        return 2
     except RubricError as exc:
         print("\n".join(exc.problems), file=sys.stderr)
         return 2
@@ -152,12 +213,45 @@ def _cmd_test(args: argparse.Namespace) -> int:
     print(f"阈值：precision ≥ {th.min_precision}，recall ≥ {th.min_recall}")
     for line in report.mismatches:
         print(f"  不一致：{line}")
+    if report.judge is not None:
+        _print_agreement(report.judge)
     if report.failures:
         for line in report.failures:
             print(f"未达标：{line}")
         return 1
     print("通过")
     return 0
+
+
+def _ratio(part: int, whole: int) -> str:
+    return f"{part}/{whole}（{part / whole:.2f}）" if whole else "无可比较的通话"
+
+
+def _print_agreement(a: JudgeAgreement) -> None:
+    """The judge's agreement with the labels, beside the rules' on the same calls."""
+    print()
+    print(f"模型评审（{a.model}）：{a.judged} 个通话有结果，{a.failed} 个未完成")
+    for error in a.errors:
+        print(f"  未完成原因：{error}")
+    print(
+        "  说明：标注里只有违规、是否达成还款约定和评级，没有逐条的质量评分，"
+        "所以与标注比较的是下面两项（同一批通话上，规则与模型并列）："
+    )
+    print(
+        f"  还款约定（模型对 plan_reached 的判断，严重违规时一律不算）："
+        f"规则 {_ratio(a.plan.rules, a.plan.n)} · 模型 {_ratio(a.plan.judge, a.plan.n)}"
+    )
+    print(
+        f"  评级（用模型的共情得分重算总分后的评级）："
+        f"规则 {_ratio(a.band.rules, a.band.n)} · 模型 {_ratio(a.band.judge, a.band.n)}"
+    )
+    if a.with_rules:
+        print("  各质量条目上模型与规则结论（达标与否）一致的比例：")
+        for cid, n, agree in a.with_rules:
+            print(f"    {cid:<28} {_ratio(agree, n)}")
+    for line in a.mismatches:
+        print(f"  模型与标注不一致：{line}")
+    print("  模型评审只作对照，不影响下面是否通过的判断。")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,14 +14,26 @@ import hashlib
 import json
 import os
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 from scoring.rubric import Criterion, Kind, LoadedRubric
 
-__all__ = ["JudgeError", "default_cache_dir", "judge", "parse_verdict", "transcript_hash"]
+__all__ = [
+    "JudgeError",
+    "JudgeFn",
+    "default_cache_dir",
+    "judge",
+    "llm_judge",
+    "parse_verdict",
+    "service_failed",
+    "transcript_hash",
+]
 
 _ITEM_KEYS = {"id", "passed", "points", "evidence", "reason"}
+MAX_ATTEMPTS = 3
+"""Requests per judgement at most (the first and two retries), all inside the time budget."""
 
 
 class JudgeError(ValueError):
@@ -172,14 +184,28 @@ def _messages(turns: list[dict[str, str]], criteria: dict[str, Criterion]) -> li
 
 
 def _ask(client: Any, model: str, messages: list[dict], budget_s: float) -> str:
-    from simulator.llm.transport import Backoff, Deadline, complete, with_retries
+    """One answer, retried inside the budget but at most ``MAX_ATTEMPTS`` times in all.
+
+    The cap keeps a dead server (connection refused at once) from being hammered until the
+    budget runs out: three quick failures are enough to say the service is down.
+    """
+    from simulator.llm.transport import Backoff, Deadline, ServiceError, complete, with_retries
 
     deadline = Deadline(budget_s)
-    return with_retries(
-        lambda: complete(client, model=model, messages=messages, deadline=deadline, temperature=0),
-        deadline,
-        Backoff(first_s=0.5),
-    )
+    attempts = [0]
+
+    def attempt() -> str:
+        attempts[0] += 1
+        try:
+            return complete(
+                client, model=model, messages=messages, deadline=deadline, temperature=0
+            )
+        except ServiceError as exc:
+            if attempts[0] >= MAX_ATTEMPTS:
+                raise ServiceError(exc.reason, retryable=False) from exc
+            raise
+
+    return with_retries(attempt, deadline, Backoff(first_s=0.5))
 
 
 def judge(
@@ -257,3 +283,40 @@ def judge(
     except OSError:
         pass  # a read-only data folder costs a repeat request, nothing more
     return result
+
+
+JudgeFn = Callable[[dict[str, Any], LoadedRubric], dict[str, Any]]
+"""``judge_fn(transcript, rubric) -> judge result`` (the dict :func:`judge` returns)."""
+
+_SERVICE_ERRORS = ("judge service failed", "judge unavailable")
+
+
+def service_failed(result: dict[str, Any]) -> bool:
+    """True when the judge could not be reached (as opposed to a rejected answer)."""
+    return str(result.get("error") or "").startswith(_SERVICE_ERRORS)
+
+
+def llm_judge(
+    settings: Any, *, cache_dir: str | Path | None = None, budget_s: float = 60.0
+) -> JudgeFn:
+    """A ``judge_fn`` asking the model of ``settings`` (``LLMSettings``), client built lazily.
+
+    After the service fails once, later calls answer at once with an error instead of waiting
+    out the budget again (one dead server must not cost a minute per file of a folder).
+    """
+    from simulator.llm.settings import client_factory
+
+    client = client_factory(settings)
+    down: list[str] = []
+
+    def run(transcript: dict[str, Any], rubric: LoadedRubric) -> dict[str, Any]:
+        if down:
+            return {"model": settings.model, "criteria": [], "cached": False, "error": down[0]}
+        result = judge(
+            transcript, rubric, settings.model, client, cache_dir=cache_dir, budget_s=budget_s
+        )
+        if service_failed(result):
+            down.append(f"{result['error']} (earlier; not asked again)")
+        return result
+
+    return run

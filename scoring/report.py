@@ -51,7 +51,61 @@ def render_scorecard(card: dict, title: str = "") -> str:
             ev = c["evidence"][0]
             lines.append(f"    ✓ {c['title']}（{_turn(ev['turn'])}）：“{ev['quote']}”")
     lines.append(f"  还款约定：{_plan(card['plan'])}")
+    if "judge" in card:
+        lines.extend(_judge(card))
     return "\n".join(lines)
+
+
+def _pts(value: float) -> str:
+    return str(int(value)) if float(value).is_integer() else f"{value:.1f}"
+
+
+def _why(error: str) -> str:
+    """The judge's per-criterion error in words a trainee reads."""
+    if error == "not rated by the judge":
+        return "模型没有评这一条"
+    prefix = "answer item dropped: "
+    if error.startswith(prefix):
+        return f"模型的结论不合格已舍弃：{error[len(prefix) :]}"
+    return error
+
+
+def _judge(card: dict) -> list[str]:
+    """The judge's block: rule and model side by side per quality criterion, or why not."""
+    info = card["judge"]
+    model = info.get("model") or "未知模型"
+    if info.get("error"):
+        return [
+            f"  模型评审（{model}）未完成：{info['error']}",
+            "    以上是规则评分，不受影响。",
+        ]
+    cached = "，结果来自缓存" if info.get("cached") else ""
+    lines = [f"  模型评审（{model}{cached}）：仅供对照，正式得分以上面的规则评分为准"]
+    for c in card["criteria"]:
+        verdict = c.get("judge")
+        if verdict is None:
+            continue
+        rule = f"规则 {_pts(c['points'])}/{_pts(c['max_points'])}"
+        if "error" in verdict:
+            lines.append(f"    · {c['title']}：{rule} · 模型 未评（{_why(verdict['error'])}）")
+            continue
+        lines.append(
+            f"    · {c['title']}：{rule} · 模型 {_pts(verdict['points'])}/{_pts(verdict['max_points'])}"
+        )
+        quotes = "；".join(f"{_turn(e['turn'])}：“{e['quote']}”" for e in verdict["evidence"][:2])
+        lines.append(f"      模型理由：{verdict['reason'] or '（未说明）'}（{quotes}）")
+    shown = {c["id"] for c in card["criteria"] if "judge" in c}
+    ignored = [d for d in info.get("dropped") or [] if d["id"] not in shown]
+    if ignored:
+        names = "、".join(d["id"] for d in ignored)
+        lines.append(f"    模型对 {names} 的结论已忽略：违规和还款约定只由规则判定。")
+    adjusted = info.get("adjusted")
+    if adjusted:
+        lines.append(
+            f"    若按模型的共情评分计算：共情 {adjusted['dimensions']['empathy']['score']}，"
+            f"总分 {adjusted['overall']}（评级：{_BAND[adjusted['band']]}），仅作对照"
+        )
+    return lines
 
 
 def _title(card: dict, criterion: str) -> str:
@@ -100,6 +154,10 @@ def render_summary(rows: list[tuple[str, dict | str]]) -> str:
             f"{d['empathy']['score']:>4}  {d['outcome']['score']:>4}  {_BAND[card['band']]:>3}  "
             f"{'是' if card['passed'] else '否':>3}  {len(card['violations']):>5}"
         )
+    judged = [c["judge"] for _, c in rows if isinstance(c, dict) and "judge" in c]
+    if judged:
+        failed = sum(1 for j in judged if j.get("error"))
+        lines.append(f"模型评审：完成 {len(judged) - failed} 个，未完成 {failed} 个（仅供对照）")
     if scores:
         passed = sum(1 for _, c in rows if not isinstance(c, str) and c["passed"])
         lines.append(

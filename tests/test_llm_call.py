@@ -89,3 +89,20 @@ def test_dead_model_server_falls_back_and_the_call_goes_on(
     assert result["ended_by"] == "agreement"
     turns = Store(data_dir).session(result["session_id"])["turns"]
     assert all(t["engine"].startswith("scripted") for t in turns if t["speaker"] == "customer")
+
+
+def test_finished_calls_carry_the_judge_when_asked(tmp_path, capsys, data_dir, server, monkeypatch):
+    monkeypatch.setenv("CALLSIM_JUDGE", "1")
+    server.responder = lambda body: Reply('{"criteria": []}')
+    result = _chat(tmp_path, capsys, "scripted")
+    card = Store(data_dir).scores(result["session_id"])[-1]["scorecard"]
+    assert "judge" in card and card["judge"]["model"] == "fake-model"
+    assert card["plan"]["reached"] is True  # the judge never changes the plan
+
+
+def test_a_dead_judge_leaves_the_rules_scorecard(tmp_path, capsys, data_dir, server, monkeypatch):
+    monkeypatch.setenv("CALLSIM_JUDGE", "1")
+    server.responder = lambda body: Error(503)
+    result = _chat(tmp_path, capsys, "scripted")
+    card = Store(data_dir).scores(result["session_id"])[-1]["scorecard"]
+    assert card["judge"]["error"] and card["passed"] is True

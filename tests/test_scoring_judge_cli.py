@@ -214,10 +214,13 @@ def test_judge_cannot_add_a_violation(server, llm_env, tmp_path, capsys):
 
 def test_a_judge_function_cannot_change_the_rules_part():
     """attach_judge re-checks what any judge_fn returns, not only the parser's output."""
-    transcript = load_transcript(CALIBRATION / "bad_threat_home_visit.json")
+    transcript = load_transcript(CALIBRATION / "bad_threat_as_advice.json")
     rules = score(transcript, RUBRIC)
+    assert rules["violations"] and not rules["passed"] and not rules["plan"]["success"]
 
     def rogue(transcript: dict, rubric) -> dict:
+        evidence = [{"turn": 7, "quote": "12月1号前还五千"}]
+        made_up = [{"turn": 5, "quote": "我很理解您的难处"}]
         return {
             "model": "rogue",
             "error": None,
@@ -225,22 +228,23 @@ def test_a_judge_function_cannot_change_the_rules_part():
             "plan": {"success": True},
             "passed": True,
             "criteria": [
-                {"id": "threat", "passed": True, "points": 99, "evidence": [], "reason": ""},
-                {
-                    "id": "empathy_ack",
-                    "passed": True,
-                    "points": 999,
-                    "evidence": [{"turn": 1, "quote": "x"}],
-                    "reason": "",
-                },
+                {"id": "threat", "passed": True, "points": 99, "evidence": evidence},
+                {"id": "empathy_ack", "passed": True, "points": 999, "evidence": evidence},
+                {"id": "plan_reached", "passed": True, "points": 40, "evidence": evidence},
+                {"id": "plan_affordable", "passed": True, "points": 10, "evidence": made_up},
             ],
         }
 
     card = score_with_judge(transcript, RUBRIC, judge_fn=rogue)
     assert strip_judge(card) == rules
     assert card["violations"] == rules["violations"] and not card["passed"]
+    assert card["plan"] == rules["plan"] and card["overall"] == rules["overall"]
+    judged = {c["id"]: c["judge"] for c in card["criteria"] if "judge" in c}
+    assert set(judged) == {"empathy_ack", "plan_reached"}  # quality criteria only
+    assert "error" in judged["empathy_ack"]  # points out of range: refused
+    assert "plan_affordable" not in {c["id"] for c in card["criteria"]}  # not scored here
+    assert judged["plan_reached"]["points"] == 40  # shown beside, nothing more
     assert card["judge"]["adjusted"] is None
-    assert all("error" in c["judge"] for c in card["criteria"] if c["kind"] == "quality")
 
     def broken(transcript: dict, rubric) -> dict:
         raise RuntimeError("boom")
@@ -286,6 +290,18 @@ def test_attach_judge_does_not_touch_its_input():
     out = attach_judge(card, {"model": "m", "criteria": [item], "error": None}, RUBRIC)
     assert json.dumps(card, sort_keys=True) == before
     assert out["criteria"] is not card["criteria"]
+    made_up = {**EMPATHY, "evidence": [{"turn": 5, "quote": "我非常理解您的难处"}]}
+    fake = {"model": "m", "criteria": [made_up], "error": None}
+    transcript = load_transcript(HARDSHIP)
+    unchecked = attach_judge(card, fake, RUBRIC)  # without the transcript: shape only
+    assert (
+        next(c for c in unchecked["criteria"] if c["id"] == "empathy_ack")["judge"]["points"] == 6
+    )
+    refused = attach_judge(card, fake, RUBRIC, transcript)
+    ack = next(c for c in refused["criteria"] if c["id"] == "empathy_ack")
+    assert ack["judge"] == {"error": "not rated by the judge"}
+    real = attach_judge(card, {"model": "m", "criteria": [item], "error": None}, RUBRIC, transcript)
+    assert next(c for c in real["criteria"] if c["id"] == "empathy_ack")["judge"]["points"] == 6
     stale = {"model": "m", "criteria": [item], "rubric": {"version": "0000"}, "error": None}
     assert attach_judge(card, stale, RUBRIC)["judge"]["error"].startswith("judge result is for")
 
