@@ -122,8 +122,14 @@ def cmd_chat(args: argparse.Namespace) -> int:
         understander = build_understander()
     except EngineError as exc:
         raise UserError(str(exc)) from None
-    call = Call(loaded, seed=args.seed, started_at=started_at, store=store, renderer=renderer,
-                understand_fn=understander)
+    call = Call(
+        loaded,
+        seed=args.seed,
+        started_at=started_at,
+        store=store,
+        renderer=renderer,
+        understand_fn=understander,
+    )
     quiet = args.json
     out = sys.stderr if quiet else sys.stdout
 

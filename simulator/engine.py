@@ -58,7 +58,11 @@ def build_understander(enabled: bool | None = None) -> Callable[..., Understandi
     The classifier only adds acts the rules missed; any failure leaves the rules' answer.
     """
     if enabled is None:
-        enabled = os.environ.get("CALLSIM_LLM_CLASSIFIER", "").strip().lower() in ("1", "on", "true")
+        enabled = os.environ.get("CALLSIM_LLM_CLASSIFIER", "").strip().lower() in (
+            "1",
+            "on",
+            "true",
+        )
     if not enabled:
         return understand
     llm = importlib.import_module("simulator.llm")
