@@ -7,6 +7,7 @@ page is at ``/``; each trainee's call lives in their own ``gr.State``.
 from __future__ import annotations
 
 import os
+import sys
 
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
@@ -52,6 +53,21 @@ def launch_options(services: Services) -> dict:
     }
 
 
+def main() -> int:
+    """Start the app; a configuration problem is one line, not a traceback."""
+    from simulator.datafile import DataFileError
+    from simulator.engine import EngineError
+    from simulator.voice import UnknownBackend
+
+    try:
+        app_services = Services.from_env()
+        demo = build_app(app_services)
+    except (EngineError, UnknownBackend, DataFileError) as exc:
+        print(f"callsim: {exc}", file=sys.stderr)
+        return 2
+    demo.launch(**launch_options(app_services))
+    return 0
+
+
 if __name__ == "__main__":
-    app_services = Services.from_env()
-    build_app(app_services).launch(**launch_options(app_services))
+    sys.exit(main())

@@ -16,17 +16,18 @@ from __future__ import annotations
 import logging
 import queue
 import threading
-from collections.abc import Generator, Iterator
+from collections.abc import Callable, Generator, Iterator
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 from simulator.call import Call, ReplyStream, Turn
-from simulator.engine import build_renderer, engine_name
+from simulator.engine import build_renderer, build_understander, engine_name
 from simulator.llm.stream import speak_streaming
 from simulator.persona import LoadedPersona, default_personas_dir, load_personas
 from simulator.storage import Store
+from simulator.understand import Understanding, understand
 from simulator.voice import (
     ASR,
     TTS,
@@ -114,6 +115,8 @@ class Services:
     engine: str = "scripted"
     rubric: str | None = None
     """Rubric id or path for scoring finished calls; None uses the default rubric."""
+    understander: Callable[..., Understanding] = understand
+    """The rules, or the rules plus the LLM act classifier (``CALLSIM_LLM_CLASSIFIER``)."""
     _persona_cache: tuple[tuple, dict[str, LoadedPersona]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -128,6 +131,7 @@ class Services:
             tts=build_tts(cache_dir=store.data_dir / "tts-cache"),
             asr=build_asr(),
             engine=engine_name(),
+            understander=build_understander(),
         )
 
     @property
@@ -169,6 +173,26 @@ class Services:
 
     # --- one call ------------------------------------------------------------------------------
 
+    def _new_call(
+        self,
+        persona: LoadedPersona,
+        seed: int,
+        started_at: datetime | None,
+        user: str,
+        coach: bool,
+    ) -> Call:
+        """A stored call with the configured renderer and understanding."""
+        return Call(
+            persona,
+            seed=seed,
+            started_at=started_at,
+            store=self.store,
+            renderer=build_renderer(persona, seed=seed, name=self.engine),
+            understand_fn=self.understander,
+            user=user,
+            coach=coach,
+        )
+
     def start_call(
         self,
         persona: LoadedPersona,
@@ -179,15 +203,7 @@ class Services:
         coach: bool = False,
     ) -> tuple[Call, Turn, Path | None]:
         """Dial: the call is stored and the customer's opening line comes back with its audio."""
-        call = Call(
-            persona,
-            seed=seed,
-            started_at=started_at,
-            store=self.store,
-            renderer=build_renderer(persona, seed=seed, name=self.engine),
-            user=user,
-            coach=coach,
-        )
+        call = self._new_call(persona, seed, started_at, user, coach)
         opening = call.open()
         audio, _ = self._voice(call, opening)
         return call, opening, audio
@@ -206,15 +222,7 @@ class Services:
         The call is stored before this returns; the events are ``Spoken`` per sentence, then an
         ``Exchange`` whose ``customer`` is the opening turn and ``audio`` the kept clip.
         """
-        call = Call(
-            persona,
-            seed=seed,
-            started_at=started_at,
-            store=self.store,
-            renderer=build_renderer(persona, seed=seed, name=self.engine),
-            user=user,
-            coach=coach,
-        )
+        call = self._new_call(persona, seed, started_at, user, coach)
 
         def events() -> Iterator[Spoken | Exchange]:
             done = yield from self._speak_stream(call, call.open_stream())

@@ -106,3 +106,27 @@ def test_a_dead_judge_leaves_the_rules_scorecard(tmp_path, capsys, data_dir, ser
     result = _chat(tmp_path, capsys, "scripted")
     card = Store(data_dir).scores(result["session_id"])[-1]["scorecard"]
     assert card["judge"]["error"] and card["passed"] is True
+
+
+def test_the_app_uses_the_classifier_when_asked(data_dir, server, monkeypatch):
+    from simulator.llm import LLMClassifier
+    from simulator.services import Services
+
+    monkeypatch.setenv("CALLSIM_LLM_CLASSIFIER", "1")
+    monkeypatch.setenv("CALLSIM_TTS", "none")
+    monkeypatch.setenv("CALLSIM_ASR", "none")
+    services = Services.from_env(data_dir)
+    assert isinstance(services.understander, LLMClassifier)
+
+
+def test_classifier_without_an_llm_is_a_clear_error(data_dir, monkeypatch):
+    from simulator.engine import EngineError
+    from simulator.services import Services
+
+    for name in ("OPENAI_API_KEY", "OPENAI_BASE_URL"):
+        monkeypatch.delenv(name, raising=False)
+    monkeypatch.setenv("CALLSIM_LLM_CLASSIFIER", "1")
+    monkeypatch.setenv("CALLSIM_TTS", "none")
+    monkeypatch.setenv("CALLSIM_ASR", "none")
+    with pytest.raises(EngineError, match="CALLSIM_LLM_CLASSIFIER is on but no LLM"):
+        Services.from_env(data_dir)

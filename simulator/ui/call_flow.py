@@ -300,30 +300,24 @@ def retry(
     services: Services, state: PracticeState, user: str = "local"
 ) -> tuple[PracticeState, CallView]:
     """The same customer, seed and call time again (再练一次)."""
-    return start(
-        services,
-        state,
-        state.persona_id,
-        seed=state.seed,
-        call_time=state.started_at.isoformat() if state.started_at else None,
-        coach=state.coach,
-        user=user,
-    )
+    return start(services, state, state.persona_id, **_same_again(state, user))
 
 
 def retry_streaming(
     services: Services, state: PracticeState, user: str = "local"
 ) -> Iterator[tuple[PracticeState, CallView]]:
     """Like :func:`retry`, with the opening line streamed."""
-    return start_streaming(
-        services,
-        state,
-        state.persona_id,
-        seed=state.seed,
-        call_time=state.started_at.isoformat() if state.started_at else None,
-        coach=state.coach,
-        user=user,
-    )
+    return start_streaming(services, state, state.persona_id, **_same_again(state, user))
+
+
+def _same_again(state: PracticeState, user: str) -> dict[str, Any]:
+    """The settings of the last call, to dial it again."""
+    return {
+        "seed": state.seed,
+        "call_time": state.started_at.isoformat() if state.started_at else None,
+        "coach": state.coach,
+        "user": user,
+    }
 
 
 def _turn(
