@@ -15,6 +15,8 @@ from datetime import date, timedelta
 
 from simulator.persona import Archetype, Persona
 from simulator.understand import Understanding, normalize
+from simulator.understand.core import is_negated
+from simulator.understand.normalize import Normalized, normalize_with_map
 
 __all__ = ["Move", "Plan", "CallState", "Policy"]
 
@@ -99,6 +101,20 @@ class CallState:
             "trust": round(self.trust),
             "patience": round(self.patience),
         }
+
+
+_NEAR_DENIAL = re.compile(r"[不没免无]")
+
+
+def _affirmed(nm: Normalized, word: str) -> bool:
+    """True if ``word`` occurs in the utterance other than under a denial."""
+    start = nm.text.find(word)
+    while word and start >= 0:
+        near = nm.text[max(0, start - 3) : start]  # 不收服务费 / 免服务费 / 没有服务费
+        if not (_NEAR_DENIAL.search(near) or is_negated(nm, start, start + len(word))):
+            return True
+        start = nm.text.find(word, start + 1)
+    return False
 
 
 def _clamp(value: float) -> float:
@@ -186,9 +202,12 @@ class Policy:
         return Move("angry")
 
     def _sore_point(self, text: str) -> float:
-        norm = normalize(text)
+        """Anger from sore points the agent touched; a denied one (不收手续费) does not count."""
+        nm = normalize_with_map(text)
         return sum(
-            p.anger for p in self.facts.sore_points if any(normalize(k) in norm for k in p.keywords)
+            p.anger
+            for p in self.facts.sore_points
+            if any(_affirmed(nm, normalize(k)) for k in p.keywords)
         )
 
     def _update_from_respect(self, u: Understanding) -> None:

@@ -247,3 +247,12 @@ def test_third_party_takes_a_message_when_asked_politely(pid):
     moves = [t.move for t in call.turns if t.speaker == "customer"]
     assert moves[2:] == ["third_party_out", "third_party_message", "close"]
     assert call.ended_by == "agent_end"
+
+
+def test_a_denied_sore_point_does_not_anger():
+    lp = PERSONAS["hostile_prickly_zhao"]  # sore point: fees (服务费)
+    denied = run("hostile_prickly_zhao", opening_lines(lp) + ["这笔分期我们不收服务费。"])
+    touched = run("hostile_prickly_zhao", opening_lines(lp) + ["这笔分期我们要收服务费。"])
+    assert touched.turns[-1].move == "angry"
+    assert denied.turns[-1].move != "angry"
+    assert denied.state["anger"] < touched.state["anger"]
