@@ -83,7 +83,6 @@ class CallState:
     verified: bool = False
     introduced: bool = False
     revealed: set[str] = field(default_factory=set)
-    offered: Plan | None = None
     accepted: Plan | None = None
     confirmed: bool = False
     dispute_registered: bool = False
@@ -361,23 +360,16 @@ class Policy:
         )
 
     def _consider_offer(self, u: Understanding) -> Move:
-        _s, _b, arch, _f = self.state, self.persona.behaviour, self.persona.archetype, self.facts
         terms = self._terms(u)
-        if terms is None or (arch == Archetype.evasive and not self._pinned(terms)):
-            self._patience(-3)
-            if arch == Archetype.evasive:
-                return Move("vague_promise")
-            return Move("filler") if terms is None else self._decide_terms(terms)
+        evasive = self.persona.archetype == Archetype.evasive
+        if terms is None or (evasive and not (terms.months or terms.due_date)):
+            self._patience(-3)  # nothing concrete to say yes or no to
+            return Move("vague_promise" if evasive else "filler")
         return self._decide_terms(terms)
-
-    @staticmethod
-    def _pinned(terms: Plan) -> bool:
-        return bool(terms.months or terms.due_date)
 
     def _decide_terms(self, terms: Plan) -> Move:
         s, b, arch, f = self.state, self.persona.behaviour, self.persona.archetype, self.facts
         debt = self.persona.brief.amount
-        s.offered = terms
         if f.dispute and not s.dispute_registered:
             payable = debt - f.dispute.amount
             total = terms.amount * (terms.months or 1)
@@ -402,7 +394,6 @@ class Policy:
         if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
             return Move("refuse")
         s.revealed.add("capacity")
-        s.offered = counter
         return Move("counter", plan=counter, reveals=("capacity",))
 
     def _with_default_date(self, terms: Plan) -> Plan:

@@ -145,11 +145,9 @@ class Services:
         return self.store.data_dir
 
     def personas(self) -> dict[str, LoadedPersona]:
-        """The personas on disk now (re-read so a trainer's edits show up without a restart)."""
-        return load_personas(self.personas_dir)
+        """The personas on disk now; parsed again only when a file changed.
 
-    def current_personas(self) -> dict[str, LoadedPersona]:
-        """Like :meth:`personas`, but parses the files again only when one of them changed.
+        A trainer's edits show up without a restart.
 
         A page asks for the personas on every dial; stat-ing a dozen files costs microseconds
         where parsing their YAML costs ~0.2 s, which 20 trainees at once would feel.

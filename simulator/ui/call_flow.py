@@ -171,7 +171,7 @@ def _dial_args(
 ) -> tuple[LoadedPersona, int, datetime | None] | CallView:
     """The persona, seed and call time to dial, or the setup view saying what is wrong."""
     try:
-        personas = services.current_personas()
+        personas = services.personas()
     except PersonaError as exc:  # a trainer's broken edit: name it, keep the page alive
         log.warning("persona files are broken: %s", exc)
         return CallView("setup", notice=f"客户资料文件有误，请联系培训师：{exc.problems[0]}")
@@ -183,6 +183,20 @@ def _dial_args(
         return CallView("setup", notice=str(exc))
     seed_value = int(seed) if seed not in (None, "") else random.randrange(1_000_000)
     return personas[persona_id], seed_value, started_at
+
+
+def _dialled(
+    call: Call, persona_id: str | None, seed: int, started_at: Any, coach: bool
+) -> PracticeState:
+    """The page's state once a call is up (what 再练一次 needs to dial it again)."""
+    return PracticeState(
+        call=call,
+        persona_id=persona_id,
+        seed=seed,
+        started_at=started_at,
+        coach=coach,
+        started_clock=time.time(),
+    )
 
 
 UNREACHABLE = "这位客户暂时无法接通，请换一位客户或稍后再试。"
@@ -210,14 +224,7 @@ def start(
     except Exception:  # a broken persona or renderer: say so, stay on the choice
         log.exception("could not start a call with %s", persona_id)
         return state, CallView("setup", notice=UNREACHABLE)
-    new = PracticeState(
-        call=call,
-        persona_id=persona_id,
-        seed=seed_value,
-        started_at=started_at,
-        coach=coach,
-        started_clock=time.time(),
-    )
+    new = _dialled(call, persona_id, seed_value, started_at, coach)
     return new, _in_call(new, audio)
 
 
@@ -249,14 +256,7 @@ def start_streaming(
         log.exception("could not start a call with %s", persona_id)
         yield state, CallView("setup", notice=UNREACHABLE)
         return
-    new = PracticeState(
-        call=call,
-        persona_id=persona_id,
-        seed=seed_value,
-        started_at=started_at,
-        coach=coach,
-        started_clock=time.time(),
-    )
+    new = _dialled(call, persona_id, seed_value, started_at, coach)
     yield new, _in_call(new, None, speaking=True)
     yield from _reply_views(services, new, events, upto=0)
 

@@ -17,12 +17,13 @@ from simulator.storage import StoreError
 from simulator.ui.call_flow import user_of
 from simulator.ui.scorecard import (
     ENDING_LABELS,
-    VIOLATION_HEADERS,
     messages,
     missed_markdown,
     mood_frame,
+    mood_plot,
     scorecard_markdown,
     violation_rows,
+    violations_table,
 )
 
 __all__ = [
@@ -50,7 +51,7 @@ class Reopened:
 
 def _names(services: Services) -> dict[str, str]:
     try:
-        return {pid: lp.persona.brief.name for pid, lp in services.current_personas().items()}
+        return {pid: lp.persona.brief.name for pid, lp in services.personas().items()}
     except Exception:  # a broken persona file must not hide the trainee's history
         return {}
 
@@ -129,23 +130,10 @@ def build_tab(services: Services) -> None:
         with gr.Column(visible=False) as detail:
             title = gr.Markdown()
             score = gr.Markdown(elem_id="history-scorecard")
-            found = gr.Dataframe(
-                headers=VIOLATION_HEADERS,
-                interactive=False,
-                label="违规",
-                wrap=True,
-                column_widths=["9%", "9%", "16%", "30%", "36%"],
-            )
+            found = violations_table()
             missed = gr.Markdown()
             with gr.Row():
-                mood = gr.LinePlot(
-                    x="句序",
-                    y="数值",
-                    color="指标",
-                    title="客户情绪：愤怒与信任",
-                    y_lim=[0, 100],
-                    x_axis_format="d",
-                )
+                mood = mood_plot()
                 chat = gr.Chatbot(label="通话记录（只读）", height=380, buttons=["copy_all"])
 
     def on_open(request: gr.Request):

@@ -21,15 +21,16 @@ from simulator.persona import PersonaError
 from simulator.services import Services
 from simulator.ui import call_flow, cards, history
 from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
+from simulator.ui.scorecard import messages as transcript_messages
 from simulator.ui.scorecard import (
-    VIOLATION_HEADERS,
     missed_markdown,
     mood_frame,
+    mood_plot,
     scorecard_markdown,
     turn_context,
     violation_rows,
+    violations_table,
 )
-from simulator.ui.scorecard import messages as transcript_messages
 
 __all__ = ["build", "PracticeState"]
 
@@ -152,7 +153,7 @@ def _outputs(
 def build(services: Services) -> gr.Blocks:
     """The practice page and the trainee's history, as one Blocks."""
     try:
-        personas, broken = services.current_personas(), ""
+        personas, broken = services.personas(), ""
     except PersonaError as exc:  # the page still opens and says which file to fix
         personas, broken = (
             {},
@@ -243,26 +244,13 @@ def build(services: Services) -> gr.Blocks:
                     with gr.Row():
                         again_btn = gr.Button("再练一次", variant="primary", elem_id="again")
                         other_btn = gr.Button("换一位客户", elem_id="other")
-                    violations = gr.Dataframe(
-                        headers=VIOLATION_HEADERS,
-                        interactive=False,
-                        label="违规（点一行，在通话记录里查看那句话）",
-                        elem_id="violations",
-                        wrap=True,
-                        column_widths=["9%", "9%", "16%", "30%", "36%"],
+                    violations = violations_table(
+                        "违规（点一行，在通话记录里查看那句话）", elem_id="violations"
                     )
                     context_md = gr.Markdown(elem_id="violation-context")
                     missed_md = gr.Markdown(elem_id="missed")
                     with gr.Row():
-                        mood_plot = gr.LinePlot(
-                            x="句序",
-                            y="数值",
-                            color="指标",
-                            title="客户情绪：愤怒与信任",
-                            y_lim=[0, 100],
-                            x_axis_format="d",
-                            elem_id="mood",
-                        )
+                        mood = mood_plot(elem_id="mood")
                         result_chat = gr.Chatbot(
                             label="通话记录",
                             height=380,
@@ -273,7 +261,7 @@ def build(services: Services) -> gr.Blocks:
 
         outs = [state, setup_col, call_col, result_col, notice, chat, reply_audio, status]
         outs += [coach_md, t0, timer, text, mic, call_title, score_md, violations, missed_md]
-        outs += [mood_plot, result_chat, context_md]
+        outs += [mood, result_chat, context_md]
         n = len(outs)
 
         def show(pair: tuple[PracticeState, CallView], clear_text: bool = False):
@@ -368,14 +356,14 @@ def build(services: Services) -> gr.Blocks:
 
         def on_pick_random(lv):
             try:
-                pid = cards.pick_random(services.current_personas(), int(lv or 0))
+                pid = cards.pick_random(services.personas(), int(lv or 0))
             except PersonaError:
                 pid = None
             return pid if pid else gr.skip()
 
         def on_persona(pid):
             try:
-                chosen = services.current_personas().get(pid) if pid else None
+                chosen = services.personas().get(pid) if pid else None
             except PersonaError:
                 chosen = None
             return cards.brief_markdown(chosen)

@@ -177,3 +177,32 @@ def missed_markdown(scorecard: Mapping[str, Any] | None) -> str:
         advice = c.get("advice") or ""
         lines.append(f"- **{name}**（{dim}，{points}）" + (f"：{advice}" if advice else ""))
     return "\n".join(lines)
+
+
+def violations_table(label: str = "违规", **kwargs: Any) -> Any:
+    """The violations table of a scorecard (turn, severity, problem, words, source)."""
+    import gradio as gr
+
+    return gr.Dataframe(
+        headers=VIOLATION_HEADERS,
+        interactive=False,
+        label=label,
+        wrap=True,
+        column_widths=["9%", "9%", "16%", "30%", "36%"],
+        **kwargs,
+    )
+
+
+def mood_plot(**kwargs: Any) -> Any:
+    """The customer's anger and trust over the call (fed by :func:`mood_frame`)."""
+    import gradio as gr
+
+    return gr.LinePlot(
+        x="句序",
+        y="数值",
+        color="指标",
+        title="客户情绪：愤怒与信任",
+        y_lim=[0, 100],
+        x_axis_format="d",
+        **kwargs,
+    )
