@@ -43,12 +43,15 @@ def build_app(services: Services) -> gr.Blocks:
 
 
 def launch_options(services: Services) -> dict:
-    """Keyword arguments for ``launch()``: the address, threads, and where audio may be served."""
+    """Keyword arguments for ``launch()``: the address, threads, sign-in, and what is never served."""
     return {
         "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),
         "max_threads": CONCURRENCY + 16,
-        "allowed_paths": [str(services.data_dir.resolve())],
+        # The data folder (database, WAL, kept audio) is never served, whatever path form a
+        # request uses; audio reaches a page only as a copy a handler hands out after checking
+        # the caller (simulator.storage.media).
+        "blocked_paths": [str(services.data_dir.resolve())],
         **auth_for(services).launch_kwargs(),  # sign-in once accounts exist
     }
 
@@ -57,12 +60,13 @@ def main() -> int:
     """Start the app; a configuration problem is one line, not a traceback."""
     from simulator.datafile import DataFileError
     from simulator.engine import EngineError
+    from simulator.storage import StoreError
     from simulator.voice import UnknownBackend
 
     try:
         app_services = Services.from_env()
         demo = build_app(app_services)
-    except (EngineError, UnknownBackend, DataFileError) as exc:
+    except (EngineError, UnknownBackend, DataFileError, StoreError) as exc:
         print(f"callsim: {exc}", file=sys.stderr)
         return 2
     demo.launch(**launch_options(app_services))

@@ -11,7 +11,7 @@ from typing import Any
 from simulator.persona import LoadedPersona
 from simulator.policy import Move, Plan, Policy
 from simulator.render import RenderContext, Rendered, Renderer, TemplateRenderer
-from simulator.storage import Store
+from simulator.storage import Store, StoreWriteError
 from simulator.understand import Understanding, understand
 
 __all__ = ["Call", "Turn", "CallEnded", "ENDINGS", "ReplyStream"]
@@ -116,6 +116,9 @@ class Call:
         self.turn_lock = threading.Lock()
         """Held while a turn is in flight: one call takes one turn at a time."""
         self.turns: list[Turn] = []
+        """The turns stored so far, in order: what a page may show."""
+        self._waiting: list[tuple[Turn, Move]] = []
+        """Customer replies decided but not yet stored (a write failed), with their moves."""
         self.ended_by: str | None = None
         self.plan: Plan | None = None
         self.plan_turn: int | None = None
@@ -138,6 +141,33 @@ class Call:
         return self.ended_by is not None
 
     @property
+    def unsaved(self) -> list[Turn]:
+        """Customer replies decided but not yet stored: the call is paused until :meth:`flush`."""
+        return [turn for turn, _ in self._waiting]
+
+    @property
+    def paused(self) -> bool:
+        """True while a reply waits to be stored: nothing more is said until it is."""
+        return bool(self._waiting)
+
+    def flush(self) -> list[Turn]:
+        """Store the replies a failed write left waiting; returns them (empty: none waited).
+
+        Raises:
+            StoreWriteError: the database still cannot be written; the call stays paused.
+
+        """
+        flushed = []
+        while self._waiting:
+            turn, move = self._waiting[0]
+            self._store(turn)
+            self._waiting.pop(0)
+            self.turns.append(turn)
+            flushed.append(turn)
+            self._after(move, turn)
+        return flushed
+
+    @property
     def state(self) -> dict[str, int]:
         """The customer's current mood."""
         return self.policy.state.snapshot()
@@ -154,6 +184,9 @@ class Call:
 
         Raises:
             CallEnded: the call is already over.
+            StoreWriteError: a write failed. If it was the trainee's turn, nothing happened
+                (say it again later); if it was the reply, the call is :attr:`paused` with the
+                reply waiting in :attr:`unsaved`.
 
         """
         agent, move = self._hear(text)
@@ -183,6 +216,7 @@ class Call:
         """Store the trainee's turn, then let the policy decide the customer's move."""
         if self.ended:
             raise CallEnded(f"the call has ended ({self.ended_by})")
+        self.flush()  # a waiting reply is stored first, or nothing new is taken
         text = text.strip()
         u = self.understand(text, today=self.today)
         acts = u.names
@@ -201,8 +235,15 @@ class Call:
             self._end(move.ends_call)
 
     def hang_up(self, reason: str = "agent_end") -> None:
-        """The trainee ends the call (or a script runs out)."""
+        """The trainee ends the call (or a script runs out).
+
+        Raises:
+            StoreWriteError: a waiting reply or the end itself could not be stored; the call
+                has not ended and can be hung up again.
+
+        """
         if not self.ended:
+            self.flush()
             self._end(reason)
 
     def _context(self) -> RenderContext:
@@ -260,11 +301,20 @@ class Call:
             move=move.situation,
             engine=rendered.engine,
         )
-        self._add(turn)
+        self._add(turn, move)
         return turn
 
-    def _add(self, turn: Turn) -> None:
+    def _add(self, turn: Turn, move: Move | None = None) -> None:
+        """Store a turn, then count it as said; a customer reply that cannot be stored waits."""
+        try:
+            self._store(turn)
+        except StoreWriteError:
+            if move is not None:  # the policy has moved on: keep the reply to store later
+                self._waiting.append((turn, move))
+            raise
         self.turns.append(turn)
+
+    def _store(self, turn: Turn) -> None:
         if self.store is not None and self.session_id:
             self.store.add_turn(
                 self.session_id,
@@ -281,11 +331,11 @@ class Call:
     def _end(self, ended_by: str) -> None:
         if ended_by == "agent_end" and self.policy.state.confirmed:
             ended_by = "agreement"
-        self.ended_by = ended_by
         if not self.policy.state.confirmed:
             self.plan = None  # an accepted plan nobody read back and confirmed is not a plan
         if self.store is not None and self.session_id:
             self.store.end_session(self.session_id, ended_by, self.plan_dict())
+        self.ended_by = ended_by  # only once stored: a failed write leaves the call open
 
     def plan_dict(self) -> dict | None:
         """The confirmed plan, or None."""

@@ -62,8 +62,7 @@ class ReviewStore:
 
     def __init__(self, store: Store):
         self.store = store
-        with store._lock:
-            migrations.apply(store.db)
+        store.migrate(migrations)
 
     def _exists(self, session_id: str) -> None:
         with self.store._lock:

@@ -13,7 +13,7 @@ from typing import Any
 
 from scoring import default_rubric, load_rubric, score, score_with_judge
 from scoring.rubric import LoadedRubric
-from simulator.storage import Store
+from simulator.storage import Store, StoreError
 
 __all__ = ["score_session", "rescore_all", "judge_enabled"]
 
@@ -45,7 +45,15 @@ def _scorer(store: Store):
 
 
 def score_session(store: Store, session_id: str, rubric: str | None = None) -> dict[str, Any]:
-    """Score one stored call and store the scorecard; returns it."""
+    """Score one stored call and store the scorecard; returns it.
+
+    Raises:
+        StoreError: the call is not stored whole (a turn missing, not ended): not scored.
+
+    """
+    gaps = store.gaps(session_id)
+    if gaps:
+        raise StoreError(f"call {session_id} is not stored whole ({'; '.join(gaps)}): not scored")
     scorecard = _scorer(store)(
         store.transcript(session_id), _rubric(rubric), store.outcome(session_id)
     )
@@ -58,7 +66,7 @@ def rescore_all(store: Store, rubric: str | None = None) -> list[tuple[str, dict
     loaded, scorer = _rubric(rubric), _scorer(store)
     done = []
     for row in store.sessions(limit=1_000_000):
-        if not row["ended_by"]:
+        if not row["ended_by"] or store.gaps(row["id"]):
             continue
         sid = row["id"]
         scorecard = scorer(store.transcript(sid), loaded, store.outcome(sid))

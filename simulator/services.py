@@ -26,7 +26,8 @@ from simulator.call import Call, ReplyStream, Turn
 from simulator.engine import build_renderer, build_understander, engine_name
 from simulator.llm.stream import speak_streaming
 from simulator.persona import LoadedPersona, default_personas_dir, load_personas
-from simulator.storage import Store
+from simulator.storage import Store, StoreWriteError
+from simulator.storage.media import MediaShelf
 from simulator.understand import Understanding, understand
 from simulator.voice import (
     ASR,
@@ -67,6 +68,12 @@ class Exchange:
     """The customer's reply as audio, when a voice backend produced one."""
     notice: str | None = None
     """A short Chinese notice for the trainee (a rejected recording, a failed backend)."""
+    unsent: str | None = None
+    """The trainee's words when they could not be stored: handed back so the page can put
+    them in the text box (nothing the trainee said is lost, nothing unstored is shown)."""
+
+
+RESUMED = "保存已恢复。客户刚才的回答已补存并显示在上面，您刚才要说的话还在输入框里，请再发送一次。"
 
 
 @dataclass(frozen=True)
@@ -117,6 +124,8 @@ class Services:
     """Rubric id or path for scoring finished calls; None uses the default rubric."""
     understander: Callable[..., Understanding] = understand
     """The rules, or the rules plus the LLM act classifier (``CALLSIM_LLM_CLASSIFIER``)."""
+    media: MediaShelf = field(default_factory=MediaShelf)
+    """Where audio handed to a browser is copied; the data folder itself is never served."""
     _persona_cache: tuple[tuple, dict[str, LoadedPersona]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -239,13 +248,45 @@ class Services:
             if isinstance(heard, Exchange):
                 return heard
             text, wav = heard
+            resumed = self._resume(call, text)
+            if resumed is not None:
+                return resumed
             agent_turn_idx = len(call.turns)
-            reply = call.say(text or "")
+            try:
+                reply = call.say(text or "")
+            except StoreWriteError as exc:
+                return self._not_stored(call, agent_turn_idx, text, exc)
             self._keep_recording(call, agent_turn_idx, wav)
             audio, notice = self._voice(call, reply)
             return Exchange(call.turns[agent_turn_idx], reply, audio=audio, notice=notice)
         finally:
             call.turn_lock.release()
+
+    def _resume(self, call: Call, text: str | None) -> Exchange | None:
+        """For a paused call: store the waiting reply and show it, handing the new words back.
+
+        None when the call was not paused. The trainee has not seen the waiting reply, so their
+        new words are not taken yet: they go back to the text box with the reply now shown.
+        """
+        if not call.paused:
+            return None
+        try:
+            flushed = call.flush()
+        except StoreWriteError as exc:
+            log.warning("call %s still cannot be stored: %s", call.session_id, exc.reason)
+            return Exchange(None, None, notice=exc.message, unsent=text)
+        reply = flushed[-1]
+        audio, _ = self._voice(call, reply)
+        return Exchange(None, reply, audio=audio, notice=RESUMED, unsent=text)
+
+    def _not_stored(
+        self, call: Call, agent_turn_idx: int, text: str | None, exc: StoreWriteError
+    ) -> Exchange:
+        """A write failed mid-turn: show what is stored, hand back what is not."""
+        log.warning("call %s: a turn could not be stored: %s", call.session_id, exc.reason)
+        if len(call.turns) > agent_turn_idx:  # the trainee's words are stored; the reply waits
+            return Exchange(call.turns[agent_turn_idx], None, notice=exc.message)
+        return Exchange(None, None, notice=exc.message, unsent=text)
 
     def take_turn_streaming(
         self, call: Call, *, text: str | None = None, recording: str | Path | bytes | None = None
@@ -271,7 +312,15 @@ class Services:
                 yield heard
                 return
             text, wav = heard
-            reply = call.say_stream(text or "")
+            resumed = self._resume(call, text)
+            if resumed is not None:
+                yield resumed
+                return
+            try:
+                reply = call.say_stream(text or "")
+            except StoreWriteError as exc:
+                yield self._not_stored(call, len(call.turns), text, exc)
+                return
             assert reply.agent is not None
             self._keep_recording(call, reply.agent.idx, wav)
             yield Heard(reply.agent)
@@ -303,7 +352,7 @@ class Services:
         try:
             kept = keep_turn_audio(self.data_dir, call.session_id, idx, recording=wav)
             self.store.set_turn_audio(call.session_id, idx, kept.recording)
-        except OSError as exc:  # the words are stored; only the replay is lost
+        except (OSError, StoreWriteError) as exc:  # the words are stored; only the replay is lost
             log.warning("could not keep the recording: %s", exc)
 
     def _speak_stream(self, call: Call, reply: ReplyStream) -> Generator[Spoken, None, _Done]:
@@ -367,15 +416,25 @@ class Services:
         """Keep a customer turn's audio for replay; the file to play (None: no audio)."""
         if clip is None:
             return None
-        if not call.session_id:
-            return Path(clip.path) if clip.path else None
+        played = Path(clip.path) if clip.path else None
+        if call.session_id:
+            try:
+                kept = keep_turn_audio(self.data_dir, call.session_id, turn.idx, reply=clip)
+                self.store.set_turn_audio(call.session_id, turn.idx, kept.reply)
+                played = self.data_dir / kept.reply
+            except (OSError, StoreWriteError) as exc:  # the text is stored; replay is lost
+                log.warning("could not keep the reply audio: %s", exc)
+        return self.hand_out(played)
+
+    def hand_out(self, path: Path | None) -> Path | None:
+        """A copy of an audio file for the browser (the caller has checked who asks)."""
+        if path is None:
+            return None
         try:
-            kept = keep_turn_audio(self.data_dir, call.session_id, turn.idx, reply=clip)
-        except OSError as exc:
-            log.warning("could not keep the reply audio: %s", exc)
-            return Path(clip.path) if clip.path else None
-        self.store.set_turn_audio(call.session_id, turn.idx, kept.reply)
-        return self.data_dir / kept.reply
+            return self.media.hand_out(path)
+        except OSError as exc:  # the turn is stored; this time it is only shown as text
+            log.warning("could not hand out audio %s: %s", path, exc)
+            return None
 
     def finish_call(self, call: Call) -> dict[str, Any] | None:
         """End the call (if the customer has not) and score it; None if scoring failed."""

@@ -21,7 +21,7 @@ from simulator.call import Call, CallEnded
 from simulator.coach import hints
 from simulator.persona import LoadedPersona, PersonaError
 from simulator.services import Exchange, Heard, Services, Spoken, TurnEvent
-from simulator.storage import StoreError
+from simulator.storage import StoreError, StoreWriteError
 
 __all__ = [
     "CallView",
@@ -88,6 +88,8 @@ class CallView:
     hints: tuple[str, ...] = ()
     scorecard: dict[str, Any] | None = None
     session: dict[str, Any] | None = None
+    unsent: str | None = None
+    """The trainee's words that could not be stored, to put back in the text box."""
 
 
 def user_of(request: Any) -> str:
@@ -134,6 +136,7 @@ def _in_call(
     notice: str | None = None,
     *,
     speaking: bool | None = None,
+    unsent: str | None = None,
 ) -> CallView:
     assert state.call is not None
     if speaking is None:
@@ -145,6 +148,7 @@ def _in_call(
         status=STATUS["speaking"] if speaking else STATUS["waiting"],
         notice=notice or "",
         hints=_coach(state),
+        unsent=unsent,
     )
 
 
@@ -221,6 +225,9 @@ def start(
         call, _, audio = services.start_call(
             loaded, seed=seed_value, started_at=started_at, user=user, coach=coach
         )
+    except StoreWriteError as exc:  # nothing can be stored: no call to take part in
+        log.warning("could not store a new call: %s", exc.reason)
+        return state, CallView("setup", notice=exc.message)
     except Exception:  # a broken persona or renderer: say so, stay on the choice
         log.exception("could not start a call with %s", persona_id)
         return state, CallView("setup", notice=UNREACHABLE)
@@ -252,6 +259,10 @@ def start_streaming(
         call, events = services.start_call_streaming(
             loaded, seed=seed_value, started_at=started_at, user=user, coach=coach
         )
+    except StoreWriteError as exc:  # nothing can be stored: no call to take part in
+        log.warning("could not store a new call: %s", exc.reason)
+        yield state, CallView("setup", notice=exc.message)
+        return
     except Exception:  # a broken persona or renderer: say so, stay on the choice
         log.exception("could not start a call with %s", persona_id)
         yield state, CallView("setup", notice=UNREACHABLE)
@@ -270,7 +281,7 @@ def _reply_views(
     """
     call = state.call
     assert call is not None
-    said, voiced, notice = "", False, None
+    said, voiced, notice, unsent = "", False, None, None
     try:
         for event in events:
             if isinstance(event, Heard):  # the trainee's words are stored: show them now
@@ -282,10 +293,13 @@ def _reply_views(
                 chunk = event.clip.data if event.clip is not None else None
                 yield state, _speaking(state, upto, said, chunk)
             else:
-                notice = event.notice
+                notice, unsent = event.notice, event.unsent
     except CallEnded:
         yield _finish(services, state)
         return
+    except StoreWriteError as exc:  # the reply was heard but not stored: the call pauses
+        log.warning("call %s: a reply could not be stored: %s", call.session_id, exc.reason)
+        notice, voiced = exc.message, False
     except Exception:  # a bug in one turn must not end the call: the trainee tries again
         log.exception("streamed turn failed in call %s", call.session_id)
         notice, voiced = BROKEN, False
@@ -293,7 +307,7 @@ def _reply_views(
         yield _finish(services, state, notice=notice)
         return
     # Still speaking while the last sentence plays; the page's player says when it ends.
-    yield state, _in_call(state, None, notice, speaking=voiced)
+    yield state, _in_call(state, None, notice, speaking=voiced, unsent=unsent)
 
 
 def retry(
@@ -337,7 +351,7 @@ def _turn(
         exchange = Exchange(None, None, notice=BROKEN)
     if call.ended:
         return _finish(services, state, notice=exchange.notice)
-    return state, _in_call(state, exchange.audio, exchange.notice)
+    return state, _in_call(state, exchange.audio, exchange.notice, unsent=exchange.unsent)
 
 
 def say(services: Services, state: PracticeState, text: str) -> tuple[PracticeState, CallView]:
@@ -400,6 +414,16 @@ def hang_up(services: Services, state: PracticeState) -> tuple[PracticeState, Ca
     return _finish(services, state)
 
 
+def _stored_whole(services: Services, call: Call) -> bool:
+    """True when every turn of the call and its end are in the database."""
+    if not call.session_id or call.paused:
+        return False
+    try:
+        return not services.store.gaps(call.session_id)
+    except StoreError:
+        return False
+
+
 def _finish(
     services: Services, state: PracticeState, notice: str | None = None
 ) -> tuple[PracticeState, CallView]:
@@ -407,15 +431,19 @@ def _finish(
     call = state.call
     assert call is not None
     scorecard = state.scorecard
+    try:
+        call.hang_up()  # stored first: a call that cannot be ended stays open, and says why
+    except StoreWriteError as exc:
+        log.warning("call %s could not be ended: %s", call.session_id, exc.reason)
+        return state, _in_call(state, None, f"{exc.message}通话还没有结束，稍后再点“挂断”。")
     if state.session is None and not any(t.speaker == "agent" for t in call.turns):
-        call.hang_up()  # nothing the trainee said: nothing to score
+        # nothing the trainee said: nothing to score
         notice = notice or "您还没有说话，这通电话不评分。"
     elif state.session is None:  # not yet scored: a second click on 挂断 must not rescore
         try:
             scorecard = services.finish_call(call)
         except Exception:  # the scorer is missing or broken: the call itself is stored
             log.exception("scoring call %s failed", call.session_id)
-            call.hang_up()
             scorecard = None
     session = state.session
     if session is None and call.session_id:
@@ -432,8 +460,10 @@ def _finish(
                 for t in call.turns
             ],
         }
+    complete = _stored_whole(services, call)
+    session = {**session, "complete": complete}
     if scorecard is None:
-        notice = notice or "评分暂时失败，通话已保存。"
+        notice = notice or ("评分暂时失败，通话已保存。" if complete else "评分暂时失败。")
     new = replace(state, scorecard=scorecard, session=session)
     view = CallView(
         phase="result",

@@ -128,7 +128,7 @@ def _outputs(
         _hints(view),
         state.started_clock or 0,
         gr.Timer(active=in_call),
-        "" if in_call and clear_text else skip,
+        view.unsent if view.unsent else ("" if in_call and clear_text else skip),
         None,
         _title(state),
     ]
@@ -140,7 +140,7 @@ def _outputs(
     notice = view.notice or ("客户挂断了电话。" if ending == "customer_hangup" else "")
     out[4] = _notice(notice)
     out += [
-        scorecard_markdown(view.scorecard, ending),
+        scorecard_markdown(view.scorecard, ending, saved=session.get("complete", True)),
         violation_rows(view.scorecard),
         missed_markdown(view.scorecard),
         mood_frame(turns),

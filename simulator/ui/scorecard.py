@@ -111,14 +111,22 @@ def plan_text(plan: Mapping[str, Any] | None) -> str:
     return "已达成：" + "，".join(parts) + where
 
 
-def scorecard_markdown(scorecard: Mapping[str, Any] | None, ended_by: str | None = None) -> str:
-    """The headline of the scorecard: overall, pass or fail, the three dimensions, the plan."""
+def scorecard_markdown(
+    scorecard: Mapping[str, Any] | None, ended_by: str | None = None, *, saved: bool = True
+) -> str:
+    """The headline of the scorecard: overall, pass or fail, the three dimensions, the plan.
+
+    ``saved`` says whether every turn and the end of the call are in the database; the page
+    says "已完整保存" only then.
+    """
     ending = ENDING_LABELS.get(ended_by or "", "")
     if scorecard is None:
-        return (
-            "## 暂时无法评分\n通话已完整保存，可以稍后在“我的记录”里查看，或请培训师重新评分。"
-            + (f"\n\n通话结束方式：{ending}" if ending else "")
+        stored = (
+            "通话已完整保存，可以稍后在“我的记录”里查看，或请培训师重新评分。"
+            if saved
+            else "这通电话没有完整保存（保存时出错），因此不评分。请联系管理员检查数据目录。"
         )
+        return "## 暂时无法评分\n" + stored + (f"\n\n通话结束方式：{ending}" if ending else "")
     verdict = "通过" if scorecard.get("passed") else "未通过"
     dims = scorecard.get("dimensions", {})
     header = "| " + " | ".join(DIMENSION_LABELS.values()) + " |"

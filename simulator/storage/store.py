@@ -1,12 +1,28 @@
 """SQLite storage for calls, turns and scores, through sqlite-utils.
 
 Every turn is written and committed the moment it exists, so a process killed mid-call loses at
-most the turn in flight. The database runs in WAL mode and one connection is shared by Gradio's
-worker threads behind a lock (sqlite-utils' ``Database`` is not thread-safe by itself).
+most the turn in flight. The app process owns the file; SQLite is set up the way its docs advise
+for a server (https://www.sqlite.org/wal.html, https://www.sqlite.org/lang_transaction.html):
+
+- WAL journal, ``synchronous=NORMAL`` (a killed process loses nothing committed; only a power
+  cut can lose the last commit), ``busy_timeout`` so that a second process waits for the lock;
+- every write transaction starts with ``BEGIN IMMEDIATE``: it takes the write lock up front, so a
+  second writer (the CLI beside a live app) waits out ``busy_timeout`` instead of failing with
+  "database is locked" when its deferred read lock cannot be upgraded;
+- migrations run inside one immediate transaction, so two processes can start at once;
+- one connection per process, shared by gradio's worker threads behind a lock (sqlite-utils'
+  ``Database`` is not thread-safe). Nothing else in the app opens the database file: closing any
+  other descriptor of it would drop this process's POSIX locks (see "How To Corrupt An SQLite
+  Database File", section 2.2), and the web server never serves the data folder.
+
+A failed write raises :class:`StoreWriteError`, whose ``message`` says in Chinese what happened
+(disk full, read-only folder, busy) so that a page can pause the call instead of showing a turn
+that was never stored.
 """
 
 from __future__ import annotations
 
+import errno
 import json
 import os
 import sqlite3
@@ -21,76 +37,51 @@ from typing import Any
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
-__all__ = ["Store", "default_data_dir", "StoreError"]
+from simulator.storage.schema import migrations
 
-migrations = Migrations("callsim")
+__all__ = ["BUSY_TIMEOUT_MS", "Store", "StoreError", "StoreWriteError", "default_data_dir"]
 
+BUSY_TIMEOUT_MS = 15_000
+"""How long a writer waits for another process's write lock before giving up (ms). A CLI
+rescore of many calls holds the lock per call, well under this."""
 
-@migrations()
-def m001_sessions_turns(db: Database) -> None:
-    """Create calls and their turns."""
-    db["sessions"].create(
-        {
-            "id": str,
-            "persona": str,
-            "persona_version": str,
-            "user": str,
-            "seed": int,
-            "started_at": str,
-            "ended_at": str,
-            "ended_by": str,
-            "plan": str,
-            "engine": str,
-            "coach": int,
-            "meta": str,
-        },
-        pk="id",
-        not_null={"persona", "started_at"},
-    )
-    db["turns"].create(
-        {
-            "session_id": str,
-            "idx": int,
-            "speaker": str,
-            "text": str,
-            "created_at": str,
-            "anger": int,
-            "trust": int,
-            "patience": int,
-            "acts": str,
-            "move": str,
-            "engine": str,
-            "audio": str,
-            "meta": str,
-        },
-        pk=("session_id", "idx"),
-        foreign_keys=[("session_id", "sessions", "id")],
-    )
-    db["sessions"].create_index(["user", "started_at"])
-
-
-@migrations()
-def m002_scores(db: Database) -> None:
-    """Scores are kept, never overwritten: a rescore adds a row."""
-    db["scores"].create(
-        {
-            "id": int,
-            "session_id": str,
-            "rubric_id": str,
-            "rubric_version": str,
-            "overall": int,
-            "passed": int,
-            "scorecard": str,
-            "created_at": str,
-        },
-        pk="id",
-        foreign_keys=[("session_id", "sessions", "id")],
-    )
-    db["scores"].create_index(["session_id", "id"])
+DB_NAME = "callsim.db"
 
 
 class StoreError(Exception):
-    """A stored call could not be found or read."""
+    """A stored call could not be found or read, or the database could not be opened."""
+
+
+class StoreWriteError(StoreError):
+    """A write did not reach the database; nothing of it was stored.
+
+    Attributes:
+        message: a short Chinese sentence for the trainee's page.
+        reason: the database's own words, for the log.
+
+    """
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(f"{message} ({reason})")
+        self.message = message
+        self.reason = reason
+
+    @classmethod
+    def from_sqlite(cls, exc: BaseException) -> StoreWriteError:
+        """Name what went wrong in words a trainee can act on."""
+        text = str(exc)
+        lowered = text.lower()
+        if "full" in lowered or getattr(exc, "errno", None) == errno.ENOSPC:
+            message = (
+                "保存失败：磁盘已满，通话已暂停。请联系管理员腾出空间后再继续，刚才的话不会丢。"
+            )
+        elif "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
+            message = "保存失败：数据目录只读，通话已暂停。请联系管理员检查数据目录的权限。"
+        elif "locked" in lowered or "busy" in lowered:
+            message = "保存失败：数据库正忙，通话已暂停。请稍后再试一次。"
+        else:
+            message = "保存失败：数据库写入出错，通话已暂停。请稍后再试或联系管理员。"
+        return cls(message, text)
 
 
 def default_data_dir() -> Path:
@@ -103,27 +94,84 @@ def _now() -> str:
 
 
 class Store:
-    """The call database: ``<data_dir>/callsim.db``."""
+    """The call database: ``<data_dir>/callsim.db``.
+
+    Raises:
+        StoreError: the folder cannot be created or the database cannot be opened or migrated
+            (a read-only folder, a file that is not a database), with the path in the message.
+
+    """
 
     def __init__(self, data_dir: str | Path | None = None):
         self.data_dir = Path(data_dir) if data_dir else default_data_dir()
-        self.data_dir.mkdir(parents=True, exist_ok=True)
-        self.path = self.data_dir / "callsim.db"
-        conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
-        conn.execute("PRAGMA journal_mode=WAL")
-        conn.execute("PRAGMA foreign_keys=ON")
-        conn.execute("PRAGMA busy_timeout=5000")
-        # WAL + NORMAL survives a killed process (only a power cut can lose the last commit).
-        conn.execute("PRAGMA synchronous=NORMAL")
-        self.db = Database(conn)
+        self.path = self.data_dir / DB_NAME
         self._lock = threading.RLock()
-        with self._lock:
-            migrations.apply(self.db)
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True)
+            conn = sqlite3.connect(self.path, check_same_thread=False, isolation_level=None)
+        except (OSError, sqlite3.Error) as exc:
+            raise StoreError(f"cannot open the database {self.path}: {exc}") from None
+        try:
+            conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+            conn.execute("PRAGMA journal_mode=WAL")
+            conn.execute("PRAGMA foreign_keys=ON")
+            conn.execute("PRAGMA synchronous=NORMAL")
+            self.db = Database(conn)
+            self.migrate(migrations)
+        except sqlite3.Error as exc:
+            conn.close()
+            hint = ""
+            if "readonly" in str(exc).lower() or not os.access(self.data_dir, os.W_OK):
+                hint = " (the data folder is read-only: set CALLSIM_DATA_DIR to a writable folder)"
+            raise StoreError(f"cannot open the database {self.path}: {exc}{hint}") from None
 
     @contextmanager
-    def _write(self) -> Iterator[Database]:
-        with self._lock, self.db.atomic():
+    def write(self) -> Iterator[Database]:
+        """A write transaction that holds SQLite's write lock from its first statement.
+
+        Raises:
+            StoreWriteError: the transaction did not commit (disk full, read-only, busy);
+                nothing of it is stored.
+
+        """
+        with self._lock:
+            conn = self.db.conn
+            if conn.in_transaction:  # nested: a savepoint inside the outer transaction
+                with self.db.atomic():
+                    yield self.db
+                return
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.Error as exc:
+                raise StoreWriteError.from_sqlite(exc) from exc
+            try:
+                yield self.db
+                conn.execute("COMMIT")
+            except sqlite3.Error as exc:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise StoreWriteError.from_sqlite(exc) from exc
+            except BaseException:
+                if conn.in_transaction:
+                    conn.execute("ROLLBACK")
+                raise
+
+    _write = write  # the name the other stores of this package used first
+
+    @contextmanager
+    def read(self) -> Iterator[Database]:
+        """The database for reading, with the other threads of this process kept out."""
+        with self._lock:
             yield self.db
+
+    def migrate(self, migration_set: Migrations) -> None:
+        """Apply a migration set's pending migrations; safe when several processes start at once.
+
+        The whole set runs in one ``BEGIN IMMEDIATE`` transaction: a second process waits for
+        the first to finish, then finds nothing pending.
+        """
+        with self.write() as db:
+            migration_set.apply(db)
 
     def close(self) -> None:
         """Close the connection."""
@@ -251,6 +299,22 @@ class Store:
         params.append(limit)
         with self._lock:
             return [_decode_session(r) for r in self.db.query(sql.format(where=where), params)]
+
+    def gaps(self, session_id: str) -> list[str]:
+        """What makes a stored call incomplete (empty: every turn 0..n-1 is there and it ended).
+
+        A call with a gap is never scored: a scorecard over missing turns would judge words
+        that are not in the record.
+        """
+        row = self.session(session_id)
+        problems = []
+        idxs = [t["idx"] for t in row["turns"]]
+        missing = sorted(set(range(max(idxs, default=-1) + 1)) - set(idxs))
+        if missing:
+            problems.append(f"turns {missing} are missing")
+        if not row.get("ended_by"):
+            problems.append("the call has not ended")
+        return problems
 
     def transcript(self, session_id: str) -> dict[str, Any]:
         """The transcript JSON of DESIGN.md for one call."""
