@@ -14,18 +14,19 @@ compared with the rules. None of this changes whether the rubric passes its thre
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Literal
+from typing import Annotated, Literal
 
-import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError
 
 from scoring.judge import JudgeFn
 from scoring.judged import score_with_judge
-from scoring.rubric import LoadedRubric
+from scoring.rubric import LoadedRubric, default_rubrics_dir
 from scoring.scorer import score
 from scoring.transcript import TranscriptError, load_transcript
+from simulator.datafile import FileMissing, InputError, load_yaml, read_text, validation_problems
 
 __all__ = [
     "CalibrationError",
@@ -33,8 +34,15 @@ __all__ = [
     "JudgeAgreement",
     "Labels",
     "Tally",
+    "calibration_roots",
+    "labels_rubric",
+    "resolve_calibration_dir",
     "run_calibration",
 ]
+
+SHIPPED_SET = Path(__file__).resolve().parent.parent / "tests" / "calibration"
+"""The labelled calls that ship with callsim."""
+_FILE_NAME = re.compile(r"^[^/\\]+\.json$")
 
 
 class CalibrationError(Exception):
@@ -44,9 +52,9 @@ class CalibrationError(Exception):
 class FileLabels(BaseModel):
     """What a trainer expects of one transcript."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
-    violations: dict[str, list[int | None]] = Field(default_factory=dict)
+    violations: dict[str, list[Annotated[int, Strict()] | None]] = Field(default_factory=dict)
     plan_reached: bool
     band: Literal["high", "medium", "low"]
 
@@ -54,7 +62,7 @@ class FileLabels(BaseModel):
 class Labels(BaseModel):
     """``labels.yaml``."""
 
-    model_config = ConfigDict(extra="forbid")
+    model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     rubric: str | None = None
     files: dict[str, FileLabels] = Field(min_length=1)
@@ -134,17 +142,73 @@ class CalibrationReport:
 def _load_labels(directory: Path) -> Labels:
     path = directory / "labels.yaml"
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
+        data = load_yaml(read_text(path))
+    except FileMissing:
         raise CalibrationError(f"{path}: not found (the expected labels)") from None
-    except yaml.YAMLError as exc:
-        raise CalibrationError(f"{path}: not valid YAML: {str(exc).splitlines()[0]}") from None
+    except InputError as exc:
+        raise CalibrationError(exc.line(str(path))) from None
     try:
-        return Labels.model_validate(data)
+        labels = Labels.model_validate(data)
     except ValidationError as exc:
-        err = exc.errors()[0]
-        loc = ".".join(str(p) for p in err["loc"]) or "(top)"
-        raise CalibrationError(f"{path}: {loc}: {err['msg']}") from None
+        raise CalibrationError(validation_problems(str(path), exc)[0]) from None
+    for name in labels.files:
+        if not _FILE_NAME.match(name):
+            raise CalibrationError(
+                f"{path}: files.{name[:60]}: must be a .json file name in this folder"
+            )
+    return labels
+
+
+def labels_rubric(directory: str | Path) -> str | None:
+    """The rubric ``labels.yaml`` names, or None (no labels file, or no rubric named).
+
+    Raises:
+        CalibrationError: the labels file is there but cannot be read or parsed.
+
+    """
+    path = Path(directory) / "labels.yaml"
+    if not path.exists():
+        return None
+    try:
+        data = load_yaml(read_text(path))
+    except InputError as exc:
+        raise CalibrationError(exc.line(str(path))) from None
+    rubric = data.get("rubric") if isinstance(data, dict) else None
+    return rubric if isinstance(rubric, str) else None
+
+
+def calibration_roots(rubrics_dir: str | Path | None = None) -> list[Path]:
+    """The folders calibration sets may be taken from when a person names one in the app.
+
+    The shipped set (``tests/calibration``) and ``calibration/`` inside the rubrics folder
+    (``CALLSIM_RUBRICS_DIR``), where trainers keep their own sets.
+    """
+    rubrics = Path(rubrics_dir) if rubrics_dir else default_rubrics_dir()
+    return [SHIPPED_SET, rubrics / "calibration"]
+
+
+def resolve_calibration_dir(text: str, roots: list[Path]) -> Path | None:
+    """The folder ``text`` names, if it is one of ``roots`` or inside one; None otherwise.
+
+    A relative name is tried against the project folder and against each root, so both
+    ``tests/calibration`` and a set's own name work. Links are followed first: a link inside a
+    root that leads elsewhere is refused.
+    """
+    raw = (text or "").strip()
+    if not raw or "\x00" in raw:
+        return None
+    given = Path(raw)
+    bases = [] if given.is_absolute() else [SHIPPED_SET.parent.parent, *roots]
+    candidates = [given] if given.is_absolute() else [base / given for base in bases]
+    allowed = [root.resolve() for root in roots]
+    for candidate in candidates:
+        try:
+            real = candidate.resolve()
+        except (OSError, RuntimeError):
+            continue
+        if real.is_dir() and any(real == root or real.is_relative_to(root) for root in allowed):
+            return real
+    return None
 
 
 def run_calibration(

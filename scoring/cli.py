@@ -12,7 +12,7 @@ import json
 import sys
 from pathlib import Path
 
-from scoring.calibration import CalibrationError, JudgeAgreement, run_calibration
+from scoring.calibration import CalibrationError, JudgeAgreement, labels_rubric, run_calibration
 from scoring.examples import check_paths
 from scoring.judge import JudgeFn, default_cache_dir, llm_judge
 from scoring.judged import score_with_judge
@@ -180,12 +180,7 @@ def _cmd_test(args: argparse.Namespace) -> int:
     choice = args.rubric
     try:
         if choice is None:
-            import yaml
-
-            labels = Path(args.dir) / "labels.yaml"
-            if labels.exists():
-                data = yaml.safe_load(labels.read_text(encoding="utf-8")) or {}
-                choice = data.get("rubric") if isinstance(data, dict) else None
+            choice = labels_rubric(args.dir)
         judge_fn = _judge_fn(args)
         rubric = _rubric(choice)
         report = run_calibration(args.dir, rubric, judge_fn)

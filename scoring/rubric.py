@@ -19,9 +19,26 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator, model_validator
+from pydantic import (
+    BaseModel,
+    ConfigDict,
+    Field,
+    Strict,
+    ValidationError,
+    field_validator,
+    model_validator,
+)
 
-from simulator.datafile import DataFileError, content_version, read_mapping, validation_problems
+from scoring.safe_regex import regex_problem
+from simulator.datafile import (
+    DataFileError,
+    FileMissing,
+    InputError,
+    content_version,
+    read_mapping,
+    read_text,
+    validation_problems,
+)
 from simulator.understand.acts import ACT_DESCRIPTIONS
 
 __all__ = [
@@ -39,6 +56,7 @@ __all__ = [
     "default_rubrics_dir",
     "load_rubric",
     "parse_rubric",
+    "rubric_problems",
 ]
 
 DEFAULT_RUBRIC_ID = "cn_card_collection"
@@ -92,7 +110,13 @@ class Applies(StrEnum):
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # .nan and .inf are not numbers a trainer means; without this a NaN slips past ge/le
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
+
+
+# Numbers are strict: ``points: true`` or ``pass_mark: 60.5`` is a mistake, not 1 or a rounding.
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]
 
 
 class ExampleTurn(_Strict):
@@ -142,7 +166,7 @@ class Detect(_Strict):
     after: list[str] = Field(
         default_factory=list, description="criterion ids this step must come after"
     )
-    within_agent_turns: int | None = Field(
+    within_agent_turns: Int | None = Field(
         None, ge=1, description="the step must come within the agent's first N turns"
     )
     applies: Applies = Applies.always
@@ -159,10 +183,9 @@ class Detect(_Strict):
     @classmethod
     def _valid_regex(cls, patterns: list[str]) -> list[str]:
         for i, pattern in enumerate(patterns):
-            try:
-                re.compile(pattern)
-            except re.error as exc:
-                raise ValueError(f"pattern {i} {pattern!r} is not a valid regex: {exc}") from None
+            problem = regex_problem(pattern)
+            if problem:
+                raise ValueError(f"pattern {i} {pattern[:80]!r}: {problem}")
             if re.search(r"[\s，。！？、；：]", pattern):
                 raise ValueError(
                     f"pattern {i} {pattern!r}: text is matched without spaces or punctuation"
@@ -177,7 +200,7 @@ class Detect(_Strict):
         return check
 
 
-Points = Annotated[int, Field(ge=0, le=100)]
+Points = Annotated[Int, Field(ge=0, le=100)]
 
 
 class Criterion(_Strict):
@@ -218,9 +241,9 @@ class Criterion(_Strict):
 class Weights(_Strict):
     """How much each dimension counts towards the overall score (normalised to sum 1)."""
 
-    compliance: Annotated[float, Field(ge=0)]
-    empathy: Annotated[float, Field(ge=0)]
-    outcome: Annotated[float, Field(ge=0)]
+    compliance: Annotated[Float, Field(ge=0)]
+    empathy: Annotated[Float, Field(ge=0)]
+    outcome: Annotated[Float, Field(ge=0)]
 
     @model_validator(mode="after")
     def _positive(self) -> Weights:
@@ -232,8 +255,8 @@ class Weights(_Strict):
 class Bands(_Strict):
     """Overall score at which a call is banded high or medium (anything lower is low)."""
 
-    high: Annotated[int, Field(ge=0, le=100)] = 75
-    medium: Annotated[int, Field(ge=0, le=100)] = 50
+    high: Annotated[Int, Field(ge=0, le=100)] = 75
+    medium: Annotated[Int, Field(ge=0, le=100)] = 50
     high_needs_clean_call: bool = Field(
         True,
         description="high also needs no violation at all, every quality criterion at least half "
@@ -244,10 +267,10 @@ class Bands(_Strict):
 class Calibration(_Strict):
     """Thresholds ``callsim rubric test`` holds the rubric to on a labelled set."""
 
-    min_precision: Annotated[float, Field(ge=0, le=1)] = 0.8
-    min_recall: Annotated[float, Field(ge=0, le=1)] = 0.8
-    min_plan_accuracy: Annotated[float, Field(ge=0, le=1)] = 0.9
-    min_band_accuracy: Annotated[float, Field(ge=0, le=1)] = 0.75
+    min_precision: Annotated[Float, Field(ge=0, le=1)] = 0.8
+    min_recall: Annotated[Float, Field(ge=0, le=1)] = 0.8
+    min_plan_accuracy: Annotated[Float, Field(ge=0, le=1)] = 0.9
+    min_band_accuracy: Annotated[Float, Field(ge=0, le=1)] = 0.75
 
 
 class Rubric(_Strict):
@@ -257,7 +280,7 @@ class Rubric(_Strict):
     title: str = Field(min_length=1)
     description: str = ""
     weights: Weights
-    pass_mark: Annotated[int, Field(ge=0, le=100)]
+    pass_mark: Annotated[Int, Field(ge=0, le=100)]
     bands: Bands = Bands()
     calibration: Calibration = Calibration()
     criteria: list[Criterion] = Field(min_length=1)
@@ -338,15 +361,32 @@ def load_rubric(path_or_id: str | Path) -> LoadedRubric:
     if not path.suffix and not path.exists():
         path = default_rubrics_dir() / f"{path_or_id}.yaml"
     try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
+        text = read_text(path)
+    except FileMissing:
         known = sorted(p.stem for p in default_rubrics_dir().glob("*.yaml"))
         raise RubricError(
             [f"{path}: rubric not found (known ids: {', '.join(known) or 'none'})"]
         ) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise RubricError([f"{path}: cannot read: {exc}"]) from None
+    except InputError as exc:
+        raise RubricError([exc.line(str(path))]) from None
     return parse_rubric(text, str(path))
+
+
+def rubric_problems(directory: str | Path | None = None) -> list[str]:
+    """One line per problem in the rubric files of a folder (each file loaded, examples not run).
+
+    The app reports these at start; ``callsim rubric check`` also runs every file's examples.
+    """
+    directory = Path(directory) if directory else default_rubrics_dir()
+    if not directory.is_dir():
+        return [f"{directory}: rubrics folder not found"]
+    problems: list[str] = []
+    for path in sorted(directory.glob("*.yaml")):
+        try:
+            load_rubric(path)
+        except RubricError as exc:
+            problems.extend(exc.problems)
+    return problems
 
 
 def default_rubric() -> LoadedRubric:

@@ -8,10 +8,11 @@ The format is the one in DESIGN.md::
 
 from __future__ import annotations
 
-import json
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+
+from simulator.datafile import FileMissing, InputError, load_json, read_text
 
 __all__ = [
     "MAX_TURN_CHARS",
@@ -92,29 +93,20 @@ def validate_transcript(data: Any, source: str = "<transcript>") -> dict:
 
 
 def load_transcript(path: str | Path) -> dict:
-    """Read and validate a transcript file.
+    """Read and validate a transcript file (UTF-8, a byte-order mark allowed).
 
     Raises:
-        TranscriptError: unreadable, too big, not JSON, or not a valid transcript.
+        TranscriptError: unreadable, too big, nested too deep, not JSON, or not a valid
+            transcript.
+
     """
     path = Path(path)
     try:
-        size = path.stat().st_size
-        if size > MAX_FILE_BYTES:
-            raise TranscriptError(f"{path}: (file): {size} bytes, more than {MAX_FILE_BYTES}")
-        raw = path.read_bytes()
-    except FileNotFoundError:
+        data = load_json(read_text(path, max_bytes=MAX_FILE_BYTES))
+    except FileMissing:
         raise TranscriptError(f"{path}: (file): not found") from None
-    except IsADirectoryError:
-        raise TranscriptError(f"{path}: (file): is a directory") from None
-    except OSError as exc:
-        raise TranscriptError(f"{path}: (file): cannot read: {exc.strerror}") from None
-    try:
-        data = json.loads(raw.decode("utf-8"))
-    except UnicodeDecodeError:
-        raise TranscriptError(f"{path}: (file): not UTF-8 text") from None
-    except json.JSONDecodeError as exc:
-        raise TranscriptError(
-            f"{path}: (file): not JSON (line {exc.lineno} column {exc.colno}: {exc.msg})"
-        ) from None
+    except InputError as exc:
+        if exc.where is None:
+            raise TranscriptError(exc.line(str(path), "(file)")) from None
+        raise TranscriptError(f"{path}: (file): not JSON ({exc.where}: {exc.message})") from None
     return validate_transcript(data, str(path))

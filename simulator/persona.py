@@ -7,6 +7,7 @@ rejected), loading, and the error format every tool prints: one line per problem
 
 from __future__ import annotations
 
+import logging
 import string
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -14,13 +15,15 @@ from enum import StrEnum
 from pathlib import Path
 from typing import Annotated
 
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, Strict, ValidationError, model_validator
 
 from simulator.datafile import (
     DataFileError,
     check_files,
     content_version,
+    read_data_file,
     read_mapping,
+    report_once,
     validation_problems,
 )
 
@@ -35,6 +38,7 @@ __all__ = [
     "SLOTS",
     "load_persona",
     "load_personas",
+    "load_personas_report",
     "check_paths",
     "default_personas_dir",
 ]
@@ -134,13 +138,20 @@ SLOTS = {
 }
 
 
+log = logging.getLogger(__name__)
+
+
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    # .nan and .inf are not numbers a trainer means; without this a NaN fails "must be <= 3"
+    model_config = ConfigDict(extra="forbid", frozen=True, allow_inf_nan=False)
 
 
+# Numbers are strict: ``difficulty: true`` or ``amount: 3.5`` is a mistake, not 1 or a rounding.
+Int = Annotated[int, Strict()]
+Float = Annotated[float, Strict()]
 Digits4 = Annotated[str, Field(pattern=r"^\d{4}$", description="four digits, quoted in YAML")]
-Level = Annotated[int, Field(ge=0, le=100)]
-Money = Annotated[int, Field(ge=0, description="yuan, whole numbers")]
+Level = Annotated[Int, Field(ge=0, le=100)]
+Money = Annotated[Int, Field(ge=0, description="yuan, whole numbers")]
 
 
 class Brief(_Strict):
@@ -148,16 +159,16 @@ class Brief(_Strict):
 
     name: str = Field(min_length=1, description="the cardholder's name")
     card_last4: Digits4
-    amount: Annotated[int, Field(gt=0, description="overdue amount in yuan")]
+    amount: Annotated[Int, Field(gt=0, description="overdue amount in yuan")]
     minimum_payment: Money | None = Field(None, description="minimum payment due, yuan")
-    days_overdue: Annotated[int, Field(ge=1, le=2000)]
+    days_overdue: Annotated[Int, Field(ge=1, le=2000)]
     note: str = Field("", description="one line of context for the trainee")
 
 
 class Dispute(_Strict):
     """A charge the customer says is not theirs."""
 
-    amount: Annotated[int, Field(gt=0)]
+    amount: Annotated[Int, Field(gt=0)]
     merchant: str = Field(min_length=1)
     detail: str = ""
 
@@ -174,7 +185,7 @@ class SorePoint(_Strict):
 
     topic: str = Field(min_length=1)
     keywords: list[str] = Field(min_length=1)
-    anger: Annotated[int, Field(ge=1, le=60)] = 15
+    anger: Annotated[Int, Field(ge=1, le=60)] = 15
 
 
 class Facts(_Strict):
@@ -182,12 +193,12 @@ class Facts(_Strict):
 
     id_last4: Digits4
     reason: str = Field(min_length=1, description="why the payment is late, spoken")
-    monthly_capacity: Annotated[int, Field(gt=0, description="yuan a month they can really pay")]
+    monthly_capacity: Annotated[Int, Field(gt=0, description="yuan a month they can really pay")]
     lump_sum: Money = Field(0, description="one-off sum they can raise")
-    lump_sum_in_days: Annotated[int, Field(ge=0, le=365)] = Field(
+    lump_sum_in_days: Annotated[Int, Field(ge=0, le=365)] = Field(
         0, description="days from the call until the lump sum is available"
     )
-    max_months: Annotated[int, Field(ge=1, le=60)] = Field(
+    max_months: Annotated[Int, Field(ge=1, le=60)] = Field(
         24, description="longest instalment plan they will take (Art. 70 caps at 60)"
     )
     can_pay_full: bool = Field(False, description="can clear the whole debt by the lump-sum date")
@@ -209,13 +220,13 @@ class Start(_Strict):
 class Behaviour(_Strict):
     """How the customer's mood moves; defaults suit an ordinary person."""
 
-    temper: Annotated[float, Field(gt=0, le=3)] = Field(
+    temper: Annotated[Float, Field(gt=0, le=3)] = Field(
         1.0, description="multiplies every anger increase"
     )
-    warmth: Annotated[float, Field(ge=0, le=3)] = Field(
+    warmth: Annotated[Float, Field(ge=0, le=3)] = Field(
         1.0, description="multiplies every trust increase"
     )
-    calm_with_respect: Annotated[float, Field(ge=0, le=3)] = Field(
+    calm_with_respect: Annotated[Float, Field(ge=0, le=3)] = Field(
         1.0, description="multiplies anger decreases from empathy and respect"
     )
     trust_to_reveal: Level = Field(40, description="trust needed to tell the reason and capacity")
@@ -237,7 +248,7 @@ class Persona(_Strict):
 
     name: str = Field(min_length=1, description="display name in the customer list")
     archetype: Archetype
-    difficulty: Annotated[int, Field(ge=1, le=5)]
+    difficulty: Annotated[Int, Field(ge=1, le=5)]
     description: str = Field("", description="one line for trainers: who this is")
     brief: Brief
     facts: Facts
@@ -334,29 +345,26 @@ def load_persona(path: str | Path) -> LoadedPersona:
     """Load and validate one persona file.
 
     Raises:
-        PersonaError: the file is missing, unreadable or invalid.
+        PersonaError: the file is missing, unreadable, too big, or invalid.
 
     """
     path = Path(path)
-    try:
-        text = path.read_text(encoding="utf-8")
-    except FileNotFoundError:
-        raise PersonaError([f"{path}: file not found"]) from None
-    except (OSError, UnicodeDecodeError) as exc:
-        raise PersonaError([f"{path}: cannot read: {exc}"]) from None
-    return parse_persona(text, str(path))
+    return parse_persona(read_data_file(path, PersonaError), str(path))
 
 
-def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPersona]:
-    """Load every ``*.yaml`` persona in a folder, sorted by id.
+def load_personas_report(
+    directory: str | Path | None = None,
+) -> tuple[dict[str, LoadedPersona], list[str]]:
+    """Every good persona in a folder, sorted by id, and one line per problem in the others.
 
-    Raises:
-        PersonaError: listing every problem in every broken file.
-
+    One broken file never hides the good ones: the practice page, the CLI and the app's start
+    all serve what loads and show what does not.
     """
     directory = Path(directory) if directory else default_personas_dir()
     found: dict[str, LoadedPersona] = {}
     problems: list[str] = []
+    if not directory.is_dir():
+        return found, [f"{directory}: personas folder not found"]
     for path in sorted(directory.glob("*.yaml")):
         try:
             loaded = load_persona(path)
@@ -364,8 +372,17 @@ def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPerson
             problems.extend(exc.problems)
         else:
             found[loaded.id] = loaded
-    if problems:
-        raise PersonaError(problems)
+    return found, problems
+
+
+def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPersona]:
+    """Every good persona in a folder, sorted by id; each problem is logged once per change.
+
+    Use :func:`load_personas_report` to show the problems to a person as well.
+    """
+    directory = Path(directory) if directory else default_personas_dir()
+    found, problems = load_personas_report(directory)
+    report_once(f"personas:{directory.resolve()}", problems, log.warning)
     return found
 
 

@@ -11,14 +11,16 @@ from __future__ import annotations
 
 import os
 import re
+import secrets
 import shutil
-import tempfile
+import stat
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
+from simulator.datafile import InputError, compose_yaml, load_yaml, read_text
 from simulator.persona import PersonaError, parse_persona
 
 __all__ = [
@@ -31,6 +33,7 @@ __all__ = [
     "list_files",
     "locate",
     "problems_with_lines",
+    "read_file",
     "safe_name",
     "save",
     "validate",
@@ -108,9 +111,8 @@ def locate(text: str, field: str) -> int | None:
     """The 1-based line of a dotted field path in YAML text (the deepest part that exists)."""
     if field.startswith("line "):
         return int(field.split()[1]) if field.split()[1].isdigit() else None
-    try:
-        node = yaml.compose(text)
-    except yaml.YAMLError:
+    node = compose_yaml(text)
+    if node is None:
         return None
     line = None
     for part in field.split("."):
@@ -157,8 +159,8 @@ class FileStatus:
 
 def _title(kind: str, text: str) -> str:
     try:
-        data = yaml.safe_load(text)
-    except yaml.YAMLError:
+        data = load_yaml(text)
+    except InputError:
         return ""
     if not isinstance(data, dict):
         return ""
@@ -171,9 +173,9 @@ def list_files(kind: str, directory: Path) -> list[FileStatus]:
     out = []
     for path in sorted(Path(directory).glob("*.yaml")):
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError) as exc:
-            out.append(FileStatus(path.stem, path, "", (f"{path}: cannot read: {exc}",)))
+            text = read_text(path)
+        except InputError as exc:
+            out.append(FileStatus(path.stem, path, "", (exc.line(str(path)),)))
             continue
         problems = validate(kind, text, str(path))
         out.append(FileStatus(path.stem, path, _title(kind, text), tuple(problems)))
@@ -202,27 +204,68 @@ def save(kind: str, directory: Path, name: str, text: str) -> SavedFile:
     problems = validate(kind, text, str(target))
     if problems:
         raise StudioError(problems)
+    if (target.exists() or target.is_symlink()) and not target.is_file():
+        raise StudioError([f"{target.name} 不是普通文件（可能是文件夹或失效的链接），无法保存"])
     directory.mkdir(parents=True, exist_ok=True)
     previous = None
+    mode = None
     if target.exists():
-        if target.read_text(encoding="utf-8") == text:
-            return SavedFile(target, None)
+        try:
+            if read_text(target) == text:
+                return SavedFile(target, None)
+        except InputError:
+            pass  # a broken old file (not UTF-8, too big): replace it, keeping a copy
+        mode = stat.S_IMODE(target.stat().st_mode)
         keep = directory / VERSIONS_DIR / stem
         keep.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
         previous = keep / f"{stamp}.yaml"
         shutil.copy2(target, previous)
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{stem}.", suffix=".tmp")
+    _write_atomically(target, text, mode)
+    return SavedFile(target, previous)
+
+
+def _write_atomically(target: Path, text: str, mode: int | None) -> None:
+    """Write beside ``target`` and rename over it, keeping ``mode`` (None: a new file's default).
+
+    ``tempfile.mkstemp`` would create the file 0600 and the rename would carry that over, so a
+    file the app and the trainers' tools could read became readable by its owner alone. Opened
+    with 0666 the kernel applies the umask, exactly as for any new file.
+    """
+    tmp = target.with_name(f".{target.stem}.{secrets.token_hex(6)}.tmp")
+    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
     try:
         with os.fdopen(fd, "w", encoding="utf-8") as fh:
             fh.write(text)
             fh.flush()
+            if mode is not None:
+                os.fchmod(fh.fileno(), mode)
             os.fsync(fh.fileno())
         os.replace(tmp, target)
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
-    return SavedFile(target, previous)
+
+
+def read_file(path: Path) -> str:
+    """A persona or rubric file's text for the editor (a byte-order mark dropped).
+
+    Raises:
+        StudioError: missing, a folder, too big, unreadable or not UTF-8.
+
+    """
+    try:
+        return read_text(path)
+    except InputError as exc:
+        raise StudioError([f"{path.name}: {_CHINESE.get(exc.message, exc.message)}"]) from None
+
+
+_CHINESE = {
+    "file not found": "找不到文件",
+    "is a folder, not a file": "这是一个文件夹，不是文件",
+    "not a regular file": "不是普通文件",
+    "cannot read: permission denied": "没有读取权限",
+}
 
 
 def versions(directory: Path, name: str) -> list[Path]:
@@ -246,7 +289,7 @@ def from_template(kind: str, directory: Path, base: str, new_name: str) -> str:
     source = directory / f"{base_stem}.yaml"
     if not source.is_file():
         raise StudioError([f"找不到模板文件 {source}"])
-    text = source.read_text(encoding="utf-8")
+    text = read_file(source)
     header = f"# 以 {base_stem}.yaml 为模板新建，请修改下面的内容。\n"
     if kind == "persona":
         text = re.sub(r"(?m)^name:.*$", "name: 新客户（请改名）", text, count=1)
