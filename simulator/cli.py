@@ -10,6 +10,7 @@ import argparse
 import importlib
 import json
 import sys
+from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
@@ -28,7 +29,7 @@ from simulator.storage import Store, StoreError
 __all__ = ["main", "UserError"]
 
 # Other packages add their commands through a ``register(subparsers)`` function.
-PLUGINS = ("simulator.voice.cli", "scoring.cli", "simulator.users_cli")
+PLUGINS = ("simulator.voice.cli", "scoring.cli", "simulator.accounts.users_cli")
 
 
 class UserError(Exception):
@@ -86,6 +87,20 @@ def cmd_personas_check(args: argparse.Namespace) -> int:
         return 1
     print(f"ok: {', '.join(paths)}")
     return 0
+
+
+def cmd_personas_preflight(args: argparse.Namespace) -> int:
+    """Play a persona against the built-in agent styles; exit 1 when a result is alarming."""
+    from simulator.preflight import TABLE_HEADERS, preflight, rows_table
+
+    rows = preflight(find_persona(args.id, args.dir), tuple(range(args.seeds)))
+    if args.json:
+        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
+    else:
+        print(" | ".join(TABLE_HEADERS))
+        for cells in rows_table(rows):
+            print(" | ".join(str(c) for c in cells))
+    return 1 if any(r.level == "alarm" for r in rows) else 0
 
 
 # --- chat -----------------------------------------------------------------------------------------
@@ -250,9 +265,12 @@ def build_parser() -> argparse.ArgumentParser:
     p = psub.add_parser("check", help="validate persona files; print every problem")
     p.add_argument("paths", nargs="*")
     p.set_defaults(func=cmd_personas_check)
-    from simulator.users_cli import add_preflight
-
-    add_preflight(psub)
+    p = psub.add_parser("preflight", help="play a persona against built-in agent styles (体检)")
+    p.add_argument("id")
+    p.add_argument("--seeds", type=int, default=1, help="how many seeds per style (default 1)")
+    p.add_argument("--json", action="store_true")
+    p.add_argument("--dir", help="personas folder (CALLSIM_PERSONAS_DIR)")
+    p.set_defaults(func=cmd_personas_preflight)
 
     p = sub.add_parser("chat", help="talk to a simulated customer")
     p.add_argument("--persona", required=True)

@@ -16,10 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
-from simulator.auth import AccessDenied
+from simulator.accounts.auth import AccessDenied
+from simulator.accounts.users import User
 from simulator.review_store import ReviewStore
 from simulator.storage import Store, StoreError
-from simulator.users import User
 
 __all__ = [
     "CSV_COLUMNS",

@@ -12,9 +12,9 @@ os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 import gradio as gr  # noqa: E402
 from gradio_client import Client  # noqa: E402
 
+from simulator.accounts.users import Users  # noqa: E402
 from simulator.services import Services  # noqa: E402
 from simulator.ui.mount import mount  # noqa: E402
-from simulator.users import Users  # noqa: E402
 from simulator.voice.asr import NoneASR  # noqa: E402
 from simulator.voice.tts import NoneTTS  # noqa: E402
 

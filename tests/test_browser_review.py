@@ -25,7 +25,7 @@ playwright = pytest.importorskip("playwright.sync_api")
 
 @pytest.fixture
 def app(store):
-    from simulator.users import Users
+    from simulator.accounts.users import Users
 
     from .test_auth_api import PASSWORD, build_demo, free_port, make_services
     from .test_review import seed_calls

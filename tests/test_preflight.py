@@ -54,7 +54,7 @@ def test_preflight_stores_nothing(store):
 
 
 def _run(argv):
-    from simulator.users_cli import run
+    from simulator.cli import main as run
 
     out, err = io.StringIO(), io.StringIO()
     old = sys.stdout, sys.stderr

@@ -10,7 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from simulator.auth import LOCAL_USER, AccessDenied
+from simulator.accounts.auth import LOCAL_USER, AccessDenied
+from simulator.accounts.users import User
 from simulator.review_data import (
     CallFilter,
     FilterError,
@@ -23,7 +24,6 @@ from simulator.review_data import (
 )
 from simulator.review_store import ReviewError, ReviewStore
 from simulator.storage import StoreError
-from simulator.users import User
 
 BOSS = User("boss", frozenset({"manager"}))
 WANG = User("wang", frozenset({"trainee"}))

@@ -11,7 +11,8 @@ from types import SimpleNamespace
 import gradio as gr
 import pytest
 
-from simulator.auth import Auth
+from simulator.accounts.auth import Auth
+from simulator.accounts.users import Users
 from simulator.persona import load_persona, load_personas
 from simulator.studio_files import (
     StudioError,
@@ -25,7 +26,6 @@ from simulator.studio_files import (
     versions,
 )
 from simulator.ui.studio import StudioHandlers, TrialState
-from simulator.users import Users
 
 from .conftest import PERSONAS_DIR, ROOT
 

@@ -2,20 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import io
 import sys
 from types import SimpleNamespace
 
 import pytest
 
-from simulator.auth import LOCAL_USER, AccessDenied, Auth
-from simulator.users import User, UserError, Users, hash_password, verify_password
+from simulator.accounts.auth import LOCAL_USER, AccessDenied, Auth
+from simulator.accounts.passwords import hash_password, verify_password
+from simulator.accounts.users import User, UserError, Users
 
 
 def test_password_hash_is_salted_and_verifies():
     a, b = hash_password("correct horse"), hash_password("correct horse")
     assert a != b  # salted
-    assert a.startswith("scrypt$32768$8$2$")
+    assert a.startswith("scrypt$16384$8$1$")
+    # hashes made with the first accounts' parameters still verify
+    assert verify_password("correct horse", hash_password("correct horse", n=2**15, r=8, p=2))
     assert verify_password("correct horse", a)
     assert not verify_password("correct horsE", a)
     assert not verify_password("x", "garbage")
@@ -97,8 +101,12 @@ def test_with_accounts_sign_in_is_required_and_roles_enforced(store):
     auth = Auth(users)
     assert auth.enabled and auth.banner() == ""
     kwargs = auth.launch_kwargs()
-    assert kwargs["auth"]("boss", "password2") is True
-    assert kwargs["auth"]("boss", "password1") is False
+    assert asyncio.run(kwargs["auth"]("boss", "password2")) is True
+    assert asyncio.run(kwargs["auth"]("boss", "password1")) is False
+    assert [m.cls.__name__ for m in kwargs["app_kwargs"]["middleware"]] == [
+        "SignInGate",
+        "SessionGuard",
+    ]
     with pytest.raises(AccessDenied, match="请先登录"):
         auth.user(SimpleNamespace(username=None))
     with pytest.raises(AccessDenied, match="主管"):
@@ -110,7 +118,7 @@ def test_with_accounts_sign_in_is_required_and_roles_enforced(store):
 
 
 def _cli(argv, stdin=""):
-    from simulator.users_cli import run
+    from simulator.accounts.users_cli import run
 
     out, err = io.StringIO(), io.StringIO()
     old = sys.stdin, sys.stdout, sys.stderr

@@ -1,8 +1,8 @@
 """Wiring the studio and review pages, and sign-in, into the app.
 
 ``build_app`` calls :func:`mount` after its main ``with gr.Blocks() as demo:`` block and passes
-:func:`launch_kwargs` to ``launch``; both share one :class:`~simulator.auth.Auth` so the pages and
-the sign-in agree on who exists.
+:func:`launch_kwargs` to ``launch``; both read the accounts in the services' database, so the
+pages and the sign-in agree on who exists.
 """
 
 from __future__ import annotations
@@ -11,10 +11,10 @@ from typing import Any
 
 import gradio as gr
 
-from simulator.auth import Auth
+from simulator.accounts.auth import Auth
+from simulator.accounts.users import Users
 from simulator.services import Services
 from simulator.ui import review, studio
-from simulator.users import Users
 
 __all__ = ["mount", "auth_for", "launch_kwargs"]
 

@@ -18,7 +18,8 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from simulator.auth import AccessDenied, Auth
+from simulator.accounts.auth import AccessDenied, Auth
+from simulator.accounts.users import Users
 from simulator.review_data import (
     SORTS,
     CallFilter,
@@ -34,7 +35,6 @@ from simulator.review_store import ReviewError, ReviewStore
 from simulator.services import Services
 from simulator.storage import StoreError
 from simulator.ui.charts import line_chart
-from simulator.users import Users
 
 __all__ = ["build", "ReviewHandlers", "TABLE_COLUMNS"]
 

@@ -16,7 +16,8 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from simulator.auth import AccessDenied, Auth
+from simulator.accounts.auth import AccessDenied, Auth
+from simulator.accounts.users import Users
 from simulator.call import Call, CallEnded
 from simulator.persona import PersonaError, parse_persona
 from simulator.preflight import TABLE_HEADERS, preflight, rows_table
@@ -30,7 +31,6 @@ from simulator.studio_files import (
     save,
     validate,
 )
-from simulator.users import Users
 
 __all__ = ["build", "StudioHandlers", "TrialState", "validation_markdown"]
 

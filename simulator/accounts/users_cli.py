@@ -1,7 +1,8 @@
-"""``callsim users …`` (accounts) and ``callsim personas preflight ID``: parse, call, print.
+"""``callsim users add|list|passwd|remove``: parse, call :class:`~simulator.accounts.Users`, print.
 
-``register(subparsers)`` adds the ``users`` command to the main parser; ``add_preflight`` adds
-``preflight`` under the existing ``personas`` command. Errors print one line and exit 2.
+``register(subparsers)`` adds the ``users`` command to the main parser. A bad request prints one
+line and exits 2. The commands are safe beside a live app on the same data folder: removing an
+account or changing its password ends its open sessions at their next request.
 """
 
 from __future__ import annotations
@@ -10,40 +11,30 @@ import argparse
 import getpass
 import json
 import sys
-from dataclasses import asdict
 
-from simulator.storage import Store
-from simulator.users import ROLE_LABELS, ROLES, UserError, Users
+from simulator.accounts.users import ROLE_LABELS, ROLES, UserError, Users
+from simulator.storage import Store, StoreError
 
-__all__ = ["register", "add_preflight", "run"]
+__all__ = ["register", "run"]
 
 
 class CliError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
-def _cli_error(message: str) -> Exception:
-    """The main CLI's UserError when available, so ``callsim`` prints it as one line."""
-    try:
-        from simulator.cli import UserError as MainUserError
-    except ImportError:  # pragma: no cover - the main CLI is always there in practice
-        return CliError(message)
-    return MainUserError(message)
-
-
 def _password(args: argparse.Namespace) -> str:
     if args.password_stdin:
         line = sys.stdin.readline()
         if not line:
-            raise _cli_error("no password on stdin")
+            raise CliError("no password on stdin")
         return line.rstrip("\r\n")
     try:
         first = getpass.getpass("密码：")
         second = getpass.getpass("再输入一次：")
     except (EOFError, KeyboardInterrupt):
-        raise _cli_error("no password given") from None
+        raise CliError("no password given") from None
     if first != second:
-        raise _cli_error("the two passwords differ")
+        raise CliError("the two passwords differ")
     return first
 
 
@@ -52,11 +43,14 @@ def _users(args: argparse.Namespace) -> Users:
 
 
 def _guard(fn):
+    """Print a bad request as one line and exit 2 (the main CLI's convention)."""
+
     def wrapped(args: argparse.Namespace) -> int:
         try:
             return fn(args)
-        except UserError as exc:
-            raise _cli_error(str(exc)) from None
+        except (UserError, CliError, StoreError) as exc:
+            print(f"callsim: {exc}", file=sys.stderr)
+            return 2
 
     wrapped.__doc__ = fn.__doc__
     return wrapped
@@ -99,26 +93,10 @@ def cmd_passwd(args: argparse.Namespace) -> int:
 
 @_guard
 def cmd_remove(args: argparse.Namespace) -> int:
-    """Delete an account (its calls are kept)."""
+    """Delete an account; its calls are kept, its open sessions end."""
     _users(args).remove(args.name)
     print(f"removed {args.name}")
     return 0
-
-
-def cmd_preflight(args: argparse.Namespace) -> int:
-    """Play a persona against the built-in agent styles; exit 1 when a result is alarming."""
-    from simulator.cli import find_persona
-    from simulator.preflight import TABLE_HEADERS, preflight, rows_table
-
-    loaded = find_persona(args.id, args.dir)
-    rows = preflight(loaded, tuple(range(args.seeds)))
-    if args.json:
-        print(json.dumps([asdict(r) for r in rows], ensure_ascii=False, indent=2))
-    else:
-        print(" | ".join(TABLE_HEADERS))
-        for cells in rows_table(rows):
-            print(" | ".join(str(c) for c in cells))
-    return 1 if any(r.level == "alarm" for r in rows) else 0
 
 
 def register(subparsers: argparse._SubParsersAction) -> None:
@@ -144,31 +122,10 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     p.set_defaults(func=cmd_remove)
 
 
-def add_preflight(personas_subparsers: argparse._SubParsersAction) -> None:
-    """Add ``preflight ID`` under the ``personas`` command."""
-    p = personas_subparsers.add_parser(
-        "preflight", help="play a persona against built-in agent styles (体检)"
-    )
-    p.add_argument("id")
-    p.add_argument("--seeds", type=int, default=1, help="how many seeds per style (default 1)")
-    p.add_argument("--json", action="store_true")
-    p.add_argument("--dir", help="personas folder (CALLSIM_PERSONAS_DIR)")
-    p.set_defaults(func=cmd_preflight)
-
-
 def run(argv: list[str]) -> int:
-    """Run these commands alone (tests, or before the lead wires them into ``callsim``)."""
+    """Run ``callsim users …`` alone, without the rest of the CLI; returns the exit code."""
     parser = argparse.ArgumentParser(prog="callsim")
     parser.add_argument("--data-dir")
-    sub = parser.add_subparsers(dest="command", required=True)
-    register(sub)
-    personas = sub.add_parser("personas")
-    add_preflight(personas.add_subparsers(dest="personas_command", required=True))
+    register(parser.add_subparsers(dest="command", required=True))
     args = parser.parse_args(argv)
-    try:
-        return args.func(args) or 0
-    except Exception as exc:
-        if type(exc).__name__ not in ("UserError", "CliError"):
-            raise
-        print(f"callsim: {exc}", file=sys.stderr)
-        return 2
+    return args.func(args) or 0

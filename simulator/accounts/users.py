@@ -1,16 +1,18 @@
 """Accounts and roles: who may sign in, and what each person may do.
 
 Users live in the call database (``users`` table) under their own migration set, so the call
-schema and the account schema evolve independently. Passwords are hashed with scrypt (a salted,
-memory-hard hash; parameters N=2^15, r=8, p=2 are one of OWASP's recommended settings) and the
-parameters are stored with each hash so they can be raised later without breaking old accounts.
+schema and the account schema evolve independently. Passwords are stored as scrypt hashes
+(:mod:`simulator.accounts.passwords`).
+
+Each account has a *session key*, a random value that is replaced whenever the password changes
+or the name is added again; removing the account deletes it. A browser session remembers the key
+current when it signed in and ends once the key differs (:mod:`simulator.accounts.sessions`), so
+``callsim users remove`` or ``passwd`` — run in another process beside the live app — signs the
+person out at their next request.
 """
 
 from __future__ import annotations
 
-import base64
-import hashlib
-import hmac
 import json
 import re
 import secrets
@@ -20,28 +22,21 @@ from datetime import UTC, datetime
 from sqlite_utils import Database
 from sqlite_utils.migrations import Migrations
 
+from simulator.accounts.passwords import hash_password, spend_a_hash, verify_password
 from simulator.storage import Store
 
-__all__ = [
-    "ROLES",
-    "ROLE_LABELS",
-    "User",
-    "UserError",
-    "Users",
-    "hash_password",
-    "verify_password",
-]
+__all__ = ["ROLES", "ROLE_LABELS", "SignIn", "User", "UserError", "Users"]
 
 ROLES = ("trainee", "trainer", "manager")
 ROLE_LABELS = {"trainee": "学员", "trainer": "培训师", "manager": "主管"}
 MIN_PASSWORD = 8
 _NAME = re.compile(r"^[\w.-]{1,32}$")  # \w is Unicode-aware: Chinese names are fine
 
-# scrypt cost: 32 MiB and ~0.1 s per hash; stored with each hash.
-SCRYPT_N, SCRYPT_R, SCRYPT_P = 2**15, 8, 2
-_MAXMEM = 256 * 1024 * 1024
-
 migrations = Migrations("callsim_users")
+
+
+def _new_session_key() -> str:
+    return secrets.token_urlsafe(16)
 
 
 @migrations()
@@ -52,6 +47,16 @@ def m001_users(db: Database) -> None:
         pk="name",
         not_null={"roles", "password"},
     )
+
+
+@migrations()
+def m002_session_keys(db: Database) -> None:
+    """Give every account a session key; sessions signed in before it began end."""
+    db["users"].add_column("session_key", str)
+    for row in list(db.query("select name from users")):
+        db.execute(
+            "update users set session_key = ? where name = ?", [_new_session_key(), row["name"]]
+        )
 
 
 class UserError(ValueError):
@@ -77,42 +82,15 @@ class User:
         return "、".join(ROLE_LABELS[r] for r in ROLES if r in self.roles) or "无角色"
 
 
-def _b64(data: bytes) -> str:
-    return base64.b64encode(data).decode("ascii")
+@dataclass(frozen=True)
+class SignIn:
+    """A password check that passed."""
 
-
-def hash_password(password: str, *, n: int = SCRYPT_N, r: int = SCRYPT_R, p: int = SCRYPT_P) -> str:
-    """A salted scrypt hash: ``scrypt$N$r$p$salt$hash`` (base64)."""
-    salt = secrets.token_bytes(16)
-    digest = hashlib.scrypt(
-        password.encode("utf-8"), salt=salt, n=n, r=r, p=p, maxmem=_MAXMEM, dklen=32
-    )
-    return f"scrypt${n}${r}${p}${_b64(salt)}${_b64(digest)}"
-
-
-def verify_password(password: str, stored: str) -> bool:
-    """True when ``password`` matches the stored hash (constant-time comparison)."""
-    try:
-        scheme, n, r, p, salt, digest = stored.split("$")
-        if scheme != "scrypt":
-            return False
-        expected = base64.b64decode(digest)
-        actual = hashlib.scrypt(
-            password.encode("utf-8"),
-            salt=base64.b64decode(salt),
-            n=int(n),
-            r=int(r),
-            p=int(p),
-            maxmem=_MAXMEM,
-            dklen=len(expected),
-        )
-    except (ValueError, TypeError):
-        return False
-    return hmac.compare_digest(actual, expected)
-
-
-# Spent on unknown names so a failed sign-in takes as long whether or not the name exists.
-_DUMMY_HASH = hash_password(secrets.token_hex(8))
+    user: User
+    """Who signed in."""
+    session_key: str
+    """The account's session key read with the hash that matched; the session lasts while the
+    account still has this key."""
 
 
 def _now() -> str:
@@ -143,12 +121,11 @@ class Users:
 
     def __init__(self, store: Store):
         self.store = store
-        with store._lock:
-            migrations.apply(store.db)
+        store.migrate(migrations)
 
     def _row(self, name: str) -> dict | None:
-        with self.store._lock:
-            rows = list(self.store.db.query("select * from users where name = ?", [name]))
+        with self.store.read() as db:
+            rows = list(db.query("select * from users where name = ?", [name]))
         return rows[0] if rows else None
 
     @staticmethod
@@ -157,19 +134,25 @@ class Users:
 
     def count(self) -> int:
         """How many accounts exist (0 means the app runs as one local user)."""
-        with self.store._lock:
-            return self.store.db["users"].count
+        with self.store.read() as db:
+            return db["users"].count
 
     def all_users(self) -> list[User]:
         """Every account, by name."""
-        with self.store._lock:
-            rows = list(self.store.db.query("select * from users order by name"))
+        with self.store.read() as db:
+            rows = list(db.query("select * from users order by name"))
         return [self._user(r) for r in rows]
 
     def get(self, name: str) -> User | None:
         """The account with that name, or None."""
         row = self._row(name)
         return self._user(row) if row else None
+
+    def session_key(self, name: str) -> str | None:
+        """The account's current session key; None when there is no such account."""
+        with self.store.read() as db:
+            rows = db.execute("select session_key from users where name = ?", [name]).fetchall()
+        return rows[0][0] if rows else None
 
     def add(self, name: str, roles: list[str] | tuple[str, ...], password: str) -> User:
         """Create an account.
@@ -183,7 +166,7 @@ class Users:
         checked = _check_roles(roles)
         _check_password(password)
         hashed = hash_password(password)
-        with self.store._write() as db:
+        with self.store.write() as db:
             if list(db.query("select 1 from users where name = ?", [name])):
                 raise UserError(f"user {name!r} already exists")
             now = _now()
@@ -192,6 +175,7 @@ class Users:
                     "name": name,
                     "roles": json.dumps(sorted(checked)),
                     "password": hashed,
+                    "session_key": _new_session_key(),
                     "created_at": now,
                     "updated_at": now,
                 }
@@ -199,23 +183,24 @@ class Users:
         return User(name, checked)
 
     def _update(self, name: str, values: dict) -> None:
-        with self.store._write() as db:
+        with self.store.write() as db:
             if not list(db.query("select 1 from users where name = ?", [name])):
                 raise UserError(f"no user {name!r}")
             db["users"].update(name, {**values, "updated_at": _now()})
 
     def set_password(self, name: str, password: str) -> None:
-        """Replace a user's password.
+        """Replace a user's password; their open sessions end at their next request.
 
         Raises:
             UserError: no such user, or the password is too short.
 
         """
         _check_password(password)
-        self._update(name, {"password": hash_password(password)})
+        hashed = hash_password(password)
+        self._update(name, {"password": hashed, "session_key": _new_session_key()})
 
     def set_roles(self, name: str, roles: list[str] | tuple[str, ...]) -> None:
-        """Replace a user's roles.
+        """Replace a user's roles (every handler reads them afresh, so sessions go on).
 
         Raises:
             UserError: no such user, or a role is unknown.
@@ -224,23 +209,32 @@ class Users:
         self._update(name, {"roles": json.dumps(sorted(_check_roles(roles)))})
 
     def remove(self, name: str) -> None:
-        """Delete an account; the calls stored under the name are kept.
+        """Delete an account, which ends its open sessions; the calls stored under it are kept.
 
         Raises:
             UserError: no such user.
 
         """
-        with self.store._write() as db:
+        with self.store.write() as db:
             if not list(db.query("select 1 from users where name = ?", [name])):
                 raise UserError(f"no user {name!r}")
             db.execute("delete from users where name = ?", [name])
 
-    def verify(self, name: str, password: str) -> User | None:
-        """The user when the name and password match, else None."""
+    def sign_in(self, name: str, password: str) -> SignIn | None:
+        """The user and their session key when the name and password match, else None.
+
+        Takes one scrypt hash whether or not the name exists. Safe to call from several threads
+        at once: the database is read under the store's lock, the hash is worked out outside it.
+        """
         row = self._row(name or "")
         if row is None:
-            verify_password(password or "", _DUMMY_HASH)
+            spend_a_hash(password or "")
             return None
         if not verify_password(password or "", row["password"]):
             return None
-        return self._user(row)
+        return SignIn(self._user(row), row["session_key"])
+
+    def verify(self, name: str, password: str) -> User | None:
+        """The user when the name and password match, else None."""
+        signed = self.sign_in(name, password)
+        return signed.user if signed else None
