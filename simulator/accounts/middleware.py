@@ -76,8 +76,12 @@ class SessionGuard:
         if scope["type"] in ("http", "websocket") and server is not None:
             self._install(server)
             cookies = cookie_parser(_header(scope, b"cookie"))
-            for kind in ("access-token", "access-token-unsecure"):
-                token = cookies.get(f"{kind}-{server.cookie_id}")
+            # gradio sets the same token under a secure and a plain cookie name
+            names = (
+                f"access-token-{server.cookie_id}",
+                f"access-token-unsecure-{server.cookie_id}",
+            )
+            for token in {cookies.get(name) for name in names}:
                 if token and token in self.tokens:
                     loop = asyncio.get_running_loop()
                     await loop.run_in_executor(_LOOKUPS, self.tokens.check, token)
