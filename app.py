@@ -61,10 +61,16 @@ def main() -> int:
     from simulator.datafile import DataFileError
     from simulator.engine import EngineError
     from simulator.storage import StoreError
+    from simulator.studio_files import report_problems
     from simulator.voice import UnknownBackend
+
+    def _stderr(line: str) -> None:
+        print(f"callsim: {line}", file=sys.stderr)
 
     try:
         app_services = Services.from_env()
+        # one line per broken persona or rubric file; the good ones are served all the same
+        report_problems(app_services.personas_dir, app_services.rubric, emit=_stderr)
         demo = build_app(app_services)
     except (EngineError, UnknownBackend, DataFileError, StoreError) as exc:
         print(f"callsim: {exc}", file=sys.stderr)

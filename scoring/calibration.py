@@ -147,6 +147,9 @@ def _load_labels(directory: Path) -> Labels:
         raise CalibrationError(f"{path}: not found (the expected labels)") from None
     except InputError as exc:
         raise CalibrationError(exc.line(str(path))) from None
+    if not isinstance(data, dict):
+        empty = "empty file, " if data is None else ""
+        raise CalibrationError(f"{path}: (top): {empty}expected a mapping with files:")
     try:
         labels = Labels.model_validate(data)
     except ValidationError as exc:

@@ -15,6 +15,7 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
+import math
 import os
 import re
 import threading
@@ -106,6 +107,8 @@ def read_text(path: str | Path, max_bytes: int = MAX_FILE_BYTES) -> str:
         if path.is_dir():
             raise InputError(None, "is a folder, not a file")
         if not path.exists():
+            if path.is_symlink():
+                raise InputError(None, "broken link: its target does not exist or loops")
             raise FileMissing(None, "file not found")
         if not path.is_file():  # a FIFO or device would block or never end
             raise InputError(None, "not a regular file")
@@ -222,6 +225,8 @@ def load_yaml(text: str) -> Any:
         InputError: with ``line N`` where the YAML is broken or over a limit.
 
     """
+    if len(text) > MAX_FILE_BYTES:  # text pasted in the studio's editor has no file size
+        raise InputError(None, f"{len(text)} characters, more than {MAX_FILE_BYTES}: too large")
     try:
         loader = _Loader(text)  # checks for control characters at once
     except yaml.YAMLError as exc:
@@ -238,6 +243,8 @@ def load_yaml(text: str) -> Any:
 
 def compose_yaml(text: str) -> yaml.Node | None:
     """The YAML node tree (with line marks) within the same limits; None when it is broken."""
+    if len(text) > MAX_FILE_BYTES:
+        return None
     try:
         loader = _Loader(text)
     except yaml.YAMLError:
@@ -317,6 +324,9 @@ def validation_problems(source: str, exc: ValidationError) -> list[str]:
         is_value_error = err["type"] == "value_error"
         message = str(err["ctx"]["error"]) if is_value_error and "ctx" in err else err["msg"]
         message = _MESSAGES.get(err["type"], message)
+        value = err.get("input")
+        if isinstance(value, float) and not math.isfinite(value):  # in an int field too
+            message = _MESSAGES["finite_number"]
         for line in message.splitlines():
             head, sep, rest = line.partition(": ")
             if is_value_error and sep and _SUB_PATH.fullmatch(head):

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import logging
 import string
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -375,14 +375,20 @@ def load_personas_report(
     return found, problems
 
 
-def load_personas(directory: str | Path | None = None) -> dict[str, LoadedPersona]:
-    """Every good persona in a folder, sorted by id; each problem is logged once per change.
+def load_personas(
+    directory: str | Path | None = None, emit: Callable[[str], None] | None = None
+) -> dict[str, LoadedPersona]:
+    """Every good persona in a folder, sorted by id; each problem is reported once per change.
+
+    Args:
+        directory: the personas folder (``CALLSIM_PERSONAS_DIR`` or ``personas/`` by default).
+        emit: where a new problem goes; a warning in this module's log by default.
 
     Use :func:`load_personas_report` to show the problems to a person as well.
     """
     directory = Path(directory) if directory else default_personas_dir()
     found, problems = load_personas_report(directory)
-    report_once(f"personas:{directory.resolve()}", problems, log.warning)
+    report_once(f"personas:{directory.resolve()}", problems, emit or log.warning)
     return found
 
 

@@ -14,14 +14,15 @@ import re
 import secrets
 import shutil
 import stat
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
 import yaml
 
-from simulator.datafile import InputError, compose_yaml, load_yaml, read_text
-from simulator.persona import PersonaError, parse_persona
+from simulator.datafile import InputError, compose_yaml, load_yaml, read_text, report_once
+from simulator.persona import PersonaError, load_personas, parse_persona
 
 __all__ = [
     "KINDS",
@@ -34,6 +35,7 @@ __all__ = [
     "locate",
     "problems_with_lines",
     "read_file",
+    "report_problems",
     "safe_name",
     "save",
     "validate",
@@ -296,3 +298,29 @@ def from_template(kind: str, directory: Path, base: str, new_name: str) -> str:
     else:
         text = re.sub(r"(?m)^id:.*$", f"id: {stem}", text, count=1)
     return header + text
+
+
+def report_problems(
+    personas_dir: Path, rubric: str | None = None, emit: Callable[[str], None] | None = None
+) -> None:
+    """Say once (per change) each problem in the persona and rubric files, as the app starts.
+
+    Goes through the same memo as :func:`simulator.persona.load_personas`, so a page that loads
+    the personas next does not say the same lines again.
+
+    Args:
+        personas_dir: the personas folder.
+        rubric: the rubric the app scores with (id or path), checked too when outside the folder.
+        emit: where each line goes; a warning in the log by default.
+
+    """
+    from scoring.rubric import RubricError, default_rubrics_dir, load_rubric, rubric_problems
+
+    load_personas(personas_dir, emit=emit)
+    problems = rubric_problems(default_rubrics_dir())
+    if rubric:
+        try:
+            load_rubric(rubric)
+        except RubricError as exc:
+            problems += [p for p in exc.problems if p not in problems]
+    report_once(f"rubrics:{default_rubrics_dir().resolve()}", problems, emit)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 from collections.abc import Mapping
+from pathlib import Path
 
 from simulator.persona import ARCHETYPE_LABELS, LoadedPersona
 
@@ -16,6 +17,7 @@ __all__ = [
     "ordered",
     "pick_random",
     "stars",
+    "unavailable_markdown",
 ]
 
 ANY_DIFFICULTY = "不限难度"
@@ -93,3 +95,18 @@ def pick_random(
     if not pool:
         return None
     return (rng or random.SystemRandom()).choice(pool)
+
+
+def unavailable_markdown(problems: list[str]) -> str:
+    """A trainee's notice that some customers' files are broken; empty when none are.
+
+    Names the files only: a problem line can quote a hidden fact's field, which a trainee must
+    not see before the call. The trainer reads the details in the studio.
+    """
+    names = sorted({Path(line.split(": ", 1)[0]).name for line in problems})
+    if not names:
+        return ""
+    return (
+        f"有 {len(names)} 个客户资料文件有误，暂时不能选用：{'、'.join(names)}。"
+        "其余客户照常练习；请告诉培训师修正（训练师工作台里可以看到原因）。"
+    )
