@@ -19,10 +19,9 @@ from simulator.engine import EngineError, build_renderer, build_understander
 from simulator.persona import (
     ARCHETYPE_LABELS,
     LoadedPersona,
-    PersonaError,
     check_paths,
     default_personas_dir,
-    load_personas,
+    load_personas_report,
 )
 from simulator.storage import Store, StoreError
 
@@ -36,19 +35,23 @@ class UserError(Exception):
     """A problem the user can fix; printed as one line."""
 
 
-def _personas(directory: str | None = None) -> dict[str, LoadedPersona]:
-    try:
-        return load_personas(directory)
-    except PersonaError as exc:
-        raise UserError(str(exc)) from None
+def _personas(directory: str | None = None) -> tuple[dict[str, LoadedPersona], list[str]]:
+    """The good personas, with each broken file's problems printed to stderr, one line each."""
+    personas, problems = load_personas_report(directory)
+    for line in problems:
+        print(line, file=sys.stderr)
+    return personas, problems
 
 
 def find_persona(persona_id: str, directory: str | None = None) -> LoadedPersona:
-    """The persona with that id, or a UserError listing the known ids."""
-    personas = _personas(directory)
+    """The persona with that id, or a UserError: why its file is broken, or the known ids."""
+    personas, problems = load_personas_report(directory)
     if persona_id not in personas:
+        folder = Path(directory) if directory else default_personas_dir()
+        own = [p for p in problems if p.startswith(f"{folder / persona_id}.yaml: ")]
+        if own:
+            raise UserError("\n".join(own))
         known = ", ".join(personas) or "(none)"
-        folder = directory or default_personas_dir()
         raise UserError(f"unknown persona {persona_id!r} in {folder}; known: {known}")
     return personas[persona_id]
 
@@ -57,8 +60,8 @@ def find_persona(persona_id: str, directory: str | None = None) -> LoadedPersona
 
 
 def cmd_personas_list(args: argparse.Namespace) -> int:
-    """List the personas."""
-    personas = _personas(args.dir)
+    """List the personas that load; a broken file is named on stderr and the rest still listed."""
+    personas, problems = _personas(args.dir)
     rows = [
         {
             "id": pid,
@@ -70,11 +73,11 @@ def cmd_personas_list(args: argparse.Namespace) -> int:
     ]
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
-        return 0
-    for row in rows:
-        label = ARCHETYPE_LABELS[row["archetype"]]
-        print(f"{row['id']:<28} {'★' * row['difficulty']:<5} {label:<6} {row['name']}")
-    return 0
+    else:
+        for row in rows:
+            label = ARCHETYPE_LABELS[row["archetype"]]
+            print(f"{row['id']:<28} {'★' * row['difficulty']:<5} {label:<6} {row['name']}")
+    return 2 if problems and not personas else 0  # nothing to list: bad input, as for UserError
 
 
 def cmd_personas_check(args: argparse.Namespace) -> int:

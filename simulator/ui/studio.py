@@ -23,16 +23,18 @@ from simulator.persona import PersonaError, parse_persona
 from simulator.preflight import TABLE_HEADERS, preflight, rows_table
 from simulator.services import Services
 from simulator.studio_files import (
+    FileStatus,
     StudioError,
     from_template,
     list_files,
     problems_with_lines,
+    read_file,
     safe_name,
     save,
     validate,
 )
 
-__all__ = ["build", "StudioHandlers", "TrialState", "validation_markdown"]
+__all__ = ["build", "broken_markdown", "StudioHandlers", "TrialState", "validation_markdown"]
 
 KIND_LABELS = {"persona": "客户文件", "rubric": "评分标准"}
 
@@ -58,6 +60,26 @@ def validation_markdown(text: str, problems: list[str], source: str) -> str:
     for p in problems_with_lines(text, problems, source):
         where = f"第 {p.line} 行 " if p.line else ""
         lines.append(f"- {where}`{html.escape(p.field)}`：{html.escape(p.message)}")
+    return "\n".join(lines)
+
+
+_BROKEN_EFFECT = {
+    "persona": "练习页暂不提供这些客户，其余客户照常可用",
+    "rubric": "修正之前不能用它们评分，其余评分标准照常可用",
+}
+
+
+def broken_markdown(kind: str, files: list[FileStatus], per_file: int = 3) -> str:
+    """A notice naming every file that does not load, with its first problems and their lines."""
+    bad = [f for f in files if not f.ok]
+    if not bad:
+        return ""
+    lines = [f"**有 {len(bad)} 个{KIND_LABELS[kind]}无法加载**，{_BROKEN_EFFECT[kind]}："]
+    for f in bad:
+        shown = [p.split(": ", 1)[1] if ": " in p else p for p in f.problems[:per_file]]
+        more = f"（另有 {len(f.problems) - per_file} 处）" if len(f.problems) > per_file else ""
+        detail = "；".join(html.escape(p) for p in shown)
+        lines.append(f"- `{html.escape(f.path.name)}`：{detail}{more}")
     return "\n".join(lines)
 
 
@@ -109,16 +131,18 @@ class StudioHandlers:
         ]
         return pd.DataFrame(rows, columns=["文件", "名称", "状态", "首个问题"])
 
+    def broken(self, kind: str, request: Any) -> str:
+        """Which files of a kind do not load and why; empty when all load."""
+        self._trainer(request)
+        return broken_markdown(kind, list_files(kind, self.folder(kind)))
+
     def open(self, kind: str, name: str, request: Any) -> str:
         """The text of one file."""
         self._trainer(request)
         try:
-            path = self.folder(kind) / f"{safe_name(name)}.yaml"
+            return read_file(self.folder(kind) / f"{safe_name(name)}.yaml")
         except StudioError as exc:
             raise gr.Error(exc.problems[0]) from None
-        if not path.is_file():
-            raise gr.Error(f"找不到文件 {path.name}")
-        return path.read_text(encoding="utf-8")
 
     def check(self, kind: str, name: str, text: str, request: Any) -> str:
         """Live validation of the editor's text."""
@@ -194,16 +218,26 @@ class StudioHandlers:
     ) -> tuple[pd.DataFrame, str]:
         """Run a labelled calibration set against the unsaved rubric: agreement table + summary."""
         self._trainer(request)
-        from scoring.calibration import CalibrationError, run_calibration
+        from scoring.calibration import (
+            CalibrationError,
+            calibration_roots,
+            resolve_calibration_dir,
+            run_calibration,
+        )
         from scoring.rubric import parse_rubric
 
         source = self._source("rubric", name)
         problems = validate("rubric", text or "", source)
         if problems:
             raise gr.Error("评分标准有问题，先修正再校准：" + problems[0])
-        folder = Path(cases_dir or "").expanduser()
-        if not (cases_dir or "").strip() or not folder.is_dir():
-            raise gr.Error(f"找不到校准集文件夹：{cases_dir}")
+        roots = calibration_roots(self.folder("rubric"))
+        folder = resolve_calibration_dir(cases_dir or "", roots)
+        if folder is None:  # only the calibration area: a path box must not read the server
+            places = "、".join(_shown(root) for root in roots)
+            raise gr.Error(
+                f"找不到校准集文件夹：{(cases_dir or '').strip()[:80]}。"
+                f"校准集只能放在这些文件夹里（或其子文件夹）：{places}"
+            )
         try:
             report = run_calibration(folder, parse_rubric(text, source))
         except (CalibrationError, OSError, ValueError) as exc:
@@ -235,6 +269,15 @@ class StudioHandlers:
         return table, "\n".join(lines)
 
 
+def _shown(folder: Path) -> str:
+    """A folder as a trainer should see it: relative to the project when inside it."""
+    project = Path(__file__).resolve().parents[2]
+    try:
+        return str(folder.resolve().relative_to(project))
+    except ValueError:
+        return str(folder)
+
+
 def _mood(call: Call) -> str:
     s = call.state
     ended = f"　通话已结束（{call.ended_by}）" if call.ended else ""
@@ -246,6 +289,7 @@ def _editor(kind: str, h: StudioHandlers, head_outputs: list) -> None:
     label = KIND_LABELS[kind]
     kind_box = gr.State(kind)
     listing = gr.Dataframe(label=f"{label}列表", interactive=False, elem_id=f"studio-{kind}-list")
+    broken = gr.Markdown(elem_id=f"studio-{kind}-broken")
     with gr.Row():
         name = gr.Textbox(label="文件名（不含 .yaml）", elem_id=f"studio-{kind}-name", scale=2)
         open_btn = gr.Button("打开", scale=1)
@@ -284,15 +328,18 @@ def _editor(kind: str, h: StudioHandlers, head_outputs: list) -> None:
     def do_template(k, b, n, request: gr.Request):
         return h.template(k, b, n, request)
 
+    def do_broken(k, request: gr.Request):
+        return h.broken(k, request)
+
     def load_list(k, request: gr.Request):
         try:  # on page load a non-trainer just gets nothing, not an error toast
             h.auth.require(request, "trainer")
         except AccessDenied:
-            return gr.update()
-        return h.listing(k, request)
+            return gr.update(), gr.update()
+        return h.listing(k, request), h.broken(k, request)
 
-    head_outputs.append((load_list, kind_box, listing))
-    refresh.click(do_list, kind_box, listing)
+    head_outputs.append((load_list, kind_box, [listing, broken]))
+    refresh.click(do_list, kind_box, listing).then(do_broken, kind_box, broken)
     open_btn.click(do_open, [kind_box, name], editor)
 
     def pick(df: pd.DataFrame, evt: gr.SelectData):
@@ -308,7 +355,7 @@ def _editor(kind: str, h: StudioHandlers, head_outputs: list) -> None:
     )
     save_btn.click(do_save, [kind_box, name, editor], saved, api_name=f"studio_save_{kind}").then(
         do_list, kind_box, listing
-    )
+    ).then(do_broken, kind_box, broken)
     new_btn.click(do_template, [kind_box, base, name], [editor, name])
 
     if kind == "persona":
