@@ -43,6 +43,7 @@ from simulator.understand.acts import ACT_DESCRIPTIONS
 
 __all__ = [
     "CHECKS",
+    "PARAMS",
     "Applies",
     "Criterion",
     "Detect",
@@ -72,6 +73,25 @@ CHECKS = {
     "calm_under_pressure": "calm, de-escalating replies to an angry or insulting customer",
     "plan_reached": "a concrete plan agreed and confirmed by the customer",
     "plan_affordable": "the plan fits what the customer said they can pay",
+}
+
+
+_HHMM = re.compile(r"^([01]\d|2[0-3]):[0-5]\d$")
+_IDS = (
+    lambda v: isinstance(v, str) or isinstance(v, list) and all(isinstance(i, str) for i in v),
+    "a criterion id or a list of them",
+)
+# Parameters a criterion's ``detect.params`` may hold: (is it right?, what it must be).
+PARAMS: dict[str, tuple[Any, str]] = {
+    "start": (lambda v: isinstance(v, str) and bool(_HHMM.match(v)), 'a quoted time like "22:00"'),
+    "end": (lambda v: isinstance(v, str) and bool(_HHMM.match(v)), 'a quoted time like "08:00"'),
+    "event": _IDS,
+    "requires": _IDS,
+    "offer": _IDS,
+    "summary": _IDS,
+    "debt": _IDS,
+    "max_months": (lambda v: type(v) is int and 1 <= v <= 60, "a whole number from 1 to 60"),
+    "voids_turn": (lambda v: isinstance(v, bool), "true or false"),
 }
 
 
@@ -198,6 +218,20 @@ class Detect(_Strict):
         if check is not None and check not in CHECKS:
             raise ValueError(f"unknown check {check!r} (known: {', '.join(CHECKS)})")
         return check
+
+    @field_validator("params")
+    @classmethod
+    def _known_params(cls, params: dict[str, Any]) -> dict[str, Any]:
+        # the scorer compares and iterates these: a wrong type would fail every scored call
+        problems = []
+        for key, value in params.items():
+            if key not in PARAMS:
+                problems.append(f"{key}: unknown param (known: {', '.join(PARAMS)})")
+            elif not PARAMS[key][0](value):
+                problems.append(f"{key}: must be {PARAMS[key][1]}")
+        if problems:
+            raise ValueError("\n".join(problems))
+        return params
 
 
 Points = Annotated[Int, Field(ge=0, le=100)]

@@ -566,3 +566,20 @@ def test_the_practice_notice_names_files_only(personas):
     notice = unavailable_markdown(problems)
     assert "nan.yaml" in notice and "培训师" in notice and "temper" not in notice
     assert unavailable_markdown([]) == ""
+
+
+@pytest.mark.parametrize(
+    ("old", "new", "says"),
+    [
+        ('{start: "22:00", end: "08:00"}', '{start: 2200, end: "08:00"}', "params.start: must be"),
+        ("{max_months: 60}", "{max_months: .nan}", "params.max_months: must be"),
+        ("{voids_turn: true}", "{voids_turn: true, colour: red}", "params.colour: unknown"),
+        ("{event: [state_debt]}", "{event: 5}", "params.event: must be"),
+    ],
+)
+def test_rubric_params_of_the_wrong_type_are_named(old, new, says):
+    assert f"params: {old}" in RUBRIC
+    with pytest.raises(RubricError) as info:
+        parse_rubric(RUBRIC.replace(f"params: {old}", f"params: {new}", 1), "r.yaml")
+    (line,) = info.value.problems
+    assert line.startswith("r.yaml: criteria.") and says in line
