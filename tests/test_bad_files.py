@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 import shutil
 import stat
 import sys
@@ -126,12 +127,16 @@ BAD_PERSONAS: list[tuple[str, Callable[[Path], None], str]] = [
     ("bool_difficulty", _text(WANG.replace("difficulty: 1", "difficulty: true")), "integer"),
     ("float_amount", _text(WANG.replace("amount: 6850", "amount: 68.5")), "brief.amount"),
     ("string_amount", _text(WANG.replace("amount: 6850", "amount: 很多")), "brief.amount"),
-    ("brief_is_list", _text(WANG.replace("brief:\n", "brief:\n  - x\n", 1)), "line"),
+    ("brief_is_list", _text(re.sub(r"(?m)^brief:\n(  .*\n)+", "brief: [王丽娟]\n", WANG)), "brief"),
     ("duplicate_key", _text(WANG.replace("warmth: 1.2", "warmth: 1.2\n  temper: 2")), "temper"),
     ("missing_archetype", _text(WANG.replace("archetype: cooperative\n", "")), "archetype"),
     ("unknown_archetype", _text(WANG.replace("cooperative\n", "angry\n", 1)), "archetype"),
     ("unknown_field", _text(WANG + "favourite_food: 饺子\n"), "unknown field"),
-    ("lines_not_list", _text(WANG.replace("lines:\n", "lines:\n  greet_back: 你好\n")), "lines"),
+    (
+        "lines_not_list",
+        _text(re.sub(r"(?m)^  recording_ok:\n(    .*\n)+", "  recording_ok: 好\n", WANG)),
+        "lines.recording_ok",
+    ),
     ("control_char", _text("name: 王\x07\n"), "not a text file"),
 ]
 if not IS_ROOT:  # root reads any file whatever its mode
