@@ -60,8 +60,7 @@ class Example:
 
 
 def corpus_key(text: str) -> str:
-    """What two lines must differ in to count as different: simplified, case-, width- and
-    punctuation-folded text."""
+    """The text two lines are compared by: simplified, case-, width- and punctuation-folded."""
     folded = unicodedata.normalize("NFKC", to_simplified(text)).lower()
     return _FOLD_DROP.sub("", folded)
 
