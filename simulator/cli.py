@@ -314,7 +314,7 @@ def main(argv: list[str] | None = None) -> int:
     try:
         handler = getattr(args, "func", None) or args.handler
         return handler(args) or 0
-    except UserError as exc:
+    except (UserError, StoreError) as exc:  # a read-only or broken data folder: one line
         print(f"callsim: {exc}", file=sys.stderr)
         return 2
     except KeyboardInterrupt:

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import html
 import json
-import shutil
 import tempfile
 from datetime import datetime
 from pathlib import Path
@@ -204,10 +203,8 @@ class ReviewHandlers:
         source = (self.store.data_dir / turns[idx]["audio"]).resolve()
         if not source.is_relative_to(self.store.data_dir.resolve()) or not source.is_file():
             raise gr.Error("录音文件不存在。")
-        # A copy in the temp dir: gradio serves only files it created or that sit in temp/cwd.
-        out = Path(tempfile.mkdtemp(prefix="callsim-audio-")) / source.name
-        shutil.copyfile(source, out)
-        return str(out)
+        # A copy on the media shelf: the data folder itself is never served.
+        return str(self.services.media.hand_out(source))
 
     def comment(self, session_id: str, text: str, request: Any) -> list[dict[str, Any]]:
         """Add a manager's comment; returns the call's audit log."""
