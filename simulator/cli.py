@@ -122,7 +122,7 @@ def _parse_at(value: str | None) -> datetime | None:
 
 def _read_script(path: str) -> list[str]:
     try:
-        return Path(path).read_text(encoding="utf-8").splitlines()
+        return Path(path).read_text(encoding="utf-8-sig").splitlines()
     except FileNotFoundError:
         raise UserError(f"{path}: script file not found") from None
     except (OSError, UnicodeDecodeError) as exc:

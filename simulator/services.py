@@ -25,7 +25,7 @@ from typing import Any
 from simulator.call import Call, ReplyStream, Turn
 from simulator.engine import build_renderer, build_understander, engine_name
 from simulator.llm.stream import speak_streaming
-from simulator.persona import LoadedPersona, default_personas_dir, load_personas
+from simulator.persona import LoadedPersona, default_personas_dir, load_personas_report
 from simulator.storage import Store, StoreWriteError
 from simulator.storage.media import MediaShelf
 from simulator.understand import Understanding, understand
@@ -126,7 +126,7 @@ class Services:
     """The rules, or the rules plus the LLM act classifier (``CALLSIM_LLM_CLASSIFIER``)."""
     media: MediaShelf = field(default_factory=MediaShelf)
     """Where audio handed to a browser is copied; the data folder itself is never served."""
-    _persona_cache: tuple[tuple, dict[str, LoadedPersona]] | None = field(
+    _persona_cache: tuple[tuple, tuple[dict[str, LoadedPersona], list[str]]] | None = field(
         default=None, repr=False, compare=False
     )
 
@@ -154,29 +154,37 @@ class Services:
         return self.store.data_dir
 
     def personas(self) -> dict[str, LoadedPersona]:
-        """The personas on disk now; parsed again only when a file changed.
+        """The good personas on disk now; parsed again only when a file changed.
 
-        A trainer's edits show up without a restart.
+        A trainer's edits show up without a restart, and one broken file never hides the good
+        ones (:meth:`persona_problems` names the broken ones).
 
         A page asks for the personas on every dial; stat-ing a dozen files costs microseconds
         where parsing their YAML costs ~0.2 s, which 20 trainees at once would feel.
         """
-        try:
-            signature = tuple(
-                sorted(
-                    (p.name, st.st_mtime_ns, st.st_size)
-                    for p in self.personas_dir.glob("*.yaml")
-                    for st in (p.stat(),)
-                )
-            )
-        except OSError:  # a file vanished mid-scan: read the folder as it is now
-            return load_personas(self.personas_dir)
+        return self._personas_report()[0]
+
+    def persona_problems(self) -> list[str]:
+        """One line per problem in the persona files that do not load (empty: all load)."""
+        return self._personas_report()[1]
+
+    def _personas_report(self) -> tuple[dict[str, LoadedPersona], list[str]]:
+        signature = []
+        for path in self.personas_dir.glob("*.yaml"):
+            try:  # lstat: a dangling link is a broken file, not a reason to re-read all
+                st = path.lstat()
+            except OSError:  # it vanished mid-scan
+                continue
+            signature.append((path.name, st.st_mtime_ns, st.st_size))
+        key = tuple(sorted(signature))
         cached = self._persona_cache
-        if cached is not None and cached[0] == signature:
+        if cached is not None and cached[0] == key:
             return cached[1]
-        loaded = load_personas(self.personas_dir)
-        self._persona_cache = (signature, loaded)
-        return loaded
+        report = load_personas_report(self.personas_dir)
+        for problem in report[1]:  # once per change of the folder, not per dial
+            log.warning("persona file not loaded: %s", problem)
+        self._persona_cache = (key, report)
+        return report
 
     # --- one call ------------------------------------------------------------------------------
 

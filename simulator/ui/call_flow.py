@@ -19,9 +19,10 @@ from typing import Any
 
 from simulator.call import Call, CallEnded
 from simulator.coach import hints
-from simulator.persona import LoadedPersona, PersonaError
+from simulator.persona import LoadedPersona
 from simulator.services import Exchange, Heard, Services, Spoken, TurnEvent
 from simulator.storage import StoreError, StoreWriteError
+from simulator.ui import cards
 
 __all__ = [
     "CallView",
@@ -174,11 +175,13 @@ def _dial_args(
     call_time: str | None,
 ) -> tuple[LoadedPersona, int, datetime | None] | CallView:
     """The persona, seed and call time to dial, or the setup view saying what is wrong."""
-    try:
-        personas = services.personas()
-    except PersonaError as exc:  # a trainer's broken edit: name it, keep the page alive
-        log.warning("persona files are broken: %s", exc)
-        return CallView("setup", notice=f"客户资料文件有误，请联系培训师：{exc.problems[0]}")
+    personas = services.personas()
+    if persona_id and persona_id not in personas:
+        broken = [
+            p for p in services.persona_problems() if Path(p.split(": ", 1)[0]).stem == persona_id
+        ]
+        if broken:  # a trainer's edit broke this customer's file since the page loaded
+            return CallView("setup", notice=cards.unavailable_markdown(broken))
     if not persona_id or persona_id not in personas:
         return CallView("setup", notice="请先选择一位客户。")
     try:

@@ -17,7 +17,6 @@ from typing import Any
 
 import gradio as gr
 
-from simulator.persona import PersonaError
 from simulator.services import Services
 from simulator.ui import call_flow, cards, history
 from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
@@ -161,13 +160,8 @@ def _outputs(
 
 def build(services: Services) -> gr.Blocks:
     """The practice page and the trainee's history, as one Blocks."""
-    try:
-        personas, broken = services.personas(), ""
-    except PersonaError as exc:  # the page still opens and says which file to fix
-        personas, broken = (
-            {},
-            "客户资料文件有误，请联系培训师：\n\n" + "\n".join(f"- `{p}`" for p in exc.problems),
-        )
+    # One broken file never hides the good ones: the page offers those and names the others.
+    personas, broken = services.personas(), cards.unavailable_markdown(services.persona_problems())
     streaming = services.streams_replies
     with gr.Blocks() as page:
         state = gr.State(PracticeState())
@@ -354,17 +348,11 @@ def build(services: Services) -> gr.Blocks:
             return transcript_messages(turns, highlight=turn), turn_context(turns, turn)
 
         def on_pick_random(lv):
-            try:
-                pid = cards.pick_random(services.personas(), int(lv or 0))
-            except PersonaError:
-                pid = None
+            pid = cards.pick_random(services.personas(), int(lv or 0))
             return pid if pid else gr.skip()
 
         def on_persona(pid):
-            try:
-                chosen = services.personas().get(pid) if pid else None
-            except PersonaError:
-                chosen = None
+            chosen = services.personas().get(pid) if pid else None
             return cards.brief_markdown(chosen)
 
         if streaming:  # chosen once, when the page is built

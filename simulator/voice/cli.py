@@ -48,14 +48,14 @@ def _write_audio(data: bytes, fmt: str, out: Path) -> str | None:
 
 def cmd_say(args: argparse.Namespace) -> int:
     """Speak TEXT in a persona's voice into FILE."""
-    from simulator.persona import PersonaError, load_personas
+    from simulator.persona import load_personas_report
     from simulator.voice.base import Prosody, TTSError, UnknownBackend
     from simulator.voice.tts import build_tts
 
-    try:
-        personas = load_personas(args.personas_dir)
-    except PersonaError as exc:
-        return _err(str(exc))
+    personas, problems = load_personas_report(args.personas_dir)
+    mine = [p for p in problems if Path(p.split(": ", 1)[0]).stem == args.persona]
+    if mine:
+        return _err(mine[0])
     if args.persona not in personas:
         known = ", ".join(personas) or "none found"
         return _err(f"unknown persona {args.persona!r}; known: {known}")
