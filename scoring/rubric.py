@@ -12,6 +12,7 @@ fails the call.
 
 from __future__ import annotations
 
+import functools
 import os
 import re
 from dataclasses import dataclass
@@ -371,8 +372,13 @@ def default_rubrics_dir() -> Path:
     return Path(env) if env else Path(__file__).resolve().parent / "rubrics"
 
 
+@functools.lru_cache(maxsize=32)
 def parse_rubric(text: str, source: str) -> LoadedRubric:
     """Validate rubric YAML text; ``source`` names it in errors.
+
+    Cached by text: every finished call is scored against the same file, and parsing its YAML
+    cost ~5 % of the app's CPU under load (``bench/concurrent_calls.py``). Treat the result as
+    read-only.
 
     Raises:
         RubricError: one ``source: field.path: message`` line per problem.
