@@ -1,16 +1,19 @@
-"""A scorecard as a trainee reads it: plain Chinese text for the terminal."""
+"""A scorecard as a trainee reads it: plain Chinese text for the terminal.
+
+Names come from :mod:`simulator.labels`, the table the web pages use, so the terminal and the
+practice page say the same thing (合规 / 沟通与共情 / 还款结果; turns counted from 1, 第6句).
+"""
 
 from __future__ import annotations
 
+from simulator import labels
+
 __all__ = ["render_scorecard", "render_summary"]
 
-_DIMENSIONS = {"compliance": "合规", "empathy": "共情", "outcome": "结果"}
-_SEVERITY = {"critical": "严重", "major": "重大", "minor": "轻微"}
-_BAND = {"high": "优", "medium": "中", "low": "差"}
-
-
-def _turn(turn: int | None) -> str:
-    return "整通电话" if turn is None else f"第{turn}轮"
+_DIMENSIONS = labels.DIMENSIONS
+_SEVERITY = labels.SEVERITIES
+_BAND = labels.BANDS
+_turn = labels.turn
 
 
 def render_scorecard(card: dict, title: str = "") -> str:
@@ -97,12 +100,13 @@ def _judge(card: dict) -> list[str]:
     shown = {c["id"] for c in card["criteria"] if "judge" in c}
     ignored = [d for d in info.get("dropped") or [] if d["id"] not in shown]
     if ignored:
-        names = "、".join(d["id"] for d in ignored)
+        names = "、".join(_title(card, d["id"]) for d in ignored)
         lines.append(f"    模型对 {names} 的结论已忽略：违规和还款约定只由规则判定。")
     adjusted = info.get("adjusted")
     if adjusted:
         lines.append(
-            f"    若按模型的共情评分计算：共情 {adjusted['dimensions']['empathy']['score']}，"
+            f"    若按模型的共情评分计算：{_DIMENSIONS['empathy']} "
+            f"{adjusted['dimensions']['empathy']['score']}，"
             f"总分 {adjusted['overall']}（评级：{_BAND[adjusted['band']]}），仅作对照"
         )
     return lines
@@ -141,7 +145,8 @@ def _plan(plan: dict) -> str:
 def render_summary(rows: list[tuple[str, dict | str]]) -> str:
     """A table for a folder: one row per file (a scorecard, or the error that stopped it)."""
     width = max([len(name) for name, _ in rows] + [4])
-    lines = [f"{'文件'.ljust(width)}  总分  合规  共情  结果  评级  通过  违规数"]
+    dims = "  ".join(_DIMENSIONS.values())
+    lines = [f"{'文件'.ljust(width)}  总分  {dims}  评级  通过  违规数"]
     scores = []
     for name, card in rows:
         if isinstance(card, str):
@@ -151,7 +156,7 @@ def render_summary(rows: list[tuple[str, dict | str]]) -> str:
         scores.append(card["overall"])
         lines.append(
             f"{name.ljust(width)}  {card['overall']:>4}  {d['compliance']['score']:>4}  "
-            f"{d['empathy']['score']:>4}  {d['outcome']['score']:>4}  {_BAND[card['band']]:>3}  "
+            f"{d['empathy']['score']:>10}  {d['outcome']['score']:>8}  {_BAND[card['band']]:>3}  "
             f"{'是' if card['passed'] else '否':>3}  {len(card['violations']):>5}"
         )
     judged = [c["judge"] for _, c in rows if isinstance(c, dict) and "judge" in c]

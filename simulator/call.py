@@ -8,6 +8,7 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime
 from typing import Any
 
+from simulator import clock
 from simulator.persona import LoadedPersona
 from simulator.policy import Move, Plan, Policy
 from simulator.render import RenderContext, Rendered, Renderer, TemplateRenderer
@@ -84,7 +85,8 @@ class Call:
         loaded: the persona to play.
         seed: makes the customer's choices and wording repeatable.
         started_at: when the call happens (with its UTC offset); dates the agent says resolve
-            against it. Defaults to now, in local time.
+            against it. Defaults to now in the deployment's zone (``CALLSIM_TZ``); a time
+            without an offset is taken as that zone's.
         store: where turns are written as they happen; None keeps the call in memory only.
         renderer: voices the decided moves; the persona's own lines by default.
 
@@ -104,8 +106,10 @@ class Call:
     ):
         self.loaded = loaded
         self.seed = seed
-        if started_at is None or started_at.tzinfo is None:
-            started_at = (started_at or datetime.now()).astimezone()  # local time, with offset
+        if started_at is None:
+            started_at = clock.now()  # the deployment's clock (CALLSIM_TZ), not the server's
+        elif started_at.tzinfo is None:
+            started_at = clock.local(started_at)
         self.started_at = started_at
         self.today = self.started_at.date()
         self.policy = Policy(loaded.persona, today=self.today, seed=seed)

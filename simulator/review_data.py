@@ -16,8 +16,10 @@ from dataclasses import dataclass
 from datetime import date
 from typing import Any
 
+from simulator import clock, labels
 from simulator.accounts.auth import AccessDenied
 from simulator.accounts.users import User
+from simulator.labels import Labels
 from simulator.review_store import ReviewStore
 from simulator.storage import Store, StoreError
 
@@ -43,19 +45,12 @@ SORTS = {
     "客户": ("persona", False),
 }
 
-ENDINGS = {
-    "agreement": "达成还款计划",
-    "customer_hangup": "客户挂断",
-    "agent_end": "学员结束",
-    "script_end": "脚本结束",
-    None: "进行中",
-}
-
 CSV_COLUMNS = [
     ("id", "通话编号"),
-    ("user", "学员"),
-    ("persona", "客户"),
-    ("started_at", "开始时间"),
+    ("user_label", "学员"),
+    ("persona_name", "客户"),
+    ("persona", "客户文件"),
+    ("started", "开始时间"),
     ("ended", "结束方式"),
     ("n_turns", "轮数"),
     ("computed_overall", "系统评分"),
@@ -63,7 +58,7 @@ CSV_COLUMNS = [
     ("overall", "最终评分"),
     ("passed", "最终通过"),
     ("overridden", "主管改分"),
-    ("violations", "违规项"),
+    ("violation_titles", "违规项"),
     ("rubric", "评分标准版本"),
     ("persona_version", "客户文件版本"),
 ]
@@ -82,6 +77,14 @@ def _parse_day(value: str | None, label: str) -> date | None:
         raise FilterError(f"{label}格式应为 2026-11-20。") from None
 
 
+def _local_day(started_at: str) -> date:
+    """The day a call was made, in the deployment's time zone."""
+    try:
+        return clock.local(started_at).date()
+    except ValueError:
+        return _parse_day(started_at, "开始时间")
+
+
 @dataclass(frozen=True)
 class CallFilter:
     """What the manager narrowed the table to; empty fields do not filter."""
@@ -89,7 +92,7 @@ class CallFilter:
     trainee: str | None = None
     persona: str | None = None
     date_from: str | None = None
-    """First day included, ``YYYY-MM-DD`` (the call's own local date)."""
+    """First day included, ``YYYY-MM-DD``: a day in the deployment's zone (``CALLSIM_TZ``)."""
     date_to: str | None = None
     """Last day included."""
     score_min: float | None = None
@@ -98,6 +101,9 @@ class CallFilter:
     """A criterion id: only calls with that violation."""
     passed: bool | None = None
     sort: str = "时间（新→旧）"
+    include_local: bool = False
+    """Also list calls made without accounts (user ``local``, shown as 本地模式). They are
+    left out by default once accounts exist: they are nobody's training record."""
 
     def check(self) -> tuple[date | None, date | None]:
         """The parsed dates.
@@ -127,7 +133,9 @@ _ROWS_SQL = """
 """
 
 
-def _all_rows(store: Store, reviews: ReviewStore, viewer: User) -> list[dict[str, Any]]:
+def _all_rows(
+    store: Store, reviews: ReviewStore, viewer: User, names: Labels
+) -> list[dict[str, Any]]:
     where, params = "", []
     if not viewer.has("manager"):
         where, params = "where s.user = ?", [viewer.name]
@@ -139,16 +147,21 @@ def _all_rows(store: Store, reviews: ReviewStore, viewer: User) -> list[dict[str
         card = json.loads(r.pop("scorecard")) if r.get("scorecard") else None
         over = overrides.get(r["id"])
         computed_passed = None if r["passed"] is None else bool(r["passed"])
+        found = sorted({v["criterion"] for v in (card or {}).get("violations", [])})
         rows.append(
             {
                 **r,
-                "ended": ENDINGS.get(r["ended_by"], r["ended_by"]),
+                "user_label": labels.user(r["user"]),
+                "persona_name": names.persona(r["persona"]),
+                "started": clock.shown(r["started_at"]),
+                "ended": labels.ending(r["ended_by"]),
                 "computed_overall": r["overall"],
                 "computed_passed": computed_passed,
                 "overall": over["after_overall"] if over else r["overall"],
                 "passed": bool(over["after_passed"]) if over else computed_passed,
                 "overridden": bool(over),
-                "violations": sorted({v["criterion"] for v in (card or {}).get("violations", [])}),
+                "violations": found,
+                "violation_titles": [names.criterion(c, card) for c in found],
                 "rubric": f"{r['rubric_id']}@{r['rubric_version']}" if r["rubric_id"] else "",
             }
         )
@@ -156,9 +169,17 @@ def _all_rows(store: Store, reviews: ReviewStore, viewer: User) -> list[dict[str
 
 
 def call_rows(
-    store: Store, reviews: ReviewStore, viewer: User, flt: CallFilter | None = None
+    store: Store,
+    reviews: ReviewStore,
+    viewer: User,
+    flt: CallFilter | None = None,
+    names: Labels | None = None,
 ) -> list[dict[str, Any]]:
     """The calls the viewer may see, filtered and sorted.
+
+    ``names`` supplies customers' and criteria's Chinese names (ids stand in without it).
+    Calls of the no-accounts user are left out unless the filter asks for them or the viewer
+    is that user.
 
     Raises:
         FilterError: a filter value is malformed.
@@ -166,9 +187,12 @@ def call_rows(
     """
     flt = flt or CallFilter()
     start, end = flt.check()
+    keep_local = flt.include_local or labels.LOCAL_USER in (viewer.name, flt.trainee)
     out = []
-    for row in _all_rows(store, reviews, viewer):
-        day = _parse_day(row["started_at"], "开始时间")
+    for row in _all_rows(store, reviews, viewer, names or Labels.of_rubrics()):
+        day = _local_day(row["started_at"])
+        if row["user"] == labels.LOCAL_USER and not keep_local:
+            continue
         if flt.trainee and row["user"] != flt.trainee:
             continue
         if flt.persona and row["persona"] != flt.persona:
@@ -189,8 +213,18 @@ def call_rows(
     # Unscored calls sort last either way.
     present = [r for r in out if r[key] is not None]
     missing = [r for r in out if r[key] is None]
-    present.sort(key=lambda r: (r[key], r["id"]), reverse=reverse)
+    present.sort(key=lambda r: (_sort_value(r, key), r["id"]), reverse=reverse)
     return present + missing
+
+
+def _sort_value(row: dict[str, Any], key: str) -> Any:
+    """What a column sorts by: times by the instant (stored offsets differ), names as shown."""
+    if key == "started_at":
+        try:
+            return clock.local(row[key]).timestamp()
+        except ValueError:
+            return 0.0
+    return row[key]
 
 
 def rows_csv(rows: list[dict[str, Any]]) -> str:
@@ -205,7 +239,7 @@ def rows_csv(rows: list[dict[str, Any]]) -> str:
             if isinstance(value, bool):
                 value = "是" if value else "否"
             elif isinstance(value, list):
-                value = ";".join(value)
+                value = "；".join(value)
             values.append("" if value is None else value)
         writer.writerow(values)
     return buf.getvalue()
@@ -243,8 +277,16 @@ def call_detail(
     }
 
 
-def transcript_html(turns: list[dict[str, Any]], scorecard: dict[str, Any] | None) -> str:
-    """The transcript as HTML, violating turns highlighted; every text is escaped (inert)."""
+def transcript_html(
+    turns: list[dict[str, Any]], scorecard: dict[str, Any] | None, names: Labels | None = None
+) -> str:
+    """The transcript as HTML, violating turns highlighted; every text is escaped (inert).
+
+    Turns are counted from 1 (第1句) as on the practice page; violations are named by their
+    Chinese title and severity, with the rule they rest on.
+    """
+    names = names or Labels.of_rubrics()
+    esc = html.escape
     by_turn: dict[int, list[dict]] = defaultdict(list)
     call_level = []
     for v in (scorecard or {}).get("violations", []):
@@ -255,8 +297,8 @@ def transcript_html(turns: list[dict[str, Any]], scorecard: dict[str, Any] | Non
     parts = ['<div class="callsim-transcript">']
     for v in call_level:
         parts.append(
-            f'<div class="cs-call-violation">⚠ 整通电话：{html.escape(str(v["criterion"]))}'
-            f"（{html.escape(str(v.get('severity', '')))}）{html.escape(str(v.get('quote', '')))}</div>"
+            f'<div class="cs-call-violation">⚠ 整通电话：{esc(names.violation(v, scorecard))}'
+            f" {esc(str(v.get('quote', '')))}</div>"
         )
     for i, turn in enumerate(turns):
         who = "学员" if turn["speaker"] == "agent" else "客户"
@@ -265,13 +307,14 @@ def transcript_html(turns: list[dict[str, Any]], scorecard: dict[str, Any] | Non
         audio = "（有录音）" if turn.get("audio") else ""
         parts.append(
             f'<div class="cs-turn" data-turn="{i}" style="padding:4px 8px;margin:2px 0;{style}">'
-            f"<b>#{i} {who}{audio}</b>：{html.escape(turn['text'] or '（沉默）')}"
+            f"<b>{labels.turn(i)} · {who}{audio}</b>：{esc(turn['text'] or '（沉默）')}"
         )
         for v in hits:
             parts.append(
                 f'<div class="cs-violation" style="color:#a00;font-size:90%">'
-                f"违规：{html.escape(str(v['criterion']))}（{html.escape(str(v.get('severity', '')))}）"
-                f" {html.escape(str(v.get('source', '')))}</div>"
+                f"违规：{esc(names.violation(v, scorecard))}"
+                f" 依据：{esc(names.source(v.get('criterion'), str(v.get('source', '')), scorecard))}"
+                "</div>"
             )
         parts.append("</div>")
     parts.append("</div>")
@@ -294,21 +337,26 @@ def state_points(turns: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def dashboard(rows: list[dict[str, Any]]) -> dict[str, list[dict[str, Any]]]:
     """Team figures: scores over time, most frequent violations, pass rate per persona.
 
-    ``over_time`` rows have ``time``, ``trainee``, ``score``; the two tables have Chinese headers.
+    ``over_time`` rows have ``time`` (ISO, in the deployment's zone), ``trainee`` (as shown),
+    ``score``; the two tables have Chinese headers and name criteria and customers in Chinese.
     """
     over_time = [
-        {"time": r["started_at"][:19], "trainee": r["user"], "score": r["overall"]}
-        for r in sorted(rows, key=lambda r: r["started_at"])
+        {
+            "time": clock.local(r["started_at"]).isoformat(timespec="seconds"),
+            "trainee": r.get("user_label") or labels.user(r["user"]),
+            "score": r["overall"],
+        }
+        for r in sorted(rows, key=lambda r: _sort_value(r, "started_at"))
         if r["overall"] is not None
     ]
     counts: Counter[str] = Counter()
     for r in rows:
-        counts.update(r["violations"])
+        counts.update(r.get("violation_titles") or r["violations"])
     violations = [{"违规项": k, "通话数": n} for k, n in counts.most_common(10)]
     per_persona: dict[str, list[bool]] = defaultdict(list)
     for r in rows:
         if r["passed"] is not None:
-            per_persona[r["persona"]].append(r["passed"])
+            per_persona[r.get("persona_name") or r["persona"]].append(r["passed"])
     pass_rate = [
         {
             "客户": p,

@@ -180,7 +180,7 @@ def test_history_lists_only_this_users_calls_and_reopens_them(services):
 
     rows = history.history_rows(services, "amy")
     assert [r[0] for r in rows] == [mine.call.session_id]
-    assert rows[0][2] == "张卫东" and rows[0][3] == "您挂断"
+    assert rows[0][2] == "张卫东（上次被打到家里，一接就火）" and rows[0][3] == "学员挂断"
     assert rows[0][4] == mine.scorecard["overall"]
     trend = history.trend_frame(services, "amy")
     assert trend["总分"].tolist() == [mine.scorecard["overall"]]

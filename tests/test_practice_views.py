@@ -37,8 +37,13 @@ def test_missing_scorecard_says_the_call_is_kept():
 
 def test_violation_rows_name_turn_severity_title_and_quote():
     rows = violation_rows(SCORECARD)
-    assert rows[0] == ["第4句", "严重", "威胁恐吓", "我们会找人去你家", "M2011 Art. 68"]
+    # the basis is the rubric's citation as it reads now, not the one stored with the score
+    basis = "《商业银行信用卡业务监督管理办法》第68条；中国银行业协会催收工作指引2026（二手资料）"
+    assert rows[0] == ["第4句", "严重", "威胁恐吓", "我们会找人去你家", basis]
     assert rows[1][0] == "整通电话"  # a call-level violation has no turn
+    # a scorecard of a rubric that is gone keeps what it carries
+    gone = {**SCORECARD, "rubric": {"id": "retired_rubric", "version": "x"}}
+    assert violation_rows(gone)[0][2:] == ["威胁恐吓", "我们会找人去你家", "M2011 Art. 68"]
 
 
 def test_missed_steps_leave_out_violations_and_carry_advice():

@@ -217,7 +217,10 @@ def test_csv_export_contents(seeded):
     assert [r[0] for r in body] == [ids["a"], ids["b"]]
     b = dict(zip(header, body[1], strict=True))
     assert b["系统评分"] == "40" and b["最终评分"] == "65" and b["主管改分"] == "是"
-    assert b["违规项"] == "contact_time;threat"
+    # Chinese names throughout: criteria, customers, local time in one format
+    assert b["违规项"] == "夜间催收（22:00-08:00）；威胁恐吓"
+    assert b["开始时间"] == "2026-11-21 15:00" and b["结束方式"] == "学员挂断"
+    assert b["客户"] == "cooperative_wang" and b["客户文件"] == "cooperative_wang"
     assert b["系统判定通过"] == "否" and b["最终通过"] == "是"
 
 
@@ -228,7 +231,9 @@ def test_transcript_html_is_inert_and_highlights_violations(seeded):
     assert "<script>" not in page and "<img" not in page
     assert "&lt;script&gt;" in page
     assert 'data-turn="1" style="padding:4px 8px;margin:2px 0;background:#fde2e1' in page
-    assert "违规：threat" in page and "整通电话：contact_time" in page
+    assert "违规：威胁恐吓（严重）" in page and "整通电话：夜间催收（22:00-08:00）（严重）" in page
+    assert "threat" not in page and "critical" not in page
+    assert "第2句 · 学员" in page  # counted from 1, as on the practice page
     assert 'data-turn="0" style="padding:4px 8px;margin:2px 0;"' in page
 
 
@@ -248,9 +253,9 @@ def test_dashboard(seeded):
     figures = dashboard(call_rows(store, reviews, BOSS))
     assert [p["trainee"] for p in figures["over_time"]] == ["wang", "wang", "li"]
     assert {v["违规项"]: v["通话数"] for v in figures["violations"]} == {
-        "threat": 1,
-        "contact_time": 1,
-        "insult": 1,
+        "威胁恐吓": 1,
+        "夜间催收（22:00-08:00）": 1,
+        "辱骂贬损": 1,
     }
     rate = {p["客户"]: p["通过率"] for p in figures["pass_rate"]}
     assert rate == {"cooperative_wang": "0%", "hostile_zhang": "100%"}

@@ -20,7 +20,7 @@ CALIBRATION = ROOT / "tests" / "calibration"
 def test_score_file_readable(capsys):
     assert main(["score", str(CALIBRATION / "bad_threat_home_visit.json")]) == 0
     out = capsys.readouterr().out
-    assert "总分" in out and "威胁恐吓（第5轮）" in out and "依据：" in out
+    assert "总分" in out and "威胁恐吓（第6句）" in out and "依据：" in out
     assert "改进建议" in out and "还款约定" in out
 
 

@@ -73,7 +73,7 @@ def test_judge_shown_beside_the_rules(server, llm_env, capsys):
     out = capsys.readouterr().out
     assert "回应客户的具体处境：规则 15/15 · 模型 6/15" in out
     assert "模型理由：回应了处境，但随即转入催收，略显套路。" in out
-    assert "第5轮：“压力肯定很大，确实不容易”" in out
+    assert "第6句：“压力肯定很大，确实不容易”" in out
     assert "正式得分以上面的规则评分为准" in out
     assert "总分 100（通过，评级：优）" in out  # the official score is the rules'
     assert "若按模型的共情评分计算" in out and "评级：中" in out
@@ -197,7 +197,7 @@ def test_judge_cannot_add_a_violation(server, llm_env, tmp_path, capsys):
     assert plan["points"] == 40 and plan["judge"]["points"] == 0
     assert main(["score", str(HARDSHIP), "--judge"]) == 0  # readable, from the cache
     out = capsys.readouterr().out
-    assert "模型对 threat 的结论已忽略：违规和还款约定只由规则判定。" in out
+    assert "模型对 威胁恐吓 的结论已忽略：违规和还款约定只由规则判定。" in out
     assert "违规：" not in out and "达成具体还款约定：规则 40/40 · 模型 0/40" in out
     # a whole answer that carries violations is rejected outright
     server.push(Reply(verdict(EMPATHY, violations=[{"criterion": "threat", "turn": 7}])))

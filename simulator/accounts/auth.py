@@ -21,6 +21,7 @@ from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
+from simulator import oplog
 from simulator.accounts.sessions import SessionTokens
 from simulator.accounts.throttle import NAME_BACKOFF, SignInThrottle
 from simulator.accounts.users import ROLE_LABELS, ROLES, User, Users
@@ -107,41 +108,61 @@ class Auth:
         """Markdown shown at the top of each page (empty when sign-in is on)."""
         return "" if self.enabled else LOCAL_BANNER
 
-    def user(self, request: Any) -> User:
+    def user(self, request: Any, action: str = "a request") -> User:
         """The caller, from a ``gr.Request`` (or anything with a ``username``).
+
+        A refusal is logged (one line, :mod:`simulator.oplog`) naming ``action``.
 
         Raises:
             AccessDenied: accounts exist but nobody is signed in, or the account is gone.
 
         """
+        user = self._user(request)
+        if isinstance(user, AccessDenied):
+            oplog.refused(oplog.who(request), action, user.message)
+            raise user
+        return user
+
+    def _user(self, request: Any) -> User | AccessDenied:
         name = getattr(request, "username", None) if request is not None else None
         if not self.enabled:
             return LOCAL_USER
         if not name:
-            raise AccessDenied("请先登录。")
+            return AccessDenied("请先登录。")
         user = self.users.get(name)
         if user is None:
-            raise AccessDenied("账号不存在或已被删除，请重新登录。")
+            return AccessDenied("账号不存在或已被删除，请重新登录。")
         return user
 
-    def require(self, request: Any, role: str) -> User:
-        """The caller, who must hold ``role``.
+    def require(self, request: Any, role: str, action: str | None = None) -> User:
+        """The caller, who must hold ``role``; a refusal is logged naming ``action``.
 
         Raises:
             AccessDenied: not signed in, or without the role.
 
         """
-        user = self.user(request)
+        action = action or f"an action for the {role} role"
+        user = self.user(request, action)
         if not user.has(role):
-            raise AccessDenied(f"此操作需要「{ROLE_LABELS[role]}」权限。")
+            denied = AccessDenied(f"此操作需要「{ROLE_LABELS[role]}」权限。")
+            oplog.refused(user.name, action, denied.message)
+            raise denied
         return user
 
-    def page_gate(self, role: str) -> Callable[[Any], tuple[User | None, str]]:
-        """A page-load helper: (user or None, Markdown notice) for a page needing ``role``."""
+    def may(self, request: Any, role: str) -> bool:
+        """True when the caller holds ``role``; logs nothing (for showing or hiding things)."""
+        user = self._user(request)
+        return not isinstance(user, AccessDenied) and user.has(role)
+
+    def page_gate(self, role: str, page: str = "") -> Callable[[Any], tuple[User | None, str]]:
+        """A page-load helper: (user or None, Markdown notice) for a page needing ``role``.
+
+        A refused page is logged once per load, naming ``page``.
+        """
 
         def gate(request: Any) -> tuple[User | None, str]:
             try:
-                user = self.require(request, role)
+                user = self.require(request, role, f"open page {page or role}")
             except AccessDenied as exc:
                 return None, f"**{exc.message}**"
             head = self.banner() or f"当前用户：**{user.name}**（{user.label}）"

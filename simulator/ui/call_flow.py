@@ -17,6 +17,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from simulator import clock
 from simulator.call import Call, CallEnded
 from simulator.coach import hints
 from simulator.persona import LoadedPersona
@@ -99,7 +100,7 @@ def user_of(request: Any) -> str:
 
 
 def parse_call_time(text: str | None) -> datetime | None:
-    """An exam's fixed call time, ``2026-11-20 14:30`` (local) or ISO 8601 with an offset.
+    """An exam's fixed call time: ``2026-11-20 14:30`` in ``CALLSIM_TZ``, or ISO 8601.
 
     Raises:
         ValueError: with a Chinese message saying the expected form.
@@ -109,14 +110,16 @@ def parse_call_time(text: str | None) -> datetime | None:
     if not text:
         return None
     for form in ("%Y-%m-%d %H:%M", "%Y-%m-%d %H:%M:%S"):
-        try:
-            return datetime.strptime(text, form).astimezone()
+        try:  # a wall-clock time is the deployment's (CALLSIM_TZ), whatever the server's zone
+            return clock.local(datetime.strptime(text, form))
         except ValueError:
             pass
     try:
-        return datetime.fromisoformat(text).astimezone()
+        when = datetime.fromisoformat(text)
     except ValueError:
         raise ValueError(f"通话时间“{text}”看不懂，请写成 2026-11-20 14:30 这样的格式。") from None
+    # an ISO time keeps the offset it states: the contact-hour rule reads the local time it gives
+    return when if when.tzinfo is not None else clock.local(when)
 
 
 def _messages(call: Call) -> list[dict[str, str]]:

@@ -12,11 +12,11 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
+from simulator import clock, labels
 from simulator.services import Services
 from simulator.storage import StoreError
 from simulator.ui.call_flow import user_of
 from simulator.ui.scorecard import (
-    ENDING_LABELS,
     messages,
     missed_markdown,
     mood_frame,
@@ -50,14 +50,12 @@ class Reopened:
 
 
 def _names(services: Services) -> dict[str, str]:
-    try:
-        return {pid: lp.persona.brief.name for pid, lp in services.personas().items()}
-    except Exception:  # a broken persona file must not hide the trainee's history
-        return {}
+    """Customers' display names by persona id (a broken file costs only its name)."""
+    return dict(labels.labels_for(services).personas)
 
 
 def _when(started_at: str | None) -> str:
-    return (started_at or "")[:16].replace("T", " ")
+    return clock.shown(started_at, default="")
 
 
 def history_rows(services: Services, user: str) -> list[list[Any]]:
@@ -66,16 +64,13 @@ def history_rows(services: Services, user: str) -> list[list[Any]]:
     rows = []
     for s in services.store.sessions(user=user):
         overall = s.get("overall")
-        if overall is None:
-            verdict = "未评分" if s.get("ended_by") else "未结束"
-        else:
-            verdict = "通过" if s.get("passed") else "未通过"
+        verdict = labels.verdict(None if overall is None else bool(s.get("passed")))
         rows.append(
             [
                 s["id"],
                 _when(s.get("started_at")),
                 names.get(s["persona"], s["persona"]),
-                ENDING_LABELS.get(s.get("ended_by") or "", "—"),
+                labels.ending(s.get("ended_by")),
                 "—" if overall is None else overall,
                 verdict,
             ]

@@ -7,18 +7,18 @@ call; anyone else sees only their own calls and cannot comment or override.
 
 from __future__ import annotations
 
-import html
 import json
 import tempfile
-from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
+from simulator import labels
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.accounts.users import Users
+from simulator.labels import Labels, labels_for
 from simulator.review_data import (
     SORTS,
     CallFilter,
@@ -33,127 +33,30 @@ from simulator.review_data import (
 from simulator.review_store import ReviewError, ReviewStore
 from simulator.services import Services
 from simulator.storage import StoreError
-from simulator.ui.charts import line_chart
+from simulator.ui.refuse import quiet_error, refusal
+from simulator.ui.review_views import (
+    TABLE_COLUMNS,
+    call_heading,
+    choice_label,
+    history_frame,
+    mood_chart,
+    scorecard_markdown,
+    scores_chart,
+    voiced_choices,
+)
+from simulator.ui.review_views import table as table_of
 
 __all__ = ["build", "ReviewHandlers", "TABLE_COLUMNS"]
 
-TABLE_COLUMNS = [
-    "通话编号",
-    "开始时间",
-    "学员",
-    "客户",
-    "结束方式",
-    "轮数",
-    "分数",
-    "通过",
-    "违规项",
-]
 PASSED_CHOICES = ["全部", "通过", "未通过"]
-DIMENSIONS = {"compliance": "合规", "empathy": "共情", "outcome": "还款方案"}
 
 
 def _fail(exc: Exception) -> gr.Error:
+    """The toast for a refusal already logged (access) or a call that does not exist."""
     message = getattr(exc, "message", None) or str(exc)
     if isinstance(exc, StoreError):
         message = "找不到这通电话。"
-    return gr.Error(message)
-
-
-def _yes(value: bool | None) -> str:
-    return "—" if value is None else ("是" if value else "否")
-
-
-def _table(rows: list[dict[str, Any]]) -> pd.DataFrame:
-    data = [
-        [
-            r["id"],
-            r["started_at"][:16].replace("T", " "),
-            r["user"],
-            r["persona"],
-            r["ended"],
-            r["n_turns"],
-            "—" if r["overall"] is None else f"{r['overall']}{'*' if r['overridden'] else ''}",
-            _yes(r["passed"]),
-            "、".join(r["violations"]),
-        ]
-        for r in rows
-    ]
-    return pd.DataFrame(data, columns=TABLE_COLUMNS)
-
-
-def _choice_label(r: dict[str, Any]) -> tuple[str, str]:
-    score = "未评分" if r["overall"] is None else f"{r['overall']} 分"
-    return (
-        f"{r['started_at'][:16].replace('T', ' ')} · {r['user']} · {r['persona']} · {score}",
-        r["id"],
-    )
-
-
-def scorecard_markdown(card: dict[str, Any] | None, score: dict[str, Any]) -> str:
-    """The scorecard and the effective score as Markdown (quotes escaped)."""
-    if not card:
-        return "这通电话还没有评分。"
-    lines = [
-        f"**系统评分：{score['computed_overall']}**（{'通过' if score['computed_passed'] else '未通过'}）"
-    ]
-    if score["overridden"]:
-        o = score["override"]
-        lines.append(
-            f"**主管改分：{o['after_overall']}**（{'通过' if o['after_passed'] else '未通过'}），"
-            f"{html.escape(o['author'])} 于 {o['created_at']}：{html.escape(o['reason'])}"
-        )
-    dims = card.get("dimensions", {})
-    lines.append(" ｜ ".join(f"{DIMENSIONS.get(k, k)} {v.get('score')}" for k, v in dims.items()))
-    rubric = card.get("rubric", {})
-    lines.append(f"评分标准：`{rubric.get('id')}` 版本 `{rubric.get('version')}`")
-    table = ["| 评分项 | 结果 | 得分 | 依据 |", "| --- | --- | --- | --- |"]
-    for c in card.get("criteria", []):
-        quotes = "；".join(
-            f"#{e.get('turn')} {html.escape(str(e.get('quote', '')))}"
-            for e in c.get("evidence", [])
-        )
-        mark = "通过" if c.get("passed") else "未通过"
-        table.append(
-            f"| {html.escape(str(c['id']))} | {mark} | {c.get('points')}/{c.get('max_points')} "
-            f"| {quotes.replace('|', '｜')} |"
-        )
-    return "\n\n".join(lines) + "\n\n" + "\n".join(table)
-
-
-def _history_frame(history: list[dict[str, Any]]) -> pd.DataFrame:
-    data = []
-    for h in history:
-        if h["kind"] == "override":
-            what = (
-                f"改分 {h['before_overall']}→{h['after_overall']}，"
-                f"通过 {_yes(bool(h['before_passed']))}→{_yes(bool(h['after_passed']))}"
-            )
-            text = h["reason"]
-        else:
-            what, text = "评语", h["comment"]
-        data.append([h["created_at"], h["author"], what, text])
-    return pd.DataFrame(data, columns=["时间", "操作人", "操作", "内容/理由"])
-
-
-def mood_chart(points: list[dict[str, Any]]) -> str:
-    """The customer's anger, trust and patience per turn, as SVG."""
-    series: dict[str, list[tuple[float, float]]] = {}
-    for p in points:
-        series.setdefault(p["metric"], []).append((p["turn"], p["value"]))
-    return "<b>客户情绪变化（按轮次）</b>" + line_chart(series, empty="这通电话没有情绪记录。")
-
-
-def scores_chart(points: list[dict[str, Any]]) -> str:
-    """Each trainee's scores over time, as SVG."""
-    series: dict[str, list[tuple[float, float]]] = {}
-    stamps = {}
-    for p in points:
-        at = datetime.fromisoformat(p["time"])
-        stamps[at.timestamp()] = at.strftime("%m-%d")
-        series.setdefault(p["trainee"], []).append((at.timestamp(), p["score"]))
-    ticks = sorted(stamps)
-    shown = {t: stamps[t] for t in ticks[:: max(1, len(ticks) // 6)] + ticks[-1:]}
-    return "<b>学员分数变化</b>" + line_chart(series, x_labels=shown, empty="还没有评过分的通话。")
+    return quiet_error(message)
 
 
 class ReviewHandlers:
@@ -171,24 +74,32 @@ class ReviewHandlers:
         self.auth = auth
         self.reviews = ReviewStore(services.store)
 
-    def _viewer(self, request: Any):
+    def _viewer(self, request: Any, action: str):
         try:
-            return self.auth.user(request)
+            return self.auth.user(request, action)
         except AccessDenied as exc:
             raise _fail(exc) from None
 
+    def names(self) -> Labels:
+        """Customers' and criteria's Chinese names as the files say now."""
+        return labels_for(self.services)
+
     def rows(self, flt: CallFilter, request: Any) -> list[dict[str, Any]]:
         """The calls the caller may see under this filter."""
+        viewer = self._viewer(request, "list calls")
         try:
-            return call_rows(self.store, self.reviews, self._viewer(request), flt)
+            return call_rows(self.store, self.reviews, viewer, flt, self.names())
         except FilterError as exc:
-            raise gr.Error(str(exc)) from None
+            raise quiet_error(str(exc)) from None
 
     def detail(self, session_id: str, request: Any) -> dict[str, Any]:
         """One call, if the caller may see it."""
+        viewer = self._viewer(request, "open a call")
         try:
-            return call_detail(self.store, self.reviews, self._viewer(request), session_id)
-        except (AccessDenied, StoreError) as exc:
+            return call_detail(self.store, self.reviews, viewer, session_id)
+        except AccessDenied as exc:
+            raise refusal(exc.message, request, "open a call", call=session_id) from None
+        except StoreError as exc:
             raise _fail(exc) from None
 
     def audio(self, session_id: str, turn: int | str | None, request: Any) -> str | None:
@@ -199,19 +110,21 @@ class ReviewHandlers:
         turns = d["session"]["turns"]
         idx = int(turn)
         if not 0 <= idx < len(turns) or not turns[idx].get("audio"):
-            raise gr.Error("这一句没有录音。")
+            raise quiet_error("这一句没有录音。")
         source = (self.store.data_dir / turns[idx]["audio"]).resolve()
         if not source.is_relative_to(self.store.data_dir.resolve()) or not source.is_file():
-            raise gr.Error("录音文件不存在。")
+            raise quiet_error("录音文件不存在。")
         # A copy on the media shelf: the data folder itself is never served.
         return str(self.services.media.hand_out(source))
 
     def comment(self, session_id: str, text: str, request: Any) -> list[dict[str, Any]]:
         """Add a manager's comment; returns the call's audit log."""
         try:
-            user = self.auth.require(request, "manager")
+            user = self.auth.require(request, "manager", "comment")
             self.reviews.comment(session_id, user.name, text)
-        except (AccessDenied, ReviewError, StoreError) as exc:
+        except ReviewError as exc:
+            raise refusal(str(exc), request, "comment", call=session_id) from None
+        except (AccessDenied, StoreError) as exc:
             raise _fail(exc) from None
         return self.reviews.history(session_id)
 
@@ -220,11 +133,13 @@ class ReviewHandlers:
     ) -> list[dict[str, Any]]:
         """Override the score with a reason (audited); returns the call's audit log."""
         try:
-            user = self.auth.require(request, "manager")
+            user = self.auth.require(request, "manager", "override")
             if overall is None:
                 raise ReviewError("请填写新分数。")
             self.reviews.override(session_id, user.name, int(overall), bool(passed), reason)
-        except (AccessDenied, ReviewError, StoreError) as exc:
+        except ReviewError as exc:
+            raise refusal(str(exc), request, "override", call=session_id) from None
+        except (AccessDenied, StoreError) as exc:
             raise _fail(exc) from None
         return self.reviews.history(session_id)
 
@@ -243,7 +158,9 @@ class ReviewHandlers:
         return str(out)
 
 
-def _filter(trainee, persona, date_from, date_to, score_min, score_max, violation, passed, sort):
+def _filter(
+    trainee, persona, date_from, date_to, score_min, score_max, violation, passed, sort, local=False
+):
     return CallFilter(
         trainee=trainee or None,
         persona=persona or None,
@@ -255,6 +172,7 @@ def _filter(trainee, persona, date_from, date_to, score_min, score_max, violatio
         violation=violation or None,
         passed={"通过": True, "未通过": False}.get(passed),
         sort=sort or "时间（新→旧）",
+        include_local=bool(local),
     )
 
 
@@ -279,6 +197,13 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
                     passed = gr.Radio(PASSED_CHOICES, value="全部", label="是否通过")
                     sort = gr.Dropdown(list(SORTS), value="时间（新→旧）", label="排序")
                 with gr.Row():
+                    # Calls made before accounts existed are nobody's record: out unless asked.
+                    local = gr.Checkbox(
+                        False,
+                        label=f"包含{labels.LOCAL_LABEL}的通话（未启用账号时所打）",
+                        visible=auth.enabled,
+                        elem_id="review-local",
+                    )
                     search = gr.Button("筛选", variant="primary", elem_id="review-search")
                     export = gr.Button("导出 CSV", elem_id="review-export")
                 count = gr.Markdown()
@@ -317,7 +242,7 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
                         comment = gr.Textbox(label="评语", scale=4)
                         comment_btn = gr.Button("添加评语", scale=1)
                 audit = gr.Dataframe(
-                    _history_frame([]), label="复核记录", interactive=False, elem_id="review-audit"
+                    history_frame([]), label="复核记录", interactive=False, elem_id="review-audit"
                 )
                 with gr.Row():
                     json_btn = gr.Button("导出通话 JSON", elem_id="review-json")
@@ -338,15 +263,16 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
             violation,
             passed,
             sort,
+            local,
         ]
 
-        def refresh(tr, pe, d0, d1, lo, hi, vi, pa, so, request: gr.Request):
-            rows = h.rows(_filter(tr, pe, d0, d1, lo, hi, vi, pa, so), request)
+        def refresh(tr, pe, d0, d1, lo, hi, vi, pa, so, lc=False, request: gr.Request = None):
+            rows = h.rows(_filter(tr, pe, d0, d1, lo, hi, vi, pa, so, lc), request)
             figures = dashboard(rows)
             return (
-                _table(rows),
+                table_of(rows),
                 f"共 {len(rows)} 通电话（* 表示主管改过分）",
-                gr.update(choices=[_choice_label(r) for r in rows]),
+                gr.update(choices=[choice_label(r) for r in rows]),
                 scores_chart(figures["over_time"]),
                 pd.DataFrame(figures["violations"], columns=["违规项", "通话数"]),
                 pd.DataFrame(
@@ -358,19 +284,25 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
 
         def on_load(request: gr.Request):
             try:
-                user = auth.user(request)
+                user = auth.user(request, "open page /review")
             except AccessDenied as exc:
                 return (f"**{exc.message}**", *[gr.update()] * 4, gr.update(visible=False))
-            everything = h.rows(CallFilter(), request)
-            names = sorted({r["user"] for r in everything})
-            personas_seen = sorted({r["persona"] for r in everything})
-            kinds = sorted({v for r in everything for v in r["violations"]})
+            everything = h.rows(CallFilter(include_local=True), request)
+            people = sorted({(r["user_label"], r["user"]) for r in everything})
+            personas_seen = sorted({(r["persona_name"], r["persona"]) for r in everything})
+            kinds = sorted(
+                {
+                    (title, cid)
+                    for r in everything
+                    for title, cid in zip(r["violation_titles"], r["violations"], strict=True)
+                }
+            )
             header = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
             if not user.has("manager"):
                 header += "　您只能查看自己的通话。"
             return (
                 header,
-                gr.update(choices=[("全部", "")] + names, value=""),
+                gr.update(choices=[("全部", "")] + people, value=""),
                 gr.update(choices=[("全部", "")] + personas_seen, value=""),
                 gr.update(choices=[("全部", "")] + kinds, value=""),
                 gr.update(),
@@ -382,8 +314,8 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
         )
         search.click(refresh, filters, list_outputs, api_name="review_calls")
 
-        def do_export(tr, pe, d0, d1, lo, hi, vi, pa, so, request: gr.Request):
-            return h.export_csv(_filter(tr, pe, d0, d1, lo, hi, vi, pa, so), request)
+        def do_export(tr, pe, d0, d1, lo, hi, vi, pa, so, lc=False, request: gr.Request = None):
+            return h.export_csv(_filter(tr, pe, d0, d1, lo, hi, vi, pa, so, lc), request)
 
         export.click(do_export, filters, csv_file, api_name="review_export")
 
@@ -395,27 +327,15 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
 
         def open_call(session_id: str, request: gr.Request):
             d = h.detail(session_id, request)
-            s, turns = d["session"], d["session"]["turns"]
-            voiced = [
-                (
-                    f"#{t['idx']} {'学员' if t['speaker'] == 'agent' else '客户'}：{t['text'][:20]}",
-                    t["idx"],
-                )
-                for t in turns
-                if t.get("audio")
-            ]
-            head_md = (
-                f"### 通话 {s['id']}\n学员 **{html.escape(s['user'] or '')}** · 客户 "
-                f"`{s['persona']}`（文件版本 `{s['persona_version']}`）· {s['started_at']} · "
-                f"{len(turns)} 轮 · 有录音 {len(voiced)} 句"
-            )
+            s, turns, names = d["session"], d["session"]["turns"], h.names()
+            voiced = voiced_choices(turns)
             return (
-                head_md,
-                transcript_html(turns, d["scorecard"]),
+                call_heading(s, names, len(voiced)),
+                transcript_html(turns, d["scorecard"], names),
                 gr.update(choices=voiced, value=voiced[0][1] if voiced else None),
                 mood_chart(state_points(turns)),
-                scorecard_markdown(d["scorecard"], d["score"]),
-                _history_frame(d["history"]),
+                scorecard_markdown(d["scorecard"], d["score"], names),
+                history_frame(d["history"]),
                 d["score"]["overall"],
                 bool(d["score"]["passed"]),
             )
@@ -435,7 +355,8 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
         def do_override(session_id, overall, ok, why, request: gr.Request):
             d = h.override(session_id, overall, ok, why, request)
             card = h.detail(session_id, request)
-            return _history_frame(d), scorecard_markdown(card["scorecard"], card["score"]), ""
+            markdown = scorecard_markdown(card["scorecard"], card["score"], h.names())
+            return history_frame(d), markdown, ""
 
         override_btn.click(
             do_override,
@@ -445,7 +366,7 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
         ).then(refresh, filters, list_outputs)
 
         def do_comment(session_id, text, request: gr.Request):
-            return _history_frame(h.comment(session_id, text, request)), ""
+            return history_frame(h.comment(session_id, text, request)), ""
 
         comment_btn.click(do_comment, [pick, comment], [audit, comment], api_name="review_comment")
 

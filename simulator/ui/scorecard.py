@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from simulator import labels
+
 __all__ = [
     "DIMENSION_LABELS",
     "SEVERITY_LABELS",
@@ -26,14 +28,10 @@ __all__ = [
     "turn_context",
 ]
 
-DIMENSION_LABELS = {"compliance": "合规", "empathy": "沟通与共情", "outcome": "还款结果"}
-SEVERITY_LABELS = {"critical": "严重", "major": "较重", "minor": "轻微"}
-ENDING_LABELS = {
-    "agreement": "达成还款计划",
-    "customer_hangup": "客户挂断",
-    "agent_end": "您挂断",
-    "script_end": "脚本结束",
-}
+# The one table of labels (simulator.labels), under the names this module always exported.
+DIMENSION_LABELS = labels.DIMENSIONS
+SEVERITY_LABELS = labels.SEVERITIES
+ENDING_LABELS = labels.ENDINGS
 VIOLATION_HEADERS = ["句序", "严重程度", "问题", "原话", "依据"]
 
 
@@ -145,21 +143,27 @@ def scorecard_markdown(
     return "\n".join(lines)
 
 
-def violation_rows(scorecard: Mapping[str, Any] | None) -> list[list[Any]]:
-    """One table row per violation: turn (1-based, or 整通电话), severity, criterion, quote, source."""
+def violation_rows(
+    scorecard: Mapping[str, Any] | None, names: labels.Labels | None = None
+) -> list[list[Any]]:
+    """One table row per violation: turn (1-based, or 整通电话), severity, criterion, quote, source.
+
+    ``names`` gives criterion titles and citations from the rubric file as it is now (a
+    corrected citation reaches old scorecards); without it the scorecard's own are shown.
+    """
     if not scorecard:
         return []
-    titles = {c.get("id"): c.get("title") for c in scorecard.get("criteria", [])}
+    names = names or labels.Labels.of_rubrics()
     rows = []
     for v in scorecard.get("violations", []):
-        turn = v.get("turn")
+        cid = v.get("criterion")
         rows.append(
             [
-                "整通电话" if turn is None else f"第{turn + 1}句",
-                SEVERITY_LABELS.get(v.get("severity", ""), v.get("severity", "")),
-                titles.get(v.get("criterion")) or v.get("criterion", ""),
+                labels.turn(v.get("turn")),
+                labels.severity(v.get("severity")),
+                names.criterion(cid, scorecard),
                 v.get("quote", ""),
-                v.get("source", ""),
+                names.source(cid, v.get("source", ""), scorecard),
             ]
         )
     return rows

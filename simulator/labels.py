@@ -1,0 +1,200 @@
+"""Every word a person reads for a code: criteria, customers, severities, endings, dimensions.
+
+The practice page, the trainee's history, the review page, the CSV export and ``callsim score``
+all name things through this module, so 合规 is 合规 and a hang-up is 客户挂断 everywhere. The
+fixed vocabularies are tables here; criterion titles and rule citations come from the rubric
+file, and customers' names from their persona files, through :class:`Labels`.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from simulator.persona import ARCHETYPE_LABELS
+
+__all__ = [
+    "ARCHETYPE_LABELS",
+    "BANDS",
+    "DIMENSIONS",
+    "ENDINGS",
+    "IN_PROGRESS",
+    "KINDS",
+    "LOCAL_LABEL",
+    "LOCAL_USER",
+    "SEVERITIES",
+    "Labels",
+    "criterion_points",
+    "criterion_result",
+    "dimension",
+    "ending",
+    "labels_for",
+    "severity",
+    "turn",
+    "user",
+    "verdict",
+]
+
+log = logging.getLogger(__name__)
+
+DIMENSIONS = {"compliance": "合规", "empathy": "沟通与共情", "outcome": "还款结果"}
+"""The scorecard's three dimensions, in the order they are shown."""
+SEVERITIES = {"critical": "严重", "major": "较重", "minor": "轻微"}
+BANDS = {"high": "优", "medium": "中", "low": "差"}
+KINDS = {"prohibited": "禁止行为", "required_step": "必做步骤", "quality": "沟通质量"}
+ENDINGS = {
+    "agreement": "达成还款计划",
+    "customer_hangup": "客户挂断",
+    "agent_end": "学员挂断",
+    "script_end": "脚本结束",
+    "abandoned": "未完成",
+}
+"""How a call ended (``ended_by``); ``abandoned``: left open (tab closed, or idle too long)."""
+IN_PROGRESS = "进行中"
+LOCAL_USER = "local"
+"""The name calls get when the app runs without accounts."""
+LOCAL_LABEL = "本地模式"
+
+
+def dimension(code: str | None) -> str:
+    """A dimension's Chinese name (an unknown code as it is)."""
+    return DIMENSIONS.get(code or "", code or "")
+
+
+def severity(code: str | None) -> str:
+    """A severity's Chinese name (an unknown code as it is)."""
+    return SEVERITIES.get(code or "", code or "")
+
+
+def ending(code: str | None) -> str:
+    """How a call ended, in Chinese; a call with no end yet is 进行中."""
+    if not code:
+        return IN_PROGRESS
+    return ENDINGS.get(code, code)
+
+
+def verdict(passed: bool | None) -> str:
+    """通过, 未通过, or 未评分 for a call without a score."""
+    if passed is None:
+        return "未评分"
+    return "通过" if passed else "未通过"
+
+
+def turn(idx: int | None) -> str:
+    """A 0-based turn index as a person counts it (``第3句``), or 整通电话 for the whole call."""
+    return "整通电话" if idx is None else f"第{int(idx) + 1}句"
+
+
+def criterion_result(card: Mapping[str, Any]) -> str:
+    """A scorecard item's result: 违规 / 未违规 for a prohibited act, else 通过 / 未通过."""
+    if card.get("kind") == "prohibited":
+        return "未违规" if card.get("passed") else "违规"
+    return "通过" if card.get("passed") else "未通过"
+
+
+def criterion_points(card: Mapping[str, Any]) -> str:
+    """A scorecard item's points: ``8/10``, or ``扣 100 分`` / ``不扣分`` for a prohibited act."""
+    points = card.get("points", 0) or 0
+    if card.get("kind") == "prohibited":
+        return f"扣 {abs(points):g} 分" if points else "不扣分"
+    return f"{points:g}/{card.get('max_points', 0):g}"
+
+
+def user(name: str | None) -> str:
+    """A trainee's name as shown; the no-accounts user is 本地模式."""
+    if name == LOCAL_USER:
+        return LOCAL_LABEL
+    return name or "—"
+
+
+def _titles(rubric: Any) -> tuple[dict[str, str], dict[str, str]]:
+    """(criterion id → title, criterion id → source) of a loaded rubric."""
+    criteria = rubric.model.criteria
+    return {c.id: c.title for c in criteria}, {c.id: c.source for c in criteria}
+
+
+@dataclass
+class Labels:
+    """Names from the data files: customers by persona id, criteria by id (with their citation).
+
+    Args:
+        personas: persona id → display name (the ``name`` of the persona file).
+        rubric: the rubric whose titles and citations are used; None leaves only what a
+            scorecard carries itself.
+        rubric_by_id: loads another rubric by id when a scorecard was scored against it.
+
+    """
+
+    personas: Mapping[str, str] = field(default_factory=dict)
+    rubric: Any = None
+    rubric_by_id: Callable[[str], Any] | None = None
+    _rubrics: dict[str, tuple[dict[str, str], dict[str, str]]] = field(default_factory=dict)
+
+    @classmethod
+    def of_rubrics(cls) -> Labels:
+        """Labels that know only rubrics: each scorecard's titles from the rubric it names."""
+        from scoring.rubric import load_rubric
+
+        return cls(rubric_by_id=load_rubric)
+
+    def persona(self, pid: str | None) -> str:
+        """A customer's display name; the id when its file is gone."""
+        return self.personas.get(pid or "", pid or "—")
+
+    def _tables(self, rubric_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
+        key = rubric_id or ""
+        if key not in self._rubrics:
+            loaded = self.rubric
+            if rubric_id and (loaded is None or loaded.id != rubric_id) and self.rubric_by_id:
+                try:
+                    loaded = self.rubric_by_id(rubric_id)
+                except Exception as exc:  # a rubric since removed: the default's names serve
+                    log.info("labels from rubric %s unavailable: %s", rubric_id, exc)
+            self._rubrics[key] = _titles(loaded) if loaded is not None else ({}, {})
+        return self._rubrics[key]
+
+    def criterion(self, cid: str | None, card: Mapping[str, Any] | None = None) -> str:
+        """A criterion's Chinese title: from its rubric, else from the scorecard, else the id."""
+        rubric_id = ((card or {}).get("rubric") or {}).get("id")
+        title = self._tables(rubric_id)[0].get(cid or "")
+        if title:
+            return title
+        for c in (card or {}).get("criteria", []):
+            if c.get("id") == cid and c.get("title"):
+                return str(c["title"])
+        return cid or ""
+
+    def source(
+        self, cid: str | None, stored: str = "", card: Mapping[str, Any] | None = None
+    ) -> str:
+        """The rule a criterion rests on, as its rubric cites it now.
+
+        Old scorecards keep the citation they were scored with; the rubric's current text is
+        shown instead when the criterion still exists, so a corrected citation reaches them.
+        """
+        rubric_id = ((card or {}).get("rubric") or {}).get("id")
+        return self._tables(rubric_id)[1].get(cid or "") or stored
+
+    def violation(self, v: Mapping[str, Any], card: Mapping[str, Any] | None = None) -> str:
+        """One violation in a line: ``威胁恐吓（严重）``."""
+        return f"{self.criterion(v.get('criterion'), card)}（{severity(v.get('severity'))}）"
+
+
+def labels_for(services: Any) -> Labels:
+    """The labels of the app's personas and scoring rubric (a broken file costs only its names)."""
+    from scoring.rubric import default_rubric, load_rubric
+
+    try:
+        personas = {pid: lp.persona.name for pid, lp in services.personas().items()}
+    except Exception as exc:  # the persona folder is unreadable: ids stand in for names
+        log.warning("persona names unavailable: %s", exc)
+        personas = {}
+    rubric_name = getattr(services, "rubric", None)
+    try:
+        rubric = load_rubric(rubric_name) if rubric_name else default_rubric()
+    except Exception as exc:  # a broken rubric: scorecards still carry their own titles
+        log.warning("rubric labels unavailable: %s", exc)
+        rubric = None
+    return Labels(personas=personas, rubric=rubric, rubric_by_id=load_rubric)

@@ -1,0 +1,30 @@
+"""A refused action on a page: the person gets a Chinese toast, the log one line, nobody a traceback."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import gradio as gr
+
+from simulator import oplog
+
+__all__ = ["refusal", "quiet_error"]
+
+
+def quiet_error(message: str) -> gr.Error:
+    """A toast for the person that gradio does not print as a traceback (nothing went wrong)."""
+    return gr.Error(message, print_exception=False)
+
+
+def refusal(message: str, request: Any, action: str, **detail: Any) -> gr.Error:
+    """Log a refused action (who, what, why) and return the toast to raise.
+
+    Args:
+        message: the Chinese reason the person reads; the log quotes it.
+        request: the ``gr.Request`` (names the person).
+        action: what they tried, in a few English words.
+        **detail: what it concerned, e.g. ``call=session_id``.
+
+    """
+    oplog.refused(oplog.who(request), action, message, **detail)
+    return quiet_error(message)
