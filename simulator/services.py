@@ -42,7 +42,9 @@ from simulator.voice import (
     check_recording,
     keep_turn_audio,
 )
+from simulator.voice.asr import transcribe
 from simulator.voice.clips import join_clips
+from simulator.voice.whisper_text import call_hints
 
 __all__ = ["Services", "Exchange", "Heard", "Spoken", "TurnEvent"]
 
@@ -138,7 +140,7 @@ class Services:
             store=store,
             personas_dir=default_personas_dir(),
             tts=build_tts(cache_dir=store.data_dir / "tts-cache"),
-            asr=build_asr(),
+            asr=build_asr(warm=True),  # a local model loads in the background, off the first turn
             engine=engine_name(),
             understander=build_understander(),
         )
@@ -252,7 +254,7 @@ class Services:
         if not call.turn_lock.acquire(blocking=False):
             return Exchange(None, None, notice=BUSY)
         try:
-            heard = self._recognise(text, recording)
+            heard = self._recognise(text, recording, call)
             if isinstance(heard, Exchange):
                 return heard
             text, wav = heard
@@ -315,7 +317,7 @@ class Services:
             yield Exchange(None, None, notice=BUSY)
             return
         try:
-            heard = self._recognise(text, recording)
+            heard = self._recognise(text, recording, call)
             if isinstance(heard, Exchange):
                 yield heard
                 return
@@ -338,7 +340,7 @@ class Services:
             call.turn_lock.release()
 
     def _recognise(
-        self, text: str | None, recording: str | Path | bytes | None
+        self, text: str | None, recording: str | Path | bytes | None, call: Call
     ) -> tuple[str | None, Any] | Exchange:
         """The trainee's words and checked recording, or an Exchange saying why there are none."""
         if recording is None:
@@ -348,7 +350,8 @@ class Services:
         except RecordingRejected as exc:
             return Exchange(None, None, notice=exc.message)
         try:
-            heard = self.asr.transcribe(checked.wav)
+            hints = call_hints(call.loaded.persona)  # the name and amounts the trainee may say
+            heard = transcribe(self.asr, checked.wav, hints)
         except ASRError as exc:
             log.warning("speech recognition failed: %s", exc.reason)
             return Exchange(None, None, notice=exc.message)

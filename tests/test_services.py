@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import io
-import wave
 from datetime import datetime
 
 import pytest
@@ -35,23 +33,12 @@ class ScriptedASR:
         return Transcript(item, 0.9, self.name)
 
 
-def speech_wav(seconds: float = 1.0) -> bytes:
-    """A tone loud enough to pass the silence check, as 16 kHz PCM WAV."""
-    import math
+def speech_wav() -> bytes:
+    """Real Mandarin from the offline voice: a tone no longer passes the speech detector."""
+    from simulator.persona import Voice
+    from simulator.voice.espeak import EspeakTTS
 
-    rate = 16000
-    frames = bytearray()
-    for i in range(int(rate * seconds)):
-        # a warbling tone: voiced enough not to look like steady noise
-        value = int(8000 * math.sin(2 * math.pi * (220 + 80 * math.sin(i / 900)) * i / rate))
-        frames += value.to_bytes(2, "little", signed=True)
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(bytes(frames))
-    return buf.getvalue()
+    return EspeakTTS().synthesize("您好，我是信用卡中心的小李。", Voice()).data
 
 
 @pytest.fixture

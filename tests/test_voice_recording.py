@@ -117,8 +117,16 @@ def test_too_short_is_rejected_with_the_message_the_trainee_needs():
     assert error.message == "录音太短了，请按住说完整句话再松开，或者直接打字。"
 
 
-def test_just_long_enough_is_accepted():
-    assert check_recording(tone(0.35)).duration == pytest.approx(0.35, abs=0.01)
+def samples_of(data: bytes) -> tuple[np.ndarray, int]:
+    with wave.open(io.BytesIO(data)) as w:
+        return np.frombuffer(w.readframes(w.getnframes()), "<i2") / 32768, w.getframerate()
+
+
+def test_just_long_enough_is_accepted(speech):
+    samples, rate = samples_of(speech)
+    start = int(rate * 0.5)
+    short = wav(samples[start : start + int(rate * 0.35)], rate)
+    assert check_recording(short).duration == pytest.approx(0.35, abs=0.01)
 
 
 def test_over_sixty_seconds_is_rejected():
@@ -171,3 +179,82 @@ def test_converted_silence_is_still_silence(fmt):
 @pytest.mark.parametrize("code", sorted(MESSAGES))
 def test_every_message_offers_typing_instead(code):
     assert MESSAGES[code].endswith("或者直接打字。")
+
+
+# --- mixdown, clipping and noise that only sounds loud ------------------------------------------
+
+
+def stereo_wav(left: np.ndarray, right: np.ndarray, rate: int) -> bytes:
+    both = np.stack([left, right], axis=1)
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(2)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes((np.clip(both, -1, 1) * 32767).astype("<i2").tobytes())
+    return out.getvalue()
+
+
+def at_dbfs(samples: np.ndarray, peak_db: float) -> np.ndarray:
+    return samples / np.abs(samples).max() * 10 ** (peak_db / 20)
+
+
+def full_scale_samples(rec) -> int:
+    samples, _ = samples_of(rec.wav)
+    return int((np.abs(samples) >= 0.998).sum())
+
+
+@pytest.mark.parametrize("fmt", ["wav", pytest.param("flac", marks=needs_ffmpeg)])
+def test_loud_stereo_is_mixed_down_without_clipping(speech, fmt):
+    samples, rate = samples_of(speech)
+    loud = at_dbfs(samples, -4.0)
+    data = stereo_wav(loud, loud, rate)
+    if fmt != "wav":
+        data = ffmpeg(data, fmt)
+    rec = check_recording(data)
+    assert full_scale_samples(rec) == 0
+    assert rec.peak_dbfs < -4.0
+
+
+def test_clipped_speech_gets_its_own_notice(speech):
+    samples, rate = samples_of(speech)
+    error = rejected(wav(np.clip(samples * 12, -1, 1), rate))
+    assert error.code == "clipped" and "音量" in error.message
+
+
+def test_a_few_full_scale_peaks_are_not_clipping(speech):
+    samples, rate = samples_of(speech)
+    assert check_recording(wav(at_dbfs(samples, 0.0), rate)).duration > 3
+
+
+def brown_noise(seconds: float, rms_db: float) -> np.ndarray:
+    walk = np.cumsum(np.random.default_rng(5).standard_normal(int(RATE * seconds)))
+    walk -= np.convolve(walk, np.ones(800) / 800, "same")  # keep it centred, still brown
+    return walk / np.sqrt((walk**2).mean()) * 10 ** (rms_db / 20)
+
+
+def test_brown_noise_at_minus_36_dbfs_is_noise():
+    assert rejected(wav(brown_noise(3, -36))).code == "noise"
+
+
+def test_mains_hum_is_noise():
+    t = np.arange(RATE * 3) / RATE
+    hum = sum(np.sin(2 * np.pi * 50 * k * t) / k for k in (1, 2, 3, 5, 7))
+    assert rejected(wav(0.1 * hum)).code == "noise"
+
+
+def test_keyboard_bursts_are_noise():
+    rng = np.random.default_rng(7)
+    clicks = np.zeros(RATE * 3)
+    for start in rng.integers(0, len(clicks) - 400, 25):
+        clicks[start : start + 300] += rng.standard_normal(300) * np.exp(-np.arange(300) / 40)
+    assert rejected(wav(0.05 * clicks / np.abs(clicks).max() * 8)).code == "noise"
+
+
+def test_speech_over_brown_noise_is_speech(speech):
+    samples, rate = samples_of(speech)
+    noise = np.cumsum(np.random.default_rng(9).standard_normal(len(samples)))
+    noise -= np.convolve(noise, np.ones(800) / 800, "same")
+    noisy = samples + noise / np.sqrt((noise**2).mean()) * 10 ** (-36 / 20)
+    rec = check_recording(wav(noisy, rate))
+    assert rec.speech_seconds is not None and rec.speech_seconds > 2

@@ -2,13 +2,15 @@
 
 TTS backends (``build_tts``: edge, espeak, none, auto) and ASR backends (``build_asr``:
 google, openai, faster-whisper, none, auto) are small protocols chosen by name; recordings are
-checked before recognition (``check_recording``) and each turn's audio is kept for replay
-(``keep_turn_audio``). Heavy or optional libraries are imported only inside their adapters.
+checked before recognition (``check_recording``: clipping, silence, and noise with no speech in
+it), recognised through ``transcribe`` (the call's vocabulary for backends that take it,
+simplified text from all), and each turn's audio is kept for replay (``keep_turn_audio``).
+Heavy or optional libraries are imported only inside their adapters.
 """
 
 from __future__ import annotations
 
-from simulator.voice.asr import ASR_NAMES, build_asr, choose_asr
+from simulator.voice.asr import ASR_NAMES, WhisperASR, build_asr, choose_asr, transcribe
 from simulator.voice.base import (
     ASR,
     TTS,
@@ -41,10 +43,12 @@ __all__ = [
     "TTS_NAMES",
     "Transcript",
     "UnknownBackend",
+    "WhisperASR",
     "build_asr",
     "build_tts",
     "check_recording",
     "choose_asr",
     "keep_turn_audio",
     "resolve_audio",
+    "transcribe",
 ]

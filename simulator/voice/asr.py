@@ -2,9 +2,10 @@
 
 ``build_asr(name)`` is the one factory: ``google`` (zh-CN, online), ``openai`` (any
 OpenAI-compatible ``/v1/audio/transcriptions`` at ``OPENAI_BASE_URL``), ``faster-whisper``
-(optional extra, local model), ``none`` (typed input only) and ``auto`` (the first that is
-configured and reachable, else ``none``). Every failure is an :class:`ASRError` with a Chinese
-message for the trainee and an English reason for the logs.
+(offline: the bundled base model, see :mod:`simulator.voice.whisper`), ``none`` (typed input
+only) and ``auto`` (the first that is configured and reachable, else ``none``). Every failure is
+an :class:`ASRError` with a Chinese message for the trainee and an English reason for the logs;
+:func:`transcribe` hands the call's vocabulary to backends that can use it.
 """
 
 from __future__ import annotations
@@ -14,9 +15,11 @@ import logging
 import math
 import os
 import socket
+from collections.abc import Sequence
 from urllib.parse import urlsplit
 
 from simulator.voice.base import ASR, ASRError, Transcript, UnknownBackend
+from simulator.voice.whisper import WhisperASR
 
 __all__ = [
     "ASR_NAMES",
@@ -24,9 +27,11 @@ __all__ = [
     "GoogleASR",
     "NoneASR",
     "OpenAIASR",
+    "WhisperASR",
     "build_asr",
     "choose_asr",
     "tcp_probe",
+    "transcribe",
 ]
 
 log = logging.getLogger(__name__)
@@ -217,56 +222,37 @@ def _logprob_confidence(result: object) -> float | None:
     return math.exp(sum(values) / len(values)) if values else None
 
 
-class FasterWhisperASR:
-    """A local Whisper model through SpeechRecognition's faster-whisper recogniser (optional).
+FasterWhisperASR = WhisperASR
+"""The name this backend had before it moved to :mod:`simulator.voice.whisper`."""
 
-    Args:
-        model: model size or path (default ``CALLSIM_WHISPER_MODEL``, else ``small``).
 
+def transcribe(asr: ASR, wav: bytes, hints: Sequence[str] = ()) -> Transcript:
+    """``asr`` on ``wav``, primed with ``hints`` where the backend takes them; simplified text.
+
+    Every recogniser's words go through ``to_simplified`` here, so nothing downstream ever
+    reads traditional characters, whichever backend heard them.
     """
+    from simulator.understand.simplify import to_simplified
 
-    name = "faster-whisper"
-
-    def __init__(self, model: str | None = None) -> None:
-        self.model = model or os.environ.get("CALLSIM_WHISPER_MODEL") or "small"
-
-    def probe(self) -> str | None:
-        """``None`` when the library is installed, else the install hint."""
-        try:
-            import faster_whisper  # noqa: F401
-        except ModuleNotFoundError:
-            return "faster-whisper is not installed (pip install 'callsim[whisper]')"
-        return None
-
-    def transcribe(self, wav: bytes) -> Transcript:
-        """Recognise Mandarin; see :meth:`simulator.voice.base.ASR.transcribe`."""
-        missing = self.probe()
-        if missing:
-            raise ASRError(NOT_SET_UP, missing)
-        import speech_recognition as sr
-
-        try:
-            text = sr.Recognizer().recognize_faster_whisper(
-                _audio_data(wav), model=self.model, language="zh"
-            )
-        except (OSError, RuntimeError, ValueError) as exc:
-            # Most often the model is not downloaded and there is no network to fetch it.
-            raise ASRError(
-                NOT_SET_UP, f"faster-whisper model {self.model!r} unavailable: {exc}"
-            ) from exc
-        if not str(text).strip():
-            raise ASRError(NOT_HEARD, "faster-whisper heard no words", retry=True)
-        return Transcript(text=str(text).strip(), confidence=None, backend=self.name)
+    if hints and getattr(asr, "takes_hints", False):
+        heard = asr.transcribe(wav, hints=tuple(hints))
+    else:
+        heard = asr.transcribe(wav)
+    text = to_simplified(heard.text)
+    if text == heard.text:
+        return heard
+    return Transcript(text=text, confidence=heard.confidence, backend=heard.backend)
 
 
 def choose_asr() -> tuple[ASR, list[str]]:
     """What ``auto`` means here: the first configured, reachable backend, and why the others not.
 
-    Order: ``openai`` (when a key or base URL is set), ``faster-whisper`` (when installed),
+    Order: ``openai`` (when a key or base URL is set and answers), ``faster-whisper`` (when
+    installed with a model: the bundled one by default, so a fresh offline machine has it),
     ``google`` (when its host answers), else ``none``.
     """
     reasons: list[str] = []
-    for backend in (OpenAIASR(), FasterWhisperASR(), GoogleASR()):
+    for backend in (OpenAIASR(), WhisperASR(), GoogleASR()):
         why = backend.probe()
         if why is None:
             return backend, reasons
@@ -274,20 +260,32 @@ def choose_asr() -> tuple[ASR, list[str]]:
     return NoneASR("auto found no recogniser: " + "; ".join(reasons)), reasons
 
 
-def build_asr(name: str | None = None) -> ASR:
+def build_asr(name: str | None = None, *, warm: bool = False) -> ASR:
     """The ASR backend called ``name`` (default: ``CALLSIM_ASR``, else ``auto``).
+
+    Args:
+        name: ``auto``, ``google``, ``openai``, ``faster-whisper`` or ``none``.
+        warm: start loading a local model now, in the background (the app does, at start),
+            so that the first recording does not wait for it.
 
     Raises:
         UnknownBackend: for any other name, listing the known ones.
 
     """
+    backend = _build(name)
+    if warm and hasattr(backend, "warm"):
+        backend.warm()
+    return backend
+
+
+def _build(name: str | None) -> ASR:
     chosen = (name or os.environ.get("CALLSIM_ASR") or "auto").strip().lower()
     if chosen == "google":
         return GoogleASR()
     if chosen == "openai":
         return OpenAIASR()
     if chosen in ("faster-whisper", "faster_whisper"):
-        return FasterWhisperASR()
+        return WhisperASR()
     if chosen == "none":
         return NoneASR()
     if chosen == "auto":

@@ -78,14 +78,14 @@ def cmd_say(args: argparse.Namespace) -> int:
 
 def cmd_hear(args: argparse.Namespace) -> int:
     """Check a recording and print what the recogniser heard."""
-    from simulator.voice.asr import build_asr
+    from simulator.voice.asr import build_asr, transcribe
     from simulator.voice.base import ASRError, UnknownBackend
     from simulator.voice.recording import RecordingRejected, check_recording
 
     try:
         recording = check_recording(args.file)
         asr = build_asr(args.asr)
-        heard = asr.transcribe(recording.wav)
+        heard = transcribe(asr, recording.wav, hints=args.hint or ())
     except RecordingRejected as exc:
         print(f"{args.file}: {exc.message} ({exc.reason})", file=sys.stderr)
         return 2
@@ -104,7 +104,7 @@ def cmd_hear(args: argparse.Namespace) -> int:
 
 def cmd_doctor(args: argparse.Namespace) -> int:
     """List every voice backend as available or not, and why."""
-    from simulator.voice.doctor import diagnose
+    from simulator.voice.doctor import asr_choice, diagnose
 
     checks = diagnose()
     width = max(len(f"{c.kind} {c.name}") for c in checks)
@@ -115,6 +115,7 @@ def cmd_doctor(args: argparse.Namespace) -> int:
         f"CALLSIM_TTS={os.environ.get('CALLSIM_TTS') or 'auto'}  "
         f"CALLSIM_ASR={os.environ.get('CALLSIM_ASR') or 'auto'}"
     )
+    print(asr_choice())
     return 0
 
 
@@ -133,8 +134,11 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     say.set_defaults(func=cmd_say)
 
     hear = subparsers.add_parser("hear", help="check a recording and recognise it")
-    hear.add_argument("file", help="recording: wav, flac, aiff, or webm/ogg/mp3 with ffmpeg")
+    hear.add_argument("file", help="recording: wav, flac, aiff, webm, ogg, mp3")
     hear.add_argument("--asr", default=None, help="auto | google | openai | faster-whisper | none")
+    hear.add_argument(
+        "--hint", action="append", help="a word of the call (name, amount); may be repeated"
+    )
     hear.set_defaults(func=cmd_hear)
 
     doctor = subparsers.add_parser("doctor", help="which voice backends work here, and why not")

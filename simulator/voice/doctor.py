@@ -11,10 +11,10 @@ import shutil
 import subprocess
 from dataclasses import dataclass
 
-from simulator.voice.asr import FasterWhisperASR, GoogleASR, OpenAIASR, tcp_probe
+from simulator.voice.asr import GoogleASR, OpenAIASR, WhisperASR, tcp_probe
 from simulator.voice.espeak import ESPEAK_VOICE, library_status
 
-__all__ = ["Check", "diagnose"]
+__all__ = ["Check", "asr_choice", "diagnose"]
 
 EDGE_HOST = "speech.platform.bing.com"
 
@@ -86,13 +86,41 @@ def _asr_checks() -> list[Check]:
                 f"no network: {why}" if why else f"{where} reachable, model {openai.model}",
             )
         )
-    whisper = FasterWhisperASR()
+    whisper = WhisperASR()
     why = whisper.probe()
     checks.append(
-        Check("asr", "faster-whisper", why is None, why or f"installed, model {whisper.model}")
+        Check("asr", "faster-whisper", why is None, why or f"offline, {whisper.describe()}")
     )
     checks.append(Check("asr", "none", True, "typed input, always available"))
     return checks
+
+
+def _vad() -> Check:
+    from simulator.voice import vad
+
+    if vad.available():
+        return Check("tool", "vad", True, "Silero VAD v6 (ships in faster-whisper): gates speech")
+    return Check(
+        "tool", "vad", False, "faster-whisper missing: noise is judged by a spectral test only"
+    )
+
+
+def asr_choice() -> str:
+    """Which recogniser ``CALLSIM_ASR`` gives on this machine, and why not the others."""
+    import os
+
+    from simulator.voice.asr import build_asr, choose_asr
+
+    setting = (os.environ.get("CALLSIM_ASR") or "auto").strip().lower()
+    if setting != "auto":
+        backend = build_asr(setting)
+        why = backend.probe() if hasattr(backend, "probe") else None
+        return f"CALLSIM_ASR={setting}: " + (f"will fail: {why}" if why else "usable")
+    backend, reasons = choose_asr()
+    skipped = f" (skipped: {'; '.join(reasons)})" if reasons else ""
+    if backend.name == "none":
+        return "CALLSIM_ASR=auto: no recogniser works, trainees type" + skipped
+    return f"CALLSIM_ASR=auto: uses {backend.name}{skipped}"
 
 
 def _ffmpeg() -> Check:
@@ -112,4 +140,4 @@ def diagnose() -> list[Check]:
         _espeak_binary(),
         Check("tts", "none", True, "text only, always available"),
     ]
-    return [*tts, *_asr_checks(), _ffmpeg()]
+    return [*tts, *_asr_checks(), _vad(), _ffmpeg()]

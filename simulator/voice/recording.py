@@ -1,20 +1,25 @@
 """Checking the trainee's recording before it goes to a recogniser.
 
-WAV, FLAC and AIFF are read through SpeechRecognition; other browser formats (webm, ogg, mp3,
-mp4) are converted with ffmpeg. Every recording comes out as 16 kHz mono 16-bit WAV, or is
-rejected with a :class:`RecordingRejected` whose Chinese message tells the trainee what to do:
-speak again, or type. Nothing about the call itself changes on a rejection.
+Audio is decoded by :mod:`simulator.voice.decode` (channels averaged, never summed into
+clipping). Every recording comes out as 16 kHz mono 16-bit WAV, or is rejected with a
+:class:`RecordingRejected` whose Chinese message tells the trainee what to do: speak again, or
+type. Nothing about the call itself changes on a rejection.
+
+A recording is refused when it is silent, when it is badly clipped (the microphone's gain is
+too high: a recogniser hears distortion), and when the voice activity detector hears no speech
+in it — brown noise, mains hum and keyboard clicks pass a loudness test, and Whisper invents
+text on them. Without the detector (faster-whisper not installed) a spectral test stands in.
 """
 
 from __future__ import annotations
 
 import io
-import shutil
-import subprocess
-import tempfile
 import wave
 from dataclasses import dataclass
 from pathlib import Path
+
+from simulator.voice.decode import DecodeError, decode, wav_bytes
+from simulator.voice.vad import speech_seconds as vad_speech_seconds
 
 __all__ = ["MESSAGES", "Recording", "RecordingRejected", "check_recording", "sniff_format"]
 
@@ -25,6 +30,9 @@ MAX_BYTES = 100 * 1024 * 1024
 SILENT_DBFS = -50.0  # the loudest 30 ms of the recording is quieter than this: nobody spoke
 NOISE_FLATNESS = 0.45  # spectral flatness of white-ish noise is ~0.56, of voiced speech < 0.2
 NOISE_SPREAD_DB = 5.0  # speech rises and falls; steady noise stays within a few dB
+CLIP_LEVEL = 32_700  # a sample this close to full scale was cut off by the converter
+CLIPPED_FRACTION = 0.003  # more than 0.3 % of samples cut off: audibly distorted speech
+MIN_SPEECH_SECONDS = 0.15  # the detector must hear at least this much speech
 
 MESSAGES = {
     "empty": "没有收到录音，请按住按钮说话，说完再松开，或者直接打字。",
@@ -32,6 +40,7 @@ MESSAGES = {
     "too_long": "录音超过了60秒，请分几次说，每次说一两句话，或者直接打字。",
     "silent": "没有听到声音，请检查麦克风是否开启，再说一遍，或者直接打字。",
     "noise": "录音里只有杂音，没有听到说话声，请到安静的地方再说一遍，或者直接打字。",
+    "clipped": "录音声音太大，已经失真了，请把麦克风音量调小一点或离远一些，再说一遍，或者直接打字。",
     "corrupt": "录音文件已损坏，无法读取，请重新录一次，或者直接打字。",
     "unsupported": "暂不支持这种录音格式，请重新录一次，或者直接打字。",
 }
@@ -66,6 +75,8 @@ class Recording:
     """What the trainee's browser sent: ``wav``, ``flac``, ``aiff``, ``webm``, ``ogg`` …"""
     peak_dbfs: float
     """Loudness of the loudest 30 ms, in dB below full scale."""
+    speech_seconds: float | None = None
+    """How much of it the voice activity detector calls speech (``None``: no detector)."""
 
 
 def sniff_format(data: bytes) -> str:
@@ -87,37 +98,6 @@ def sniff_format(data: bytes) -> str:
     return "unknown"
 
 
-def _native_pcm(data: bytes) -> bytes:
-    """16 kHz mono 16-bit samples of a WAV/AIFF/FLAC through SpeechRecognition."""
-    import speech_recognition as sr
-
-    with sr.AudioFile(io.BytesIO(data)) as source:
-        audio = sr.Recognizer().record(source)
-    return audio.get_raw_data(convert_rate=SAMPLE_RATE, convert_width=2)
-
-
-def _ffmpeg_pcm(data: bytes, max_seconds: float) -> bytes:
-    """16 kHz mono 16-bit samples of anything ffmpeg can decode, capped just past the limit."""
-    exe = shutil.which("ffmpeg")
-    if exe is None:
-        raise RecordingRejected("unsupported", "ffmpeg is not on PATH, cannot convert")
-    with tempfile.TemporaryDirectory(prefix="callsim-rec-") as tmp:
-        src, out = Path(tmp) / "in", Path(tmp) / "out.wav"
-        src.write_bytes(data)
-        command = [exe, "-nostdin", "-hide_banner", "-loglevel", "error", "-i", str(src)]
-        command += ["-t", f"{max_seconds + 1:g}", "-vn", "-ac", "1", "-ar", str(SAMPLE_RATE)]
-        command += ["-c:a", "pcm_s16le", "-f", "wav", str(out)]
-        try:
-            done = subprocess.run(command, capture_output=True, timeout=30, check=False)
-        except subprocess.TimeoutExpired as exc:
-            raise RecordingRejected("corrupt", "ffmpeg took more than 30 s") from exc
-        if done.returncode != 0 or not out.exists():
-            lines = done.stderr.decode("utf-8", "replace").strip().splitlines()
-            raise RecordingRejected("corrupt", f"ffmpeg: {lines[-1] if lines else 'failed'}")
-        with wave.open(str(out), "rb") as w:
-            return w.readframes(w.getnframes())
-
-
 def _wav_header_seconds(data: bytes) -> float | None:
     try:
         with wave.open(io.BytesIO(data), "rb") as w:
@@ -127,16 +107,6 @@ def _wav_header_seconds(data: bytes) -> float | None:
             return frames / w.getframerate()
     except (wave.Error, EOFError, ZeroDivisionError):
         return None
-
-
-def _to_wav(pcm: bytes) -> bytes:
-    out = io.BytesIO()
-    with wave.open(out, "wb") as w:
-        w.setnchannels(1)
-        w.setsampwidth(2)
-        w.setframerate(SAMPLE_RATE)
-        w.writeframes(pcm)
-    return out.getvalue()
 
 
 def _analyse(pcm: bytes) -> tuple[float, float, float]:
@@ -186,19 +156,11 @@ def check_recording(
         seconds = _wav_header_seconds(data)
         if seconds is not None and seconds > max_seconds:
             raise RecordingRejected("too_long", f"{seconds:.1f} s is over {max_seconds:g} s")
-    pcm: bytes | None = None
-    if fmt in ("wav", "flac", "aiff"):
-        try:
-            pcm = _native_pcm(data)
-        except (ValueError, EOFError, OSError, AssertionError):
-            pcm = None  # e.g. float WAV or a damaged header: let ffmpeg try
-    if pcm is None:
-        try:
-            pcm = _ffmpeg_pcm(data, max_seconds)
-        except RecordingRejected as exc:
-            if exc.code == "corrupt" and fmt == "unknown":
-                raise RecordingRejected("unsupported", f"unknown format; {exc.reason}") from exc
-            raise
+    try:
+        pcm = decode(data, fmt, max_seconds)
+    except DecodeError as exc:
+        code = "unsupported" if fmt == "unknown" else exc.code
+        raise RecordingRejected(code, f"{fmt}: {exc}") from exc
     seconds = len(pcm) / 2 / SAMPLE_RATE
     if seconds == 0:
         raise RecordingRejected("empty", f"the {fmt} file holds no audio")
@@ -209,8 +171,36 @@ def check_recording(
     peak, flatness, spread = _analyse(pcm)
     if peak < SILENT_DBFS:
         raise RecordingRejected("silent", f"loudest 30 ms is {peak:.0f} dBFS")
-    if flatness > NOISE_FLATNESS and spread < NOISE_SPREAD_DB:
+    clipped = _clipped_fraction(pcm)
+    if clipped > CLIPPED_FRACTION:
+        raise RecordingRejected("clipped", f"{clipped:.1%} of samples at full scale")
+    speech = _speech_seconds(pcm)
+    if speech is not None and speech < MIN_SPEECH_SECONDS:
+        raise RecordingRejected(
+            "noise", f"the voice activity detector heard {speech:.2f} s of speech"
+        )
+    if speech is None and flatness > NOISE_FLATNESS and spread < NOISE_SPREAD_DB:
         raise RecordingRejected(
             "noise", f"steady noise: flatness {flatness:.2f}, loudness spread {spread:.1f} dB"
         )
-    return Recording(wav=_to_wav(pcm), duration=seconds, source_format=fmt, peak_dbfs=peak)
+    return Recording(
+        wav=wav_bytes(pcm),
+        duration=seconds,
+        source_format=fmt,
+        peak_dbfs=peak,
+        speech_seconds=speech,
+    )
+
+
+def _clipped_fraction(pcm: bytes) -> float:
+    """Share of samples at full scale."""
+    import numpy as np
+
+    samples = np.frombuffer(pcm, dtype="<i2")
+    return float((np.abs(samples.astype(np.int32)) >= CLIP_LEVEL).mean()) if len(samples) else 0.0
+
+
+def _speech_seconds(pcm: bytes) -> float | None:
+    import numpy as np
+
+    return vad_speech_seconds(np.frombuffer(pcm, dtype="<i2").astype(np.float32) / 32768.0)
