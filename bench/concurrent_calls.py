@@ -25,19 +25,19 @@ import asyncio
 import json
 import os
 import random
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 import uuid
 from dataclasses import dataclass, field
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.app_process import start_app  # noqa: E402
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 SCRIPT = [
@@ -61,46 +61,6 @@ class Tally:
     hangups: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
     calls: int = 0
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def start_app(data_dir: Path, tts: str) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
-        "CALLSIM_DATA_DIR": str(data_dir),
-        "CALLSIM_ENGINE": "scripted",
-        "CALLSIM_TTS": tts,
-        "CALLSIM_ASR": "none",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}/"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"app.py exited: {proc.stderr.read()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url, timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("app.py did not answer within 90 s")
 
 
 def personas() -> list[tuple[str, str, int]]:
@@ -214,7 +174,7 @@ def main() -> None:
     url = args.url
     tmp = tempfile.TemporaryDirectory()
     if not url:
-        proc, url = start_app(Path(tmp.name) / "data", args.tts)
+        proc, url = start_app(Path(tmp.name) / "data", CALLSIM_TTS=args.tts)
     try:
         print(
             f"app: {url}  duration: {args.duration:.0f} s per run  think: {args.think:g} s  "

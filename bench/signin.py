@@ -22,28 +22,22 @@ from __future__ import annotations
 import argparse
 import asyncio
 import os
-import socket
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
-import urllib.request
 from pathlib import Path
 
 import httpx
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+
+from bench.app_process import start_app  # noqa: E402
+
 os.environ.setdefault("GRADIO_ANALYTICS_ENABLED", "False")
 
 PASSWORD = "bench-password-1"
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
 
 
 def make_accounts(data_dir: Path, count: int, legacy: bool) -> float:
@@ -66,40 +60,6 @@ def make_accounts(data_dir: Path, count: int, legacy: bool) -> float:
     t0 = time.perf_counter()
     verify_password(PASSWORD, stored)
     return time.perf_counter() - t0
-
-
-def start_app(data_dir: Path) -> tuple[subprocess.Popen, str]:
-    port = free_port()
-    env = {
-        **os.environ,
-        "GRADIO_SERVER_NAME": "127.0.0.1",
-        "GRADIO_SERVER_PORT": str(port),
-        "CALLSIM_DATA_DIR": str(data_dir),
-        "CALLSIM_ENGINE": "scripted",
-        "CALLSIM_TTS": "none",
-        "CALLSIM_ASR": "none",
-        "GRADIO_ANALYTICS_ENABLED": "False",
-    }
-    proc = subprocess.Popen(
-        [sys.executable, str(ROOT / "app.py")],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.PIPE,
-        text=True,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 90
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit(f"app.py exited: {proc.stderr.read()[-2000:]}")
-        try:
-            with urllib.request.urlopen(url + "/", timeout=2):
-                return proc, url
-        except OSError:
-            time.sleep(0.5)
-    proc.kill()
-    raise SystemExit("app.py did not answer within 90 s")
 
 
 async def attempt(url: str, name: str, password: str, start: asyncio.Event) -> tuple[int, float]:
