@@ -15,7 +15,6 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import math
 import os
 import re
 import threading
@@ -24,7 +23,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
-from pydantic import ValidationError
+
+from simulator.issues import Issue, validation_issues, validation_problems
 
 __all__ = [
     "MAX_DEPTH",
@@ -33,6 +33,7 @@ __all__ = [
     "DataFileError",
     "FileMissing",
     "InputError",
+    "Issue",
     "check_files",
     "compose_yaml",
     "content_version",
@@ -42,6 +43,7 @@ __all__ = [
     "read_mapping",
     "read_text",
     "report_once",
+    "validation_issues",
     "validation_problems",
 ]
 
@@ -51,13 +53,6 @@ MAX_DEPTH = 40
 """Nesting deeper than this is refused (the deepest real file nests about 8 levels)."""
 MAX_NODES = 200_000
 """YAML values after expanding aliases: a "billion laughs" file stops here, not in memory."""
-
-_SUB_PATH = re.compile(r"[a-z_][\w.]*")
-_MESSAGES = {
-    "extra_forbidden": "unknown field",
-    "finite_number": "not a number (.nan and .inf are not allowed)",
-    "int_parsing_size": "number too large",
-}
 
 log = logging.getLogger(__name__)
 
@@ -79,10 +74,24 @@ class InputError(ValueError):
 
     """
 
-    def __init__(self, where: str | None, message: str):
+    def __init__(
+        self,
+        where: str | None,
+        message: str,
+        *,
+        problem: str | None = None,
+        context: str | None = None,
+        found_line: int | None = None,
+    ):
         super().__init__(f"{where}: {message}" if where else message)
         self.where = where
         self.message = message
+        self.problem = problem
+        """The YAML parser's own problem phrase (``expected ',' or ']'``), for translation."""
+        self.context = context
+        """What the parser was reading (``while parsing a flow sequence``), if it said."""
+        self.found_line = found_line
+        """1-based line where the parser noticed; ``where`` names the line of the mistake."""
 
     def line(self, source: str, whole_file: str | None = None) -> str:
         """The ``source: where: message`` line (``whole_file`` stands in for a missing place)."""
@@ -207,15 +216,28 @@ def _bad_value(exc: Exception) -> str:
     return f"bad value: {text}"
 
 
+# What the parser was reading when it stopped. For these the mistake is where that thing began
+# (an unclosed [ or {, a key without its colon, a quote never closed), not where the parser
+# gave up, which is often the next line.
+_STARTED_AT_CONTEXT = ("flow sequence", "flow mapping", "simple key", "quoted scalar")
+
+
 def _yaml_problem(exc: yaml.YAMLError) -> InputError:
     mark = getattr(exc, "problem_mark", None)
     if isinstance(exc, yaml.reader.ReaderError):
         char = exc.character
         code = f"#x{ord(char) if isinstance(char, str) else char:04x}"
         return InputError(f"position {exc.position}", f"not a text file (control character {code})")
-    where = f"line {mark.line + 1}" if mark else "yaml"
     problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
-    return InputError(where, problem)
+    context = getattr(exc, "context", None)
+    start = getattr(exc, "context_mark", None)
+    found = mark.line + 1 if mark else None
+    line = found
+    if start is not None and context and any(c in context for c in _STARTED_AT_CONTEXT):
+        line = start.line + 1
+    message = problem if line == found or found is None else f"{problem} on line {found}"
+    where = f"line {line}" if line else "yaml"
+    return InputError(where, message, problem=problem, context=context, found_line=found)
 
 
 def load_yaml(text: str) -> Any:
@@ -310,30 +332,6 @@ def read_mapping(text: str, source: str, error: type[DataFileError]) -> dict[str
     if not isinstance(data, dict):
         raise error([f"{source}: (top): expected a mapping of fields"])
     return data
-
-
-def validation_problems(source: str, exc: ValidationError) -> list[str]:
-    """Turn a pydantic error into ``source: field.path: message`` lines.
-
-    A model validator may report several problems, one per line, each starting with its own
-    sub-path (``lines.opening: missing``); those are joined onto the error's location.
-    """
-    lines = []
-    for err in exc.errors():
-        loc = ".".join(str(part) for part in err["loc"]) or "(top)"
-        is_value_error = err["type"] == "value_error"
-        message = str(err["ctx"]["error"]) if is_value_error and "ctx" in err else err["msg"]
-        message = _MESSAGES.get(err["type"], message)
-        value = err.get("input")
-        if isinstance(value, float) and not math.isfinite(value):  # in an int field too
-            message = _MESSAGES["finite_number"]
-        for line in message.splitlines():
-            head, sep, rest = line.partition(": ")
-            if is_value_error and sep and _SUB_PATH.fullmatch(head):
-                lines.append(f"{source}: {loc + '.' if loc != '(top)' else ''}{head}: {rest}")
-            else:
-                lines.append(f"{source}: {loc}: {line}")
-    return lines
 
 
 def content_version(text: str) -> str:

@@ -2,9 +2,11 @@
 
 Saving validates first (a broken file in the personas folder would take every customer off the
 practice page), writes to a temporary file in the same folder and renames it over the old one, so
-a reader sees the old file or the new one, never half of either. The replaced version is kept in
-``<folder>/.versions/<id>/``. File names are checked against a strict pattern, so a name such as
-``../../etc/passwd`` never reaches the file system.
+a reader sees the old file or the new one, never half of either. The replaced version is kept
+outside the working tree, in the app's data folder (``<data>/versions/<kind>/<id>/``, see
+:func:`keep_dir`), where a trainer can restore it; files kept by older releases in
+``<folder>/.versions/<id>/`` are still listed. File names are checked against a strict pattern,
+so a name such as ``../../etc/passwd`` never reaches the file system.
 """
 
 from __future__ import annotations
@@ -27,24 +29,36 @@ from simulator.persona import PersonaError, load_personas, parse_persona
 __all__ = [
     "KINDS",
     "FileStatus",
+    "Version",
     "Problem",
     "SavedFile",
     "StudioError",
     "from_template",
+    "keep_dir",
     "list_files",
     "locate",
     "problems_with_lines",
     "read_file",
     "report_problems",
+    "restore",
     "safe_name",
     "save",
     "validate",
+    "version_list",
     "versions",
 ]
 
 KINDS = ("persona", "rubric")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9_-]{0,63}$")
+_STAMP = re.compile(r"^\d{8}T\d{12}Z$")
 VERSIONS_DIR = ".versions"
+"""Where releases before #15 kept replaced versions, inside the personas or rubrics folder."""
+
+
+def keep_dir(data_dir: Path, kind: str) -> Path:
+    """Where replaced versions of a kind of file are kept: ``<data>/versions/<kind>``."""
+    _check_kind(kind)
+    return Path(data_dir) / "versions" / kind
 
 
 class StudioError(ValueError):
@@ -193,8 +207,13 @@ class SavedFile:
     """The copy of the replaced version, None for a new file."""
 
 
-def save(kind: str, directory: Path, name: str, text: str) -> SavedFile:
+def save(
+    kind: str, directory: Path, name: str, text: str, keep: Path | None = None
+) -> SavedFile:
     """Validate and atomically write ``<directory>/<name>.yaml``, keeping the replaced version.
+
+    ``keep`` is the folder of kept versions (:func:`keep_dir`); without it they go to
+    ``<directory>/.versions`` as before.
 
     Raises:
         StudioError: a bad file name, or the text does not validate (nothing is written).
@@ -218,10 +237,10 @@ def save(kind: str, directory: Path, name: str, text: str) -> SavedFile:
         except InputError:
             pass  # a broken old file (not UTF-8, too big): replace it, keeping a copy
         mode = stat.S_IMODE(target.stat().st_mode)
-        keep = directory / VERSIONS_DIR / stem
-        keep.mkdir(parents=True, exist_ok=True)
+        kept = (Path(keep) if keep is not None else directory / VERSIONS_DIR) / stem
+        kept.mkdir(parents=True, exist_ok=True)
         stamp = datetime.now(UTC).strftime("%Y%m%dT%H%M%S%fZ")
-        previous = keep / f"{stamp}.yaml"
+        previous = kept / f"{stamp}.yaml"
         shutil.copy2(target, previous)
     _write_atomically(target, text, mode)
     return SavedFile(target, previous)
@@ -270,10 +289,59 @@ _CHINESE = {
 }
 
 
-def versions(directory: Path, name: str) -> list[Path]:
-    """Kept earlier versions of a file, oldest first."""
-    keep = Path(directory) / VERSIONS_DIR / safe_name(name)
-    return sorted(keep.glob("*.yaml")) if keep.is_dir() else []
+@dataclass(frozen=True)
+class Version:
+    """One kept earlier version of a file."""
+
+    id: str
+    """The stamp it was kept under (``20261120T143000123456Z``, UTC)."""
+    path: Path
+
+    @property
+    def saved_at(self) -> datetime:
+        """When it was replaced (UTC)."""
+        return datetime.strptime(self.id, "%Y%m%dT%H%M%S%fZ").replace(tzinfo=UTC)
+
+
+def _kept(directory: Path, name: str, keep: Path | None) -> list[Version]:
+    stem = safe_name(name)
+    places = [Path(directory) / VERSIONS_DIR / stem]
+    if keep is not None:
+        places.insert(0, Path(keep) / stem)
+    found = {}
+    for place in places:
+        if place.is_dir():
+            for path in place.glob("*.yaml"):
+                if _STAMP.match(path.stem) and path.is_file():
+                    found.setdefault(path.stem, Version(path.stem, path))
+    return [found[k] for k in sorted(found)]
+
+
+def versions(directory: Path, name: str, keep: Path | None = None) -> list[Path]:
+    """Kept earlier versions of a file, oldest first (from ``keep`` and the old place)."""
+    return [v.path for v in _kept(directory, name, keep)]
+
+
+def version_list(directory: Path, name: str, keep: Path | None = None) -> list[Version]:
+    """Kept earlier versions of a file with their stamps, newest first."""
+    return list(reversed(_kept(directory, name, keep)))
+
+
+def restore(
+    kind: str, directory: Path, name: str, version: str, keep: Path | None = None
+) -> tuple[str, SavedFile]:
+    """Save a kept version over the file (the current text is kept in turn); (text, where).
+
+    Raises:
+        StudioError: no such version (an id that is not a kept stamp never reaches the file
+            system), or it no longer validates (the schema changed since).
+
+    """
+    match = next((v for v in _kept(directory, name, keep) if v.id == version), None)
+    if match is None:
+        raise StudioError([f"找不到 {safe_name(name)}.yaml 的这个历史版本"])
+    text = read_file(match.path)
+    return text, save(kind, directory, name, text, keep)
 
 
 def from_template(kind: str, directory: Path, base: str, new_name: str) -> str:

@@ -88,7 +88,7 @@ def _unreadable(path: Path) -> None:
 
 # (name, how to write it, what its line must say)
 BAD_PERSONAS: list[tuple[str, Callable[[Path], None], str]] = [
-    ("syntax_bracket", _text("name: [unclosed\nlines:\n  ack: 嗯\n"), "line 2"),
+    ("syntax_bracket", _text("name: [unclosed\nlines:\n  ack: 嗯\n"), "line 1: expected"),
     ("syntax_quote", _text('name: "不闭合\narchetype: hostile\n'), "line"),
     ("syntax_tab", _text("name: x\nbrief:\n\tname: y\n"), "line 3"),
     ("syntax_indent", _text("name: x\n  archetype: hostile\n bad: 1\n"), "line"),
@@ -556,7 +556,7 @@ def test_studio_lists_broken_files_in_chinese(store, personas, tmp_path):
     (personas / "deep.yaml").write_text(deep_block(5000), encoding="utf-8")
     notice = h.broken("persona", local)
     assert notice.startswith("**有 1 个客户文件无法加载**，练习页暂不提供这些客户")
-    assert "`deep.yaml`" in notice and "nested deeper" in notice
+    assert "`deep.yaml`" in notice and "嵌套超过 40 层" in notice and "nested" not in notice
     listing = h.listing("persona", local)
     assert list(listing["文件"]) == ["cooperative_wang", "deep", "hostile_zhang"]
     with pytest.raises(gr.Error, match="找不到文件"):

@@ -271,7 +271,8 @@ def test_the_valid_fixture_loads(tmp_path):
 
 def test_broken_yaml_names_the_file_and_line(tmp_path):
     path = write(tmp_path, "name: 测试\nlines:\n  opening: [喂\n  ack: 嗯\n")
-    assert problems(path) == [f"{path}: line 4: expected ',' or ']', but got ':'"]
+    # the line of the mistake (the [ left open on line 3), and where the parser noticed
+    assert problems(path) == [f"{path}: line 3: expected ',' or ']', but got ':' on line 4"]
 
 
 def test_a_list_at_the_top_is_not_a_persona(tmp_path):

@@ -16,15 +16,18 @@ def quiet_error(message: str) -> gr.Error:
     return gr.Error(message, print_exception=False)
 
 
-def refusal(message: str, request: Any, action: str, **detail: Any) -> gr.Error:
+def refusal(
+    message: str, request: Any, action: str, actor: str | None = None, **detail: Any
+) -> gr.Error:
     """Log a refused action (who, what, why) and return the toast to raise.
 
     Args:
         message: the Chinese reason the person reads; the log quotes it.
-        request: the ``gr.Request`` (names the person).
+        request: the ``gr.Request`` (names the person when ``actor`` is not given).
         action: what they tried, in a few English words.
+        actor: who, when the handler knows (the local user has no name on the request).
         **detail: what it concerned, e.g. ``call=session_id``.
 
     """
-    oplog.refused(oplog.who(request), action, message, **detail)
+    oplog.refused(actor or oplog.who(request), action, message, **detail)
     return quiet_error(message)

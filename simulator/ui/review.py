@@ -123,7 +123,7 @@ class ReviewHandlers:
             user = self.auth.require(request, "manager", "comment")
             self.reviews.comment(session_id, user.name, text)
         except ReviewError as exc:
-            raise refusal(str(exc), request, "comment", call=session_id) from None
+            raise refusal(str(exc), request, "comment", user.name, call=session_id) from None
         except (AccessDenied, StoreError) as exc:
             raise _fail(exc) from None
         return self.reviews.history(session_id)
@@ -138,7 +138,7 @@ class ReviewHandlers:
                 raise ReviewError("请填写新分数。")
             self.reviews.override(session_id, user.name, int(overall), bool(passed), reason)
         except ReviewError as exc:
-            raise refusal(str(exc), request, "override", call=session_id) from None
+            raise refusal(str(exc), request, "override", user.name, call=session_id) from None
         except (AccessDenied, StoreError) as exc:
             raise _fail(exc) from None
         return self.reviews.history(session_id)

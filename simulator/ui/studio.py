@@ -3,19 +3,21 @@
 Every handler requires the trainer role on each request (the page hides itself from others, but
 the handlers are also reachable through gradio's HTTP API). Nothing here touches the call
 database: test calls and preflights run in memory against the unsaved text in the editor.
+Problems are worded in Chinese at their line and field (:mod:`simulator.studio_messages`);
+replaced versions are kept in the data folder, where 恢复此版本 brings one back.
 """
 
 from __future__ import annotations
 
 import html
 import random
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
 import gradio as gr
 import pandas as pd
 
+from simulator import clock, labels
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.accounts.users import Users
 from simulator.call import Call, CallEnded
@@ -23,20 +25,23 @@ from simulator.persona import PersonaError, parse_persona
 from simulator.preflight import TABLE_HEADERS, preflight, rows_table
 from simulator.services import Services
 from simulator.studio_files import (
-    FileStatus,
+    Problem,
     StudioError,
     from_template,
+    keep_dir,
     list_files,
-    problems_with_lines,
     read_file,
+    restore,
     safe_name,
     save,
     validate,
+    version_list,
 )
+from simulator.studio_messages import file_problems, first_problem, studio_problems
+from simulator.ui.refuse import quiet_error, refusal
+from simulator.ui.studio_editor import KIND_LABELS, TrialState, editor_tab
 
 __all__ = ["build", "broken_markdown", "StudioHandlers", "TrialState", "validation_markdown"]
-
-KIND_LABELS = {"persona": "客户文件", "rubric": "评分标准"}
 
 
 def _rubrics_dir() -> Path:
@@ -45,21 +50,15 @@ def _rubrics_dir() -> Path:
     return default_rubrics_dir()
 
 
-@dataclass
-class TrialState:
-    """One trainer's test call against the unsaved persona, kept in ``gr.State``."""
-
-    call: Call | None = None
-
-
-def validation_markdown(text: str, problems: list[str], source: str) -> str:
-    """The validation result for the editor: each problem with the field and its line."""
+def validation_markdown(problems: list[Problem]) -> str:
+    """The validation result for the editor: each problem in Chinese with its line and field."""
     if not problems:
         return "**校验通过**，可以保存。"
     lines = [f"**有 {len(problems)} 处问题：**"]
-    for p in problems_with_lines(text, problems, source):
+    for p in problems:
         where = f"第 {p.line} 行 " if p.line else ""
-        lines.append(f"- {where}`{html.escape(p.field)}`：{html.escape(p.message)}")
+        field = "" if p.field.startswith("(") else f"`{html.escape(p.field)}`："
+        lines.append(f"- {where}{field}{html.escape(p.message)}")
     return "\n".join(lines)
 
 
@@ -69,17 +68,16 @@ _BROKEN_EFFECT = {
 }
 
 
-def broken_markdown(kind: str, files: list[FileStatus], per_file: int = 3) -> str:
+def broken_markdown(kind: str, bad: dict[Path, list[Problem]], per_file: int = 3) -> str:
     """A notice naming every file that does not load, with its first problems and their lines."""
-    bad = [f for f in files if not f.ok]
     if not bad:
         return ""
     lines = [f"**有 {len(bad)} 个{KIND_LABELS[kind]}无法加载**，{_BROKEN_EFFECT[kind]}："]
-    for f in bad:
-        shown = [p.split(": ", 1)[1] if ": " in p else p for p in f.problems[:per_file]]
-        more = f"（另有 {len(f.problems) - per_file} 处）" if len(f.problems) > per_file else ""
+    for path, problems in bad.items():
+        shown = [first_problem([p]) for p in problems[:per_file]] or ["无法加载"]
+        more = f"（另有 {len(problems) - per_file} 处）" if len(problems) > per_file else ""
         detail = "；".join(html.escape(p) for p in shown)
-        lines.append(f"- `{html.escape(f.path.name)}`：{detail}{more}")
+        lines.append(f"- `{html.escape(path.name)}`：{detail}{more}")
     return "\n".join(lines)
 
 
@@ -104,11 +102,24 @@ class StudioHandlers:
             return Path(self.services.personas_dir)
         return Path(self._rubrics_dir or _rubrics_dir())
 
-    def _trainer(self, request: Any) -> None:
+    def keep(self, kind: str) -> Path:
+        """Where replaced versions of a kind are kept: the data folder, outside the work tree."""
+        return keep_dir(self.services.store.data_dir, kind)
+
+    def _trainer(self, request: Any, action: str = "use the studio") -> str:
+        """The trainer's name; anyone else gets a toast (the refusal is logged by ``require``)."""
         try:
-            self.auth.require(request, "trainer")
+            return self.auth.require(request, "trainer", action).name
         except AccessDenied as exc:
-            raise gr.Error(exc.message) from None
+            raise quiet_error(exc.message) from None
+
+    def _broken(self, kind: str) -> dict[Path, list[Problem]]:
+        """The files of a kind that do not load, with their problems in Chinese."""
+        return {
+            f.path: file_problems(kind, f.path)
+            for f in list_files(kind, self.folder(kind))
+            if not f.ok
+        }
 
     def _source(self, kind: str, name: str) -> str:
         try:
@@ -120,12 +131,13 @@ class StudioHandlers:
     def listing(self, kind: str, request: Any) -> pd.DataFrame:
         """The files of a kind with their validation state."""
         self._trainer(request)
+        bad = self._broken(kind)
         rows = [
             [
                 f.id,
                 f.title,
-                "有效" if f.ok else f"有 {len(f.problems)} 处问题",
-                "" if f.ok else f.problems[0],
+                "有效" if f.ok else f"有 {len(bad.get(f.path) or f.problems)} 处问题",
+                "" if f.ok else first_problem(bad.get(f.path, [])),
             ]
             for f in list_files(kind, self.folder(kind))
         ]
@@ -134,7 +146,7 @@ class StudioHandlers:
     def broken(self, kind: str, request: Any) -> str:
         """Which files of a kind do not load and why; empty when all load."""
         self._trainer(request)
-        return broken_markdown(kind, list_files(kind, self.folder(kind)))
+        return broken_markdown(kind, self._broken(kind))
 
     def open(self, kind: str, name: str, request: Any) -> str:
         """The text of one file."""
@@ -142,30 +154,72 @@ class StudioHandlers:
         try:
             return read_file(self.folder(kind) / f"{safe_name(name)}.yaml")
         except StudioError as exc:
-            raise gr.Error(exc.problems[0]) from None
+            raise quiet_error(exc.problems[0]) from None
 
     def check(self, kind: str, name: str, text: str, request: Any) -> str:
         """Live validation of the editor's text."""
         self._trainer(request)
         if not (text or "").strip():
             return "在左侧编辑 YAML，这里会实时显示校验结果。"
+        return validation_markdown(self.problems(kind, name, text))
+
+    def problems(self, kind: str, name: str, text: str) -> list[Problem]:
+        """The editor text's problems in Chinese (the English check is the final word)."""
         source = self._source(kind, name)
-        return validation_markdown(text, validate(kind, text, source), source)
+        english = validate(kind, text or "", source)
+        if not english:
+            return []
+        return studio_problems(kind, text or "", source) or [
+            Problem("(整个文件)", f"有 {len(english)} 处问题，无法加载", None)
+        ]
 
     def save(self, kind: str, name: str, text: str, request: Any) -> str:
-        """Validate and save; the replaced version is kept."""
+        """Validate and save; the replaced version is kept in the data folder."""
+        who = self._trainer(request, f"save a {kind} file")
+        try:
+            saved = save(kind, self.folder(kind), name, text or "", self.keep(kind))
+        except StudioError as exc:
+            try:
+                problems = self.problems(kind, safe_name(name), text)
+            except StudioError as bad_name:
+                problems = [Problem("(文件名)", bad_name.problems[0], None)]
+            # the text is fine: the file's place is not (a folder or a dead link by that name)
+            problems = problems or [Problem("(文件)", p, None) for p in exc.problems]
+            refusal(first_problem(problems), request, f"save a {kind} file", who, file=name)
+            return "**未保存。**\n\n" + validation_markdown(problems)
+        kept = "，旧版本已保留（可在“历史版本”里恢复）" if saved.previous else ""
+        return f"已保存到 `{saved.path.name}`{kept}。"
+
+    def versions(self, kind: str, name: str, request: Any) -> list[tuple[str, str]]:
+        """(label, id) of the kept versions of a file, newest first."""
         self._trainer(request)
         try:
-            saved = save(kind, self.folder(kind), name, text or "")
+            kept = version_list(self.folder(kind), name, self.keep(kind))
+        except StudioError:
+            return []
+        return [(f"{clock.shown(v.saved_at)} 之前的版本", v.id) for v in kept]
+
+    def version_text(self, kind: str, name: str, version: str, request: Any) -> str:
+        """A kept version's text, to read in the editor (nothing is saved)."""
+        self._trainer(request)
+        kept = {v.id: v for v in version_list(self.folder(kind), name, self.keep(kind))}
+        if version not in kept:
+            raise quiet_error("请先选择一个历史版本。")
+        return read_file(kept[version].path)
+
+    def restore(self, kind: str, name: str, version: str, request: Any) -> tuple[str, str]:
+        """Save a kept version back (the current one is kept in turn); (text, message)."""
+        who = self._trainer(request, f"restore a {kind} file")
+        if not version:
+            raise quiet_error("请先选择一个历史版本。")
+        try:
+            text, saved = restore(kind, self.folder(kind), name, version, self.keep(kind))
         except StudioError as exc:
-            source = self._source(kind, name)
-            return "**未保存。**\n\n" + validation_markdown(text or "", exc.problems, source)
-        kept = (
-            f"，旧版本已保留在 `{saved.previous.parent.name}/{saved.previous.name}`"
-            if saved.previous
-            else ""
-        )
-        return f"已保存到 `{saved.path.name}`{kept}。"
+            problems = [Problem("(历史版本)", p, None) for p in exc.problems]
+            refusal(exc.problems[0], request, f"restore a {kind} file", who, file=name)
+            return gr.update(), "**未恢复。**\n\n" + validation_markdown(problems)
+        kept = "，恢复前的版本也已保留" if saved.previous else ""
+        return text, f"已恢复 `{saved.path.name}` 到所选版本{kept}。"
 
     def template(self, kind: str, base: str, new_name: str, request: Any) -> tuple[str, str]:
         """A new file's text from an existing one; returns (text, the new file name)."""
@@ -175,13 +229,14 @@ class StudioHandlers:
                 new_name
             )
         except StudioError as exc:
-            raise gr.Error(exc.problems[0]) from None
+            raise quiet_error(exc.problems[0]) from None
 
     def _draft(self, name: str, text: str):
         try:
             return parse_persona(text or "", "（编辑中）", persona_id=name or "draft")
-        except PersonaError as exc:
-            raise gr.Error("客户文件有问题，先修正再试：" + exc.problems[0]) from None
+        except PersonaError:
+            first = first_problem(studio_problems("persona", text or "", "draft.yaml"))
+            raise quiet_error("客户文件有问题，先修正再试：" + first) from None
 
     def trial_start(self, name: str, text: str, state: TrialState, request: Any):
         """Dial the unsaved persona (nothing is stored)."""
@@ -194,11 +249,11 @@ class StudioHandlers:
         """One line in the test call."""
         self._trainer(request)
         if state.call is None:
-            raise gr.Error("请先点“试打一通”。")
+            raise quiet_error("请先点“试打一通”。")
         try:
             reply = state.call.say(line or "")
         except CallEnded:
-            raise gr.Error("通话已结束，请重新开始试打。") from None
+            raise quiet_error("通话已结束，请重新开始试打。") from None
         history = [
             *history,
             {"role": "user", "content": line or "（沉默）"},
@@ -227,21 +282,21 @@ class StudioHandlers:
         from scoring.rubric import parse_rubric
 
         source = self._source("rubric", name)
-        problems = validate("rubric", text or "", source)
-        if problems:
-            raise gr.Error("评分标准有问题，先修正再校准：" + problems[0])
+        if validate("rubric", text or "", source):
+            first = first_problem(self.problems("rubric", name, text))
+            raise quiet_error("评分标准有问题，先修正再校准：" + first)
         roots = calibration_roots(self.folder("rubric"))
         folder = resolve_calibration_dir(cases_dir or "", roots)
         if folder is None:  # only the calibration area: a path box must not read the server
             places = "、".join(_shown(root) for root in roots)
-            raise gr.Error(
+            raise quiet_error(
                 f"找不到校准集文件夹：{(cases_dir or '').strip()[:80]}。"
                 f"校准集只能放在这些文件夹里（或其子文件夹）：{places}"
             )
         try:
             report = run_calibration(folder, parse_rubric(text, source))
         except (CalibrationError, OSError, ValueError) as exc:
-            raise gr.Error(f"校准失败：{str(exc).splitlines()[0]}") from None
+            raise quiet_error(f"校准失败：{str(exc).splitlines()[0]}") from None
         table = pd.DataFrame(
             [
                 [
@@ -280,125 +335,8 @@ def _shown(folder: Path) -> str:
 
 def _mood(call: Call) -> str:
     s = call.state
-    ended = f"　通话已结束（{call.ended_by}）" if call.ended else ""
+    ended = f"　通话已结束（{labels.ending(call.ended_by)}）" if call.ended else ""
     return f"愤怒 {s['anger']} · 信任 {s['trust']} · 耐心 {s['patience']}{ended}"
-
-
-def _editor(kind: str, h: StudioHandlers, head_outputs: list) -> None:
-    """One tab: list, editor with live validation, save, templates; plus the kind's extras."""
-    label = KIND_LABELS[kind]
-    kind_box = gr.State(kind)
-    listing = gr.Dataframe(label=f"{label}列表", interactive=False, elem_id=f"studio-{kind}-list")
-    broken = gr.Markdown(elem_id=f"studio-{kind}-broken")
-    with gr.Row():
-        name = gr.Textbox(label="文件名（不含 .yaml）", elem_id=f"studio-{kind}-name", scale=2)
-        open_btn = gr.Button("打开", scale=1)
-        refresh = gr.Button("刷新列表", scale=1)
-    with gr.Row():
-        base = gr.Textbox(label="模板（已有文件名）", scale=2)
-        new_btn = gr.Button("从模板新建", scale=1)
-    with gr.Row():
-        with gr.Column(scale=3):
-            editor = gr.Code(
-                language="yaml",
-                label=f"{label} YAML",
-                lines=28,
-                max_lines=36,
-                elem_id=f"studio-{kind}-yaml",
-            )
-        with gr.Column(scale=2):
-            checked = gr.Markdown(
-                "在左侧编辑 YAML，这里会实时显示校验结果。", elem_id=f"studio-{kind}-check"
-            )
-            save_btn = gr.Button("保存", variant="primary", elem_id=f"studio-{kind}-save")
-            saved = gr.Markdown(elem_id=f"studio-{kind}-saved")
-
-    def do_list(k, request: gr.Request):
-        return h.listing(k, request)
-
-    def do_open(k, n, request: gr.Request):
-        return h.open(k, n, request)
-
-    def do_check(k, n, t, request: gr.Request):
-        return h.check(k, n, t, request)
-
-    def do_save(k, n, t, request: gr.Request):
-        return h.save(k, n, t, request)
-
-    def do_template(k, b, n, request: gr.Request):
-        return h.template(k, b, n, request)
-
-    def do_broken(k, request: gr.Request):
-        return h.broken(k, request)
-
-    def load_list(k, request: gr.Request):
-        try:  # on page load a non-trainer just gets nothing, not an error toast
-            h.auth.require(request, "trainer")
-        except AccessDenied:
-            return gr.update(), gr.update()
-        return h.listing(k, request), h.broken(k, request)
-
-    head_outputs.append((load_list, kind_box, [listing, broken]))
-    refresh.click(do_list, kind_box, listing).then(do_broken, kind_box, broken)
-    open_btn.click(do_open, [kind_box, name], editor)
-
-    def pick(df: pd.DataFrame, evt: gr.SelectData):
-        return df.iloc[evt.index[0]]["文件"] if len(df) else gr.update()
-
-    listing.select(pick, listing, name).then(do_open, [kind_box, name], editor)
-    editor.change(
-        do_check,
-        [kind_box, name, editor],
-        checked,
-        show_progress="hidden",
-        trigger_mode="always_last",
-    )
-    save_btn.click(do_save, [kind_box, name, editor], saved, api_name=f"studio_save_{kind}").then(
-        do_list, kind_box, listing
-    ).then(do_broken, kind_box, broken)
-    new_btn.click(do_template, [kind_box, base, name], [editor, name])
-
-    if kind == "persona":
-        with gr.Accordion("试打一通（用编辑中的版本，不保存记录）", open=False):
-            state = gr.State(TrialState())
-            with gr.Row():
-                trial_btn = gr.Button("试打一通", elem_id="studio-trial")
-                mood = gr.Markdown()
-            chat = gr.Chatbot(label="试打记录", height=320)
-            say = gr.Textbox(label="您说", placeholder="输入后回车")
-
-            def do_trial(n, t, st, request: gr.Request):
-                return h.trial_start(n, t, st, request)
-
-            def do_say(line, hist, st, request: gr.Request):
-                return h.trial_say(line, hist, st, request)
-
-            trial_btn.click(do_trial, [name, editor, state], [chat, state, mood])
-            say.submit(do_say, [say, chat, state], [chat, say, state, mood])
-        with gr.Accordion("体检：对几种坐席风格各打一通", open=False):
-            with gr.Row():
-                seeds = gr.Number(1, label="每种风格打几通", minimum=1, maximum=5, precision=0)
-                check_btn = gr.Button("开始体检", elem_id="studio-preflight")
-            table = gr.Dataframe(
-                headers=TABLE_HEADERS, interactive=False, elem_id="studio-preflight-table"
-            )
-
-            def do_preflight(n, t, s, request: gr.Request):
-                return h.preflight(n, t, s, request)
-
-            check_btn.click(do_preflight, [name, editor, seeds], table, api_name="studio_preflight")
-    else:
-        with gr.Accordion("校准：用标注好的通话检验评分标准", open=False):
-            with gr.Row():
-                cases = gr.Textbox(label="校准集文件夹", placeholder="tests/calibration")
-                cal_btn = gr.Button("运行校准")
-            agreement = gr.Dataframe(label="一致性", interactive=False, elem_id="studio-agreement")
-            summary = gr.Markdown()
-
-            def do_calibrate(n, t, c, request: gr.Request):
-                return h.calibrate(n, t, c, request)
-
-            cal_btn.click(do_calibrate, [name, editor, cases], [agreement, summary])
 
 
 def build(
@@ -414,10 +352,10 @@ def build(
             gr.Markdown("## 训练师工作台")
             with gr.Tabs():
                 with gr.Tab("客户文件"):
-                    _editor("persona", h, loaders)
+                    editor_tab("persona", h, loaders)
                 with gr.Tab("评分标准"):
-                    _editor("rubric", h, loaders)
-        gate = auth.page_gate("trainer")
+                    editor_tab("rubric", h, loaders)
+        gate = auth.page_gate("trainer", "/studio")
 
         def on_load(request: gr.Request):
             user, notice = gate(request)
