@@ -46,12 +46,34 @@ ACT_DESCRIPTIONS = {**AGENT_ACTS, **VIOLATION_ACTS}
 
 @dataclass(frozen=True)
 class Act:
-    """One dialogue act found in an utterance."""
+    """One dialogue act found in an utterance, and where that finding came from.
+
+    ``Act(name, quote)`` still works: the evidence fields default to "not said".
+    """
 
     name: str
     """A key of ``ACT_DESCRIPTIONS``."""
     quote: str
     """The words of the original utterance that triggered it (for scorecard evidence)."""
+    source: str = ""
+    """Who found it: ``rule:<act>#<n>`` (pattern *n* of the act's lexicon, 0-based),
+    ``rule:<act>/slots`` (inferred from amounts, dates and months), ``example`` (the example
+    layer, :mod:`simulator.understand.examples`), or empty when the maker did not say."""
+    example: str | None = None
+    """For ``example`` acts: the nearest labelled ``train`` line carrying this act."""
+    similarity: float | None = None
+    """For ``example`` acts: cosine similarity of the utterance and ``example``, 0..1."""
+    probability: float | None = None
+    """The example layer's P(act | utterance), 0..1, when it was consulted."""
+
+    @property
+    def evidence(self) -> str:
+        """Where the act came from, in the scorecard's language (Chinese), one line."""
+        if self.source == "example" and self.example:
+            return f"相似例句（相似度{self.similarity:.2f}）：{self.example}"
+        if self.source.startswith("rule:"):
+            return f"规则 {self.source[5:]}"
+        return self.source
 
 
 @dataclass(frozen=True)

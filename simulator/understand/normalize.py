@@ -4,12 +4,18 @@ Matching must ignore full-/half-width forms, letter case, spacing and punctuatio
 matches ``我理解``), yet the evidence quoted on a scorecard must be the trainee's own words. So
 :func:`normalize_with_map` records, for every normalised character, the index it came from and
 the clause it sits in (clauses are split at sentence punctuation such as ``，。！？``).
+
+Traditional characters are simplified first (:func:`.simplify.to_simplified`, OpenCC ``t2s``),
+so ``讓你領導知道`` matches what ``让你领导知道`` matches, while the quote stays the trainee's own
+characters.
 """
 
 from __future__ import annotations
 
 import unicodedata
 from dataclasses import dataclass
+
+from simulator.understand.simplify import to_simplified
 
 __all__ = ["Normalized", "normalize", "normalize_with_map"]
 
@@ -71,16 +77,34 @@ class Normalized:
         return self.original[span_start:span_end].strip()
 
 
+def _simplified_aligned(text: str) -> str:
+    """``text`` in simplified characters, one character for each of ``text``'s.
+
+    OpenCC converts by phrase; in the rare case a phrase changes length, each character is
+    converted on its own instead, so positions still map back to the original.
+    """
+    simple = to_simplified(text)
+    if len(simple) == len(text):
+        return simple
+    out = []
+    for ch in text:
+        one = to_simplified(ch)
+        out.append(one if len(one) == 1 else ch)
+    return "".join(out)
+
+
 def normalize_with_map(text: str) -> Normalized:
     """Normalise ``text`` and keep the map from normalised positions back to ``text``.
 
     Args:
-        text: The utterance as said (or as recognised).
+        text: The utterance as said (or as recognised), in simplified or traditional characters.
 
     Returns:
-        The normalised text with its origin and clause maps.
+        The normalised (simplified) text with its origin and clause maps into ``text``.
 
     """
+    source = text
+    text = _simplified_aligned(text)
     chars: list[str] = []
     origin: list[int] = []
     clause: list[int] = []
@@ -117,11 +141,11 @@ def normalize_with_map(text: str) -> Normalized:
             origin.append(i)
             clause.append(clause_no)
     clauses.append((clause_start, n))
-    return Normalized("".join(chars), text, tuple(origin), tuple(clause), tuple(clauses))
+    return Normalized("".join(chars), source, tuple(origin), tuple(clause), tuple(clauses))
 
 
 def normalize(text: str) -> str:
-    """Normalise text for matching: NFKC, lower-case, no spaces or punctuation.
+    """Normalise text for matching: simplified, NFKC, lower-case, no spaces or punctuation.
 
     A decimal point or a time colon between two digits is kept (``2.5万``, ``8:30``) and a
     thousands comma is dropped (``3,500`` → ``3500``), so numbers keep their meaning.

@@ -1,0 +1,202 @@
+"""The example layer: acts recognised by their likeness to labelled lines, numpy only at run time.
+
+``callsim corpus build`` (:mod:`.build`, scikit-learn, build time only) learns, from the corpus'
+``train`` split, one logistic regression per modelled act over TF-IDF weighted character n-grams
+(:mod:`.features`), picks its thresholds by cross-validation on ``train``, and writes
+``example_index.npz`` beside this module. Here that file is read and applied:
+
+- ``probabilities``: P(act | utterance) for every modelled act, shape ``(A,)``;
+- ``evidence``: for one act, the clause that carries most of the score (the quote), the n-gram
+  in it that carries most (where the rule-based denial check looks), and the nearest labelled
+  ``train`` line carrying the act with its cosine similarity in ``[0, 1]`` (what the scorecard
+  shows as the example it resembles).
+
+Nothing is trained at run time; a stale file (corpus or feature code changed since the build)
+is caught by ``tests/test_understand_index.py``.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import math
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+
+from simulator.understand.features import NEG, Gram, grams
+from simulator.understand.normalize import Normalized
+
+__all__ = ["INDEX_PATH", "Evidence", "ExampleModel", "Features", "default_model"]
+
+INDEX_PATH = Path(__file__).resolve().parent / "example_index.npz"
+"""The shipped index, built from the corpus' ``train`` split by ``callsim corpus build``."""
+
+
+@dataclass(frozen=True)
+class Features:
+    """One utterance as the model sees it."""
+
+    nm: Normalized
+    occurrences: list[Gram]
+    """The n-gram occurrences found in the vocabulary, in order."""
+    rows: np.ndarray
+    """Vocabulary index of each occurrence, shape ``(len(occurrences),)``, int."""
+    index: np.ndarray
+    """Distinct vocabulary indices, shape ``(K,)``, int."""
+    weight: np.ndarray
+    """L2-normalised TF-IDF weight of each of ``index``, shape ``(K,)``, float32."""
+    count: np.ndarray
+    """How many occurrences each of ``index`` has, shape ``(K,)``."""
+
+
+@dataclass(frozen=True)
+class Evidence:
+    """Why the example layer thinks an utterance performs an act."""
+
+    start: int
+    """Start of the strongest n-gram in the normalised text."""
+    end: int
+    """End of that n-gram (exclusive)."""
+    clause_start: int
+    """Start of the clause carrying most of the score, in the normalised text."""
+    clause_end: int
+    """End of that clause (exclusive)."""
+    example: str
+    """The nearest ``train`` line labelled with the act."""
+    example_source: str
+    """Where that line is in the corpus (``threat.jsonl:12``)."""
+    similarity: float
+    """Cosine similarity of the utterance and ``example`` (TF-IDF n-grams), 0..1."""
+    lawful: str = ""
+    """The nearest ``train`` line marked a lawful near-miss of the act ("" if none)."""
+    lawful_similarity: float = 0.0
+    """Cosine similarity of the utterance and ``lawful``, 0..1."""
+
+
+class ExampleModel:
+    """Logistic regressions over n-gram TF-IDF, with the labelled lines behind them.
+
+    Args:
+        arrays: The index's arrays (see :mod:`.build` ``write_index`` for the names and shapes).
+
+    """
+
+    def __init__(self, arrays: dict[str, np.ndarray]):
+        self.acts: tuple[str, ...] = tuple(str(a) for a in arrays["acts"])
+        vocab = [str(v) for v in arrays["vocab"]]
+        self.vocabulary: dict[str, int] = {gram: i for i, gram in enumerate(vocab)}
+        self.idf = arrays["idf"].astype(np.float32)
+        self.coef = arrays["coef"].astype(np.float32)  # (V, A)
+        self.intercept = arrays["intercept"].astype(np.float32)  # (A,)
+        self.high = {a: float(t) for a, t in zip(self.acts, arrays["high"], strict=True)}
+        """P at or above which the example layer adds the act on its own."""
+        self.low = {a: float(t) for a, t in zip(self.acts, arrays["low"], strict=True)}
+        """P below which a rule's hit for the act may be overruled (see :mod:`.fusion`)."""
+        self.floor = {a: float(t) for a, t in zip(self.acts, arrays["floor"], strict=True)}
+        """Least similarity to the nearest labelled line for the example layer to add the act."""
+        self.margin = {a: bool(t) for a, t in zip(self.acts, arrays["margin"], strict=True)}
+        """Whether the nearest line carrying the act must be closer than the nearest lawful
+        near-miss of it for the example layer to add the act."""
+        self.train_text = [str(t) for t in arrays["train_text"]]
+        self.train_source = [str(t) for t in arrays["train_source"]]
+        self.train_acts = arrays["train_acts"].astype(bool)  # (N, A)
+        self.train_near = arrays["train_near"].astype(bool)  # (N, A): lawful near-misses
+        self.indptr = arrays["train_indptr"].astype(np.int64)
+        self.indices = arrays["train_indices"].astype(np.int64)
+        self.data = arrays["train_data"].astype(np.float32)
+        self.row_of = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
+        """For each stored weight of the ``train`` matrix, its row (line)."""
+        self.meta: dict = json.loads(str(arrays["meta"]))
+        self._col = {a: i for i, a in enumerate(self.acts)}
+
+    @classmethod
+    def load(cls, path: str | Path = INDEX_PATH) -> ExampleModel:
+        """Read an index written by ``callsim corpus build``."""
+        with np.load(path, allow_pickle=False) as npz:
+            return cls({name: npz[name] for name in npz.files})
+
+    def features(self, nm: Normalized) -> Features:
+        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm)."""
+        occurrences = [g for g in grams(nm) if g.feature in self.vocabulary]
+        rows = np.fromiter(
+            (self.vocabulary[g.feature] for g in occurrences),
+            dtype=np.int64,
+            count=len(occurrences),
+        )
+        index, count = np.unique(rows, return_counts=True)
+        weight = (1.0 + np.log(count)).astype(np.float32) * self.idf[index]
+        norm = float(np.sqrt(weight @ weight))
+        if norm > 0:
+            weight /= norm
+        return Features(nm, occurrences, rows, index, weight, count)
+
+    def probabilities(self, f: Features) -> dict[str, float]:
+        """P(act | utterance) for every modelled act."""
+        logits = f.weight @ self.coef[f.index] + self.intercept
+        return {
+            a: 1.0 / (1.0 + math.exp(-float(z))) for a, z in zip(self.acts, logits, strict=True)
+        }
+
+    def evidence(self, f: Features, act: str, nearest: bool = True) -> Evidence | None:
+        """Where in the utterance ``act`` is, and (``nearest``) the labelled line most like it."""
+        if not f.occurrences:
+            return None
+        col = self._col[act]
+        share = dict(zip(f.index.tolist(), (f.weight / f.count).tolist(), strict=True))
+        contrib = np.array([share[r] for r in f.rows.tolist()], dtype=np.float32)
+        contrib *= self.coef[f.rows, col]
+        clause = np.array([f.nm.clause[g.start] for g in f.occurrences])
+        best_clause = int(np.argmax(np.bincount(clause, weights=contrib)))
+        inside = np.flatnonzero(clause == best_clause)
+        # the denial check looks at what was said, not at the scope marker itself
+        said = [i for i in inside.tolist() if f.occurrences[i].feature != NEG] or inside.tolist()
+        top = f.occurrences[max(said, key=lambda i: contrib[i])]
+        span = [j for j, c in enumerate(f.nm.clause) if c == best_clause]
+        (row, similarity), (near, near_similarity) = (
+            self._nearest(f, col) if nearest else ((-1, 0.0), (-1, 0.0))
+        )
+        return Evidence(
+            start=top.start,
+            end=top.end,
+            clause_start=span[0],
+            clause_end=span[-1] + 1,
+            example=self.train_text[row] if row >= 0 else "",
+            example_source=self.train_source[row] if row >= 0 else "",
+            similarity=similarity,
+            lawful=self.train_text[near] if near >= 0 else "",
+            lawful_similarity=near_similarity,
+        )
+
+    def _nearest(self, f: Features, col: int) -> tuple[tuple[int, float], tuple[int, float]]:
+        """The nearest ``train`` lines to the utterance: one carrying act ``col``, one lawful.
+
+        Returns:
+            ``((row, cosine), (row, cosine))`` for the nearest line labelled with the act and
+            the nearest lawful near-miss of it (row ``-1`` when there is none).
+
+        """
+        if f.index.size == 0:
+            return (-1, 0.0), (-1, 0.0)
+        query = np.zeros(len(self.idf), dtype=np.float32)
+        query[f.index] = f.weight
+        products = self.data * query[self.indices]
+        sims = np.bincount(self.row_of, weights=products, minlength=len(self.indptr) - 1)
+        found = []
+        for mask in (self.train_acts[:, col], self.train_near[:, col]):
+            rows = np.flatnonzero(mask)
+            if rows.size == 0:
+                found.append((-1, 0.0))
+                continue
+            best = int(rows[np.argmax(sims[rows])])
+            found.append((best, round(float(sims[best]), 3)))
+        return found[0], found[1]
+
+
+@functools.cache
+def default_model() -> ExampleModel | None:
+    """The shipped index, read once per process (None when the file is missing)."""
+    if not INDEX_PATH.exists():
+        return None
+    return ExampleModel.load(INDEX_PATH)

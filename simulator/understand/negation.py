@@ -1,0 +1,122 @@
+"""Denials and advice *against*, decided per clause by rules: the one negation rule of ``understand``.
+
+Both layers use it. A lexicon hit (:mod:`.core`) and the example layer's evidence
+(:mod:`.examples`) are denied when a cue sits in the few characters before them in their own
+clause (``我们不会上门的``, ``我可没说要去你家``, ``您也别琢磨着去借网贷``). A condition is not a
+denial (``你不还的话后果自负`` stays a threat), nor is a question (``会不会``), nor a rhetorical
+``不是…吗`` (``你这不是老赖吗``).
+
+The example layer's features also carry a *scope*: n-grams after a denial cue in a clause are
+marked (``我不是律师`` gives ``¬律师``), so the classifier learns what denied words mean instead
+of reading them as said. Which words open a scope is a rule (:data:`SCOPE_CUES`); what a denied
+phrase means is learned.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.understand.lexicon_violations import EXTRA_NEGATIONS
+from simulator.understand.normalize import Normalized
+
+__all__ = [
+    "COMMON_NEGATIONS",
+    "DISMISSAL_CUES",
+    "NEGATION_WINDOW",
+    "SCOPE_CUES",
+    "cues_for",
+    "negated",
+    "scope_start",
+]
+
+COMMON_NEGATIONS = (
+    r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
+    r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
+)
+"""Cues that deny what follows them in a clause, for every act."""
+NEGATION_WINDOW = 8
+"""How far before a hit (in normalised characters) a cue still denies it."""
+_RHETORICAL = re.compile(r"(吗|么|是什么|是啥|呢|不成)$")
+_CUES: dict[str, re.Pattern[str]] = {}
+
+SCOPE_CUES = re.compile(
+    r"不是|不会|并不|并没|绝不|决不|从不|从来不|从没|不可能|没说|没有说|没要|没打算|不打算|没想"
+    r"|没有要|不至于|可没|绝对不|不用|不需要|无需|不必|无权|不能|不得|不收|免收|不属于|不算"
+    r"|不构成|不涉及|不存在|别|不要|不建议|千万别|切勿|勿|莫|唔好|唔会|唔系|冇|避免|不提倡|不应该"
+    r"|没有(?=联系|打|告诉|通知|说|交|给)|没(?=联系|打过|告诉|通知)"
+)
+"""Words that open a denial scope for the example layer's features (to the end of the clause)."""
+DISMISSAL_CUES = re.compile(
+    r"不会|不是|没有|没(?!还)|别(?!让|怪|逼|给脸|找不|以为|想|跑|躲|不)|不要|不用|不需要|不必|放心|瞎|乱|谣|不存在|不至于|不算|不属于"
+    r"|不影响|不受|不建议|千万|莫|唔|冇|无权|不能|不可能|担心|怕|说的|听说|所谓|说法|以为|传言"
+    r"|骗子|并非|并不|绝不|不得|勿|避免|不收|不做|不搞|就算了|您说|你说|您提到|你提到"
+)
+"""Words that can turn a clause's rule hit lawful wherever they stand in it: a denial after the
+words (``黑名单那种说法都是瞎编的``), reassurance (``放心``), advice against (``可别碰``), or the
+customer's fear reported (``您担心会不会坐牢``). A rule hit may be overruled by the example layer
+only in a clause that has one (:mod:`.fusion`); elsewhere the rule stands."""
+_WHOLE_CLAUSE = re.compile(r"[^\W\d_]不了")
+"""A potential-complement denial (``封不了`` / ``动不了``) denies the verb before it too."""
+
+
+def cues_for(act: str) -> re.Pattern[str]:
+    """The denial cues for one act: the common ones plus the act's own (``EXTRA_NEGATIONS``)."""
+    pattern = _CUES.get(act)
+    if pattern is None:
+        extra = EXTRA_NEGATIONS.get(act)
+        body = f"{COMMON_NEGATIONS}|{extra}" if extra else COMMON_NEGATIONS
+        pattern = _CUES[act] = re.compile(f"(?:{body})")
+    return pattern
+
+
+def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool:
+    """True when the words ``nm.text[start:end]`` sit under a denial in their own clause.
+
+    Args:
+        nm: The normalised utterance.
+        start: Start of the words in ``nm.text``.
+        end: End of the words (exclusive).
+        cues: Denial cues, e.g. :func:`cues_for` an act.
+
+    Returns:
+        Whether a cue within :data:`NEGATION_WINDOW` characters before ``start``, in the same
+        clause, denies them (questions such as ``去不去`` and ``是不是`` and rhetorical
+        ``不是…吗`` do not).
+
+    """
+    text, clause = nm.text, nm.clause
+    own = clause[start]
+    lo = max(0, start - NEGATION_WINDOW)
+    while lo < start and clause[lo] != own:
+        lo += 1
+    if lo == start:
+        return False
+    window = text[lo:start]
+    if window.endswith("不"):
+        before = text[start - 2] if start - 2 >= lo else ""
+        if before != text[start]:  # 去不去你家: a question, not a denial
+            return True
+    for cue in cues.finditer(window):
+        at = lo + cue.start()
+        if at > 0 and text[at - 1] == cue.group()[1:2]:
+            continue  # 是不是 / 会不会: a question, not a denial
+        if cue.group().startswith("不是"):
+            hi = end
+            while hi < len(text) and clause[hi] == own:
+                hi += 1
+            if _RHETORICAL.search(text, end, hi):  # 你这不是老赖吗: rhetorical, not a denial
+                continue
+        return True
+    return False
+
+
+def scope_start(clause: str) -> int | None:
+    """Where the denial scope of one clause of normalised text starts, or None if it has none.
+
+    The scope runs from just after the first cue of :data:`SCOPE_CUES` to the clause's end; a
+    potential-complement denial (``银行封不了你的房子``) puts the whole clause in scope.
+    """
+    if _WHOLE_CLAUSE.search(clause):
+        return 0
+    found = SCOPE_CUES.search(clause)
+    return found.end() if found else None
