@@ -28,7 +28,12 @@ from simulator.storage import Store, StoreError
 __all__ = ["main", "UserError"]
 
 # Other packages add their commands through a ``register(subparsers)`` function.
-PLUGINS = ("simulator.voice.cli", "scoring.cli", "simulator.accounts.users_cli")
+PLUGINS = (
+    "simulator.voice.cli",
+    "scoring.cli",
+    "simulator.accounts.users_cli",
+    "simulator.understand.cli",
+)
 
 
 class UserError(Exception):
