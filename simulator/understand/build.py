@@ -274,6 +274,18 @@ def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings:
     return choices
 
 
+def _any(flagged: np.ndarray, y: np.ndarray, near: np.ndarray) -> dict[str, float]:
+    """Precision and recall of "this line has some violation", and near-misses flagged."""
+    said, found = y.any(axis=1), flagged.any(axis=1)
+    precision, recall, _ = _rates(found, said, np.zeros_like(said))
+    near_rate = float((flagged & near).any(axis=1)[near.any(axis=1)].mean())
+    return {
+        "precision": round(precision, 3),
+        "recall": round(recall, 3),
+        "near_miss_rate": round(near_rate, 3),
+    }
+
+
 def build_index(
     settings: Settings | None = None,
     root: str | Path = CORPUS_DIR,
@@ -304,6 +316,8 @@ def build_index(
         "sklearn": sklearn.__version__,
         "cv": {act: asdict(c) for act, c in choices.items()},
         "cv_near_miss_rate": round(float((flagged & near).any(axis=1)[any_near].mean()), 3),
+        "cv_any_violation": _any(flagged, y, near),
+        "rules_any_violation": _any(cv["R"], y, near),
     }
     arrays = {
         "acts": np.array(model.acts),

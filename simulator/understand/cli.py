@@ -150,12 +150,22 @@ def _cmd_build(args: argparse.Namespace) -> int:
         print(f"callsim corpus build: {exc.name} is missing: pip install -e '.[build]'")
         return 2
     print(f"built from {meta['train_lines']} train lines; cross-validated on train:")
-    print(f"{'act':24s} {'low':>5s} {'high':>5s}  {'P':>5s} {'R':>5s} {'near':>5s}   rules P / R")
+    print(
+        f"{'act':24s} {'low':>5s} {'high':>5s} {'floor':>5s}  {'P≥':>4s} {'P':>5s} {'R':>5s}"
+        f" {'near':>5s}   rules P / R"
+    )
     for act, c in meta["cv"].items():
         r = c["rules"]
         print(
-            f"{act:24s} {c['low']:5.2f} {c['high']:5.2f}  {c['precision']:5.2f} {c['recall']:5.2f}"
+            f"{act:24s} {c['low']:5.2f} {c['high']:5.2f} {c['floor']:5.2f}  "
+            f"{c['precision_target']:4.2f} {c['precision']:5.2f} {c['recall']:5.2f}"
             f" {c['near_miss_rate']:5.3f}   {r['precision']:.2f} / {r['recall']:.2f}"
         )
-    print(f"near-miss lines flagged (any act they resemble): {meta['cv_near_miss_rate']:.3f}")
+    both, rules = meta["cv_any_violation"], meta["rules_any_violation"]
+    print(
+        f"any violation: P {both['precision']:.2f} R {both['recall']:.2f}"
+        f" (rules alone P {rules['precision']:.2f} R {rules['recall']:.2f});"
+        f" near-miss lines flagged {meta['cv_near_miss_rate']:.3f}"
+        f" (rules alone {rules['near_miss_rate']:.3f})"
+    )
     return 0
