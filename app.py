@@ -15,7 +15,8 @@ import gradio as gr  # noqa: E402  (the analytics switch must be set before grad
 
 from simulator.services import Services  # noqa: E402
 from simulator.ui import practice  # noqa: E402
-from simulator.ui.mount import auth_for, mount  # noqa: E402
+from simulator.ui.i18n import gradio_i18n  # noqa: E402
+from simulator.ui.mount import MAIN_PAGE, auth_for, mount, sign_out_link  # noqa: E402
 
 __all__ = ["CONCURRENCY", "build_app", "launch_options"]
 
@@ -34,10 +35,11 @@ def build_app(services: Services) -> gr.Blocks:
     with gr.Blocks(title="callsim 催收通话训练") as demo:
         if auth.banner():
             gr.Markdown(auth.banner(), elem_id="local-banner")
+        sign_out_link(auth)
         practice.build(services)
     mount(demo, services, auth)
-    # gradio 6 names the main page "Home" in the navbar and offers no argument to change it.
-    demo.pages[0] = ("", "通话练习", True)
+    # gradio 6 names the main page "Home" in the navbar unless a gr.Navbar renames it.
+    demo.pages[0] = ("", MAIN_PAGE, True)
     demo.queue(default_concurrency_limit=CONCURRENCY)
     return demo
 
@@ -52,29 +54,45 @@ def launch_options(services: Services) -> dict:
         # request uses; audio reaches a page only as a copy a handler hands out after checking
         # the caller (simulator.storage.media).
         "blocked_paths": [str(services.data_dir.resolve())],
+        # gradio's own words (buttons, the sign-in form) follow the browser's language; this
+        # fills in the few its Simplified Chinese lacks
+        "i18n": gradio_i18n(),
         **auth_for(services).launch_kwargs(),  # sign-in once accounts exist
     }
 
 
 def main() -> int:
     """Start the app; a configuration problem is one line, not a traceback."""
+    import logging
+
+    from simulator.clock import TZError, deployment_tz
     from simulator.datafile import DataFileError
     from simulator.engine import EngineError
     from simulator.storage import StoreError
     from simulator.studio_files import report_problems
+    from simulator.sweeper import IdleError, Sweeper
     from simulator.voice import UnknownBackend
 
     def _stderr(line: str) -> None:
         print(f"callsim: {line}", file=sys.stderr)
 
+    # one line per event for operators: refused actions (callsim.refused), faults with tracebacks
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s"
+    )
+    for noisy in ("httpx", "httpcore", "uvicorn.access"):
+        logging.getLogger(noisy).setLevel(logging.WARNING)
     try:
+        deployment_tz()
         app_services = Services.from_env()
         # one line per broken persona or rubric file; the good ones are served all the same
         report_problems(app_services.personas_dir, app_services.rubric, emit=_stderr)
+        sweeper = Sweeper.for_services(app_services)
         demo = build_app(app_services)
-    except (EngineError, UnknownBackend, DataFileError, StoreError) as exc:
+    except (EngineError, UnknownBackend, DataFileError, StoreError, TZError, IdleError) as exc:
         print(f"callsim: {exc}", file=sys.stderr)
         return 2
+    sweeper.start()  # calls left open (a closed tab, a trainee gone) end as 未完成
     demo.launch(**launch_options(app_services))
     return 0
 

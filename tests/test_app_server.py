@@ -68,7 +68,7 @@ def test_a_typed_call_through_to_the_scorecard(url):
     assert len(out[RESULT_CHAT]) == 5 and text_of(out[RESULT_CHAT][0]) == opening
 
     table, _ = client.predict(api_name="/history")
-    assert len(table["data"]) == 1 and table["data"][0][2] == "张卫东"
+    assert len(table["data"]) == 1 and table["data"][0][2] == "张卫东（上次被打到家里，一接就火）"
 
 
 def test_each_client_has_its_own_call(url):

@@ -89,7 +89,13 @@ def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
     page.get_by_role("tab", name="通话详情").click()
     page.locator("#review-open").click()
     transcript = page.locator("#review-transcript")
-    transcript.get_by_text("违规：threat").wait_for()
+    transcript.get_by_text("违规：威胁恐吓（严重）").first.wait_for()
+    # Chinese names everywhere a person reads: no criterion ids, severities or UTC offsets
+    summary = page.locator("#review-summary").inner_text()
+    assert "王丽娟（忘记还款）" in summary and "2026-11-21 15:00" in summary
+    assert "+08:00" not in summary and "+00:00" not in summary
+    card = page.locator("#review-scorecard").inner_text()
+    assert "self_intro" not in card and "critical" not in transcript.inner_text()
     # the <script> in the transcript is shown as text, not run
     assert '<script>alert("x")</script>' in transcript.inner_text()
     assert transcript.locator("script").count() == 0

@@ -4,8 +4,9 @@ They reach gradio through ``launch(app_kwargs={"middleware": [...]})`` (see
 :meth:`simulator.accounts.auth.Auth.launch_kwargs`), so they see every request before gradio does:
 
 - :class:`SessionGuard` puts :class:`~simulator.accounts.sessions.SessionTokens` in place of
-  gradio's token dict, and drops the caller's token when their account was removed or their
-  password changed since they signed in;
+  gradio's token dict, drops the caller's token when their account was removed or their
+  password changed since they signed in, and on ``/logout`` (退出登录) drops this browser's
+  token under either cookie name, whichever gradio's own route looks at;
 - :class:`SignInGate` counts failed ``POST /login`` attempts per name and per client address and
   answers HTTP 429 with a Chinese ``detail`` and ``Retry-After`` once they pile up
   (:mod:`simulator.accounts.throttle`). gradio's own sign-in form shows nothing on a 429; the
@@ -22,6 +23,7 @@ from typing import Any
 
 from starlette.requests import Request, cookie_parser
 
+from simulator import oplog
 from simulator.accounts.sessions import SessionTokens
 from simulator.accounts.throttle import SignInThrottle
 
@@ -81,8 +83,12 @@ class SessionGuard:
                 f"access-token-{server.cookie_id}",
                 f"access-token-unsecure-{server.cookie_id}",
             )
+            signing_out = scope["type"] == "http" and scope["path"].rstrip("/").endswith("/logout")
             for token in {cookies.get(name) for name in names}:
                 if token and token in self.tokens:
+                    if signing_out:  # this browser only; the person stays in elsewhere
+                        self.tokens.revoke(token)
+                        continue
                     loop = asyncio.get_running_loop()
                     await loop.run_in_executor(_LOOKUPS, self.tokens.check, token)
         await self.app(scope, receive, send)
@@ -182,6 +188,11 @@ class SignInGate:
         address = (scope.get("client") or ("unknown",))[0]
         refusal = self.throttle.admit(name, address)
         if refusal is not None:
+            oplog.refused(
+                f"{name or '(no name)'} from {address}",
+                "sign-in",
+                f"throttled for {refusal.retry_after} s: {refusal.message}",
+            )
             retry = [(b"retry-after", str(refusal.retry_after).encode())]
             await _respond(send, 429, refusal.message, retry)
             return

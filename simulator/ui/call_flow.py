@@ -23,6 +23,7 @@ from simulator.coach import hints
 from simulator.persona import LoadedPersona
 from simulator.services import Exchange, Heard, Services, Spoken, TurnEvent
 from simulator.storage import StoreError, StoreWriteError
+from simulator.sweeper import ABANDONED, caught_up
 from simulator.ui import cards
 
 __all__ = [
@@ -54,6 +55,7 @@ STATUS = {
 """The call status line, by phase (the page's audio player turns speaking into waiting)."""
 
 BROKEN = "系统刚才出了点问题，这句话没有处理成功。请再说一遍，或者直接打字。"
+SWEPT = "这通电话很久没有说话（或页面曾关闭），已按“未完成”结束并评分。"
 
 
 @dataclass(frozen=True)
@@ -346,7 +348,7 @@ def _turn(
     call = state.call
     if call is None:
         return state, CallView("setup", notice="请先选择客户，再点“开始通话”。")
-    if call.ended:
+    if call.ended or caught_up(services.store, state.call):
         return _finish(services, state)
     try:
         exchange = services.take_turn(call, text=text, recording=recording)
@@ -386,7 +388,7 @@ def _turn_streaming(
     if call is None:
         yield state, CallView("setup", notice="请先选择客户，再点“开始通话”。")
         return
-    if call.ended:
+    if call.ended or caught_up(services.store, state.call):
         yield _finish(services, state)
         return
     events = services.take_turn_streaming(call, text=text, recording=recording)
@@ -417,6 +419,7 @@ def hang_up(services: Services, state: PracticeState) -> tuple[PracticeState, Ca
     """The trainee ends the call; the scorecard follows."""
     if state.call is None:
         return state, CallView("setup", notice="还没有开始通话。")
+    caught_up(services.store, state.call)
     return _finish(services, state)
 
 
@@ -428,6 +431,15 @@ def _stored_whole(services: Services, call: Call) -> bool:
         return not services.store.gaps(call.session_id)
     except StoreError:
         return False
+
+
+def _latest_score(services: Services, session_id: str | None) -> dict[str, Any] | None:
+    """The call's latest stored scorecard, if any."""
+    try:
+        scores = services.store.scores(session_id) if session_id else []
+    except StoreError:
+        return None
+    return scores[-1]["scorecard"] if scores else None
 
 
 def _finish(
@@ -445,6 +457,9 @@ def _finish(
     if state.session is None and not any(t.speaker == "agent" for t in call.turns):
         # nothing the trainee said: nothing to score
         notice = notice or "您还没有说话，这通电话不评分。"
+    elif state.session is None and call.ended_by == ABANDONED:  # the sweeper has scored it
+        notice = notice or SWEPT
+        scorecard = _latest_score(services, call.session_id)
     elif state.session is None:  # not yet scored: a second click on 挂断 must not rescore
         try:
             scorecard = services.finish_call(call)

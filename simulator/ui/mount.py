@@ -1,8 +1,9 @@
-"""Wiring the studio and review pages, and sign-in, into the app.
+"""Wiring the studio and review pages, and sign-in and sign-out, into the app.
 
 ``build_app`` calls :func:`mount` after its main ``with gr.Blocks() as demo:`` block and passes
 :func:`launch_kwargs` to ``launch``; both read the accounts in the services' database, so the
-pages and the sign-in agree on who exists.
+pages and the sign-in agree on who exists. Once accounts exist every page's navigation bar
+ends with 退出登录 (:func:`sign_out_link`): training rooms share PCs.
 """
 
 from __future__ import annotations
@@ -16,7 +17,23 @@ from simulator.accounts.users import Users
 from simulator.services import Services
 from simulator.ui import review, studio
 
-__all__ = ["mount", "auth_for", "launch_kwargs"]
+__all__ = ["MAIN_PAGE", "SIGN_OUT", "auth_for", "launch_kwargs", "mount", "sign_out_link"]
+
+MAIN_PAGE = "通话练习"
+SIGN_OUT = ("退出登录", "logout?all_session=false")
+"""gradio's own ``/logout``: clears this browser's sign-in cookie and shows the sign-in form.
+``all_session=false`` keeps the same person signed in on other PCs; the session guard drops this
+browser's token on the server as well (:class:`simulator.accounts.middleware.SessionGuard`)."""
+
+
+def sign_out_link(auth: Auth) -> gr.Navbar | None:
+    """The page's navigation bar with 退出登录 at its end (call it inside the page's Blocks).
+
+    Without accounts there is nobody to sign out, and the bar stays as gradio makes it.
+    """
+    if not auth.enabled:
+        return None
+    return gr.Navbar(value=[SIGN_OUT], main_page_name=MAIN_PAGE, elem_id="navbar")
 
 
 def auth_for(services: Services) -> Auth:
@@ -31,8 +48,10 @@ def mount(demo: gr.Blocks, services: Services, auth: Auth | None = None) -> Auth
     """
     auth = auth or auth_for(services)
     with demo.route("训练师工作台", "/studio"):
+        sign_out_link(auth)
         studio.build(services, auth)
     with demo.route("通话复盘", "/review"):
+        sign_out_link(auth)
         review.build(services, auth)
     return auth
 

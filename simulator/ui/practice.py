@@ -18,6 +18,7 @@ from typing import Any
 import gradio as gr
 
 from simulator.services import Services
+from simulator.sweeper import Sweeper
 from simulator.ui import call_flow, cards, history
 from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
 from simulator.ui.scorecard import messages as transcript_messages
@@ -158,8 +159,12 @@ def _outputs(
     return tuple(out)
 
 
-def build(services: Services) -> gr.Blocks:
-    """The practice page and the trainee's history, as one Blocks."""
+def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
+    """The practice page and the trainee's history, as one Blocks.
+
+    ``sweeper`` closes the calls this page leaves open (a closed tab, a trainee gone idle).
+    """
+    sweeper = sweeper or Sweeper.for_services(services)
     # One broken file never hides the good ones: the page offers those and names the others.
     personas, broken = services.personas(), cards.unavailable_markdown(services.persona_problems())
     streaming = services.streams_replies
@@ -355,17 +360,30 @@ def build(services: Services) -> gr.Blocks:
             chosen = services.personas().get(pid) if pid else None
             return cards.brief_markdown(chosen)
 
+        # Calls this page leaves open end as 未完成: its tab closing (after a grace period), or
+        # the trainee's older calls gone idle, swept when their page loads.
+        def on_dialled(st: PracticeState, request: gr.Request):
+            sweeper.track(getattr(request, "session_hash", None), st.call and st.call.session_id)
+
+        def on_load(request: gr.Request):
+            sweeper.sweep(user=user_of(request))
+
+        def on_unload(request: gr.Request):
+            sweeper.tab_closed(getattr(request, "session_hash", None))
+
         if streaming:  # chosen once, when the page is built
             on_start, on_say = on_start_stream, on_say_stream
             on_listen, on_retry = on_listen_stream, on_retry_stream
 
+        # 选这位 sets the choice in the browser at once: a round trip to the server could still
+        # be on its way when 开始通话 is clicked, which then read the empty choice.
         for button, pid in picks:
-            button.click(lambda p=pid: p, None, persona, api_visibility="private")
+            button.click(None, None, persona, js=f"() => {json.dumps(pid)}")
         random_btn.click(on_pick_random, level, persona, api_name="pick_random")
         persona.change(on_persona, persona, brief, api_visibility="private")
         start_btn.click(
             on_start, [persona, seed, call_time, coach, state], outs, api_name="start_call"
-        )
+        ).then(on_dialled, state, None, api_visibility="private")
         # The typed line is answered in ~0.1 s: the status flips in the browser, at no cost.
         # Likewise "识别中" once a recording stops (a gr.skip() update per output costs the
         # server ~50 ms of CPU; this costs it nothing).
@@ -376,11 +394,17 @@ def build(services: Services) -> gr.Blocks:
         send_btn.click(on_say, [text, state], outs, api_visibility="private")
         mic.stop_recording(on_listen, [mic, state], outs, api_name="listen")
         hang_btn.click(on_hang_up, state, outs, api_name="hang_up")
-        again_btn.click(on_retry, state, outs, api_name="retry")
+        again_btn.click(on_retry, state, outs, api_name="retry").then(
+            on_dialled, state, None, api_visibility="private"
+        )
         other_btn.click(on_other, state, outs, api_visibility="private")
         violations.select(
             on_violation, state, [result_chat, context_md], api_visibility="private"
         ).then(None, js=SCROLL_TO_MARK_JS)
         timer.tick(None, t0, clock, js=CLOCK_JS, api_visibility="private")
         reply_audio.stop(None, status, status, js=AUDIO_DONE_JS, api_visibility="private")
+
+        page.load(on_load, None, None, api_visibility="private")
+        # gradio keeps only the app's own unload listeners (a nested Blocks' are dropped)
+        (gr.context.Context.root_block or page).unload(on_unload)
     return page
