@@ -21,7 +21,14 @@ from simulator.issues import Issue, validation_issues
 from simulator.persona import ARCHETYPE_LABELS
 from simulator.studio_files import Problem, locate
 
-__all__ = ["file_problems", "first_problem", "issue_message", "studio_problems", "yaml_message"]
+__all__ = [
+    "calibration_line",
+    "file_problems",
+    "first_problem",
+    "issue_message",
+    "studio_problems",
+    "yaml_message",
+]
 
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
@@ -324,3 +331,30 @@ def first_problem(problems: list[Problem]) -> str:
     where = f"第 {p.line} 行 " if p.line else ""
     field = "" if p.field.startswith("(") else f"{p.field}："
     return f"{where}{field}{p.message}" if field else f"{where}{p.message}".strip()
+
+
+_WORDS = {"True": "是", "False": "否", "high": "优", "medium": "中", "low": "差"}
+
+
+def calibration_line(line: str, titles: dict[str, str]) -> str:
+    """A calibration failure or mismatch (``callsim rubric test``'s words) for the studio.
+
+    Criteria are named by their titles and turns counted from 1, as on the scorecard.
+    """
+
+    def title(cid: str) -> str:
+        return titles.get(cid, cid)
+
+    m = re.fullmatch(r"(\w+): (precision|recall) ([\d.]+) < ([\d.]+)", line)
+    if m:
+        what = "精确率" if m[2] == "precision" else "召回率"
+        return f"{title(m[1])}：{what} {m[3]}，低于要求的 {m[4]}"
+    m = re.fullmatch(r"(plan|band) accuracy ([\d.]+) < ([\d.]+)", line)
+    if m:
+        what = "还款约定判断准确率" if m[1] == "plan" else "评级准确率"
+        return f"{what} {m[2]}，低于要求的 {m[3]}"
+    m = re.fullmatch(r"(.+?): (多报|漏报) (\w+) 第(\w+)轮", line)
+    if m:
+        turn = f"第{int(m[4]) + 1}句" if m[4].isdigit() else "整通电话"
+        return f"{m[1]}：{m[2]} {title(m[3])}（{turn}）"
+    return re.sub(r"\b(True|False|high|medium|low)\b", lambda w: _WORDS[w[1]], line)

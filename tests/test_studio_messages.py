@@ -15,7 +15,7 @@ from simulator.accounts.auth import Auth
 from simulator.accounts.users import Users
 from simulator.oplog import LOGGER
 from simulator.studio_files import keep_dir, restore, save, validate, version_list
-from simulator.studio_messages import file_problems, studio_problems
+from simulator.studio_messages import calibration_line, file_problems, studio_problems
 from simulator.ui.studio import StudioHandlers
 
 from .conftest import PERSONAS_DIR, ROOT
@@ -173,3 +173,21 @@ def test_the_studio_saves_restores_and_logs_a_refused_save(store, personas, tmp_
     assert back == text and said.startswith("已恢复")
     with pytest.raises(gr.Error, match="历史版本"):
         h.restore("persona", "cooperative_wang", "", local)
+
+
+def test_calibration_results_are_worded_for_a_trainer():
+    titles = {"threat": "威胁恐吓"}
+    assert (
+        calibration_line("threat: recall 0.50 < 0.85", titles)
+        == "威胁恐吓：召回率 0.50，低于要求的 0.85"
+    )
+    assert calibration_line("plan accuracy 0.80 < 0.9", titles).startswith(
+        "还款约定判断准确率 0.80"
+    )
+    assert calibration_line("a.json: 多报 threat 第3轮", titles) == "a.json：多报 威胁恐吓（第4句）"
+    assert (
+        calibration_line("a.json: 漏报 threat 第None轮", titles)
+        == "a.json：漏报 威胁恐吓（整通电话）"
+    )
+    line = calibration_line("a.json: 档次 期望 high 实际 low（40分）", titles)
+    assert line == "a.json: 档次 期望 优 实际 差（40分）"

@@ -37,7 +37,12 @@ from simulator.studio_files import (
     validate,
     version_list,
 )
-from simulator.studio_messages import file_problems, first_problem, studio_problems
+from simulator.studio_messages import (
+    calibration_line,
+    file_problems,
+    first_problem,
+    studio_problems,
+)
 from simulator.ui.refuse import quiet_error, refusal
 from simulator.ui.studio_editor import KIND_LABELS, TrialState, editor_tab
 
@@ -294,13 +299,15 @@ class StudioHandlers:
                 f"校准集只能放在这些文件夹里（或其子文件夹）：{places}"
             )
         try:
-            report = run_calibration(folder, parse_rubric(text, source))
+            rubric = parse_rubric(text, source)
+            report = run_calibration(folder, rubric)
         except (CalibrationError, OSError, ValueError) as exc:
             raise quiet_error(f"校准失败：{str(exc).splitlines()[0]}") from None
+        titles = {c.id: c.title for c in rubric.model.criteria}
         table = pd.DataFrame(
             [
                 [
-                    s.criterion,
+                    titles.get(s.criterion, s.criterion),
                     s.true_pos,
                     s.false_pos,
                     s.false_neg,
@@ -317,10 +324,12 @@ class StudioHandlers:
             f"评级准确率 {report.band_correct / n:.2f}。",
             "**全部达标。**" if report.passed else "**未达标：**",
         ]
-        lines += [f"- {html.escape(f)}" for f in report.failures]
+        lines += [f"- {html.escape(calibration_line(f, titles))}" for f in report.failures]
         if report.mismatches:
             lines.append("不一致（前 10 条）：")
-            lines += [f"- {html.escape(m)}" for m in report.mismatches[:10]]
+            lines += [
+                f"- {html.escape(calibration_line(m, titles))}" for m in report.mismatches[:10]
+            ]
         return table, "\n".join(lines)
 
 
