@@ -81,8 +81,16 @@ def _labels(examples: Sequence[Example], acts: Sequence[str]) -> tuple[np.ndarra
     return y.reshape(len(examples), len(acts)), nm.reshape(len(examples), len(acts))
 
 
-def _fit(examples: Sequence[Example], settings: Settings) -> ExampleModel:
-    """Fit one model on ``examples`` (thresholds 0.5 until chosen)."""
+def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarray]:
+    """Fit one model on ``examples``: the index's arrays (thresholds 0.5 until chosen).
+
+    Arrays (``V`` n-grams, ``A`` acts, ``N`` kept lines, ``Z`` stored weights): ``acts`` (A,),
+    ``vocab`` (V,) str, ``idf`` (V,) float32, ``coef`` (V, A) float16, ``intercept`` (A,),
+    ``high``/``low``/``floor`` (A,) float32, ``margin`` (A,) bool, ``train_text`` and
+    ``train_source`` (N,) str, ``train_acts`` and ``train_near`` (N, A) bool, the kept lines'
+    TF-IDF as CSR ``train_indptr`` (N+1,) ``train_indices`` (Z,) int32 ``train_data`` (Z,)
+    float16, and ``meta`` (JSON text).
+    """
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -100,27 +108,25 @@ def _fit(examples: Sequence[Example], settings: Settings) -> ExampleModel:
     keep = np.flatnonzero(y.any(axis=1) | near.any(axis=1))  # lines that can be nearest
     rows = x[keep].tocsr()
     half = 0.5 * np.ones(len(settings.acts), dtype=np.float32)
-    return ExampleModel(
-        {
-            "acts": np.array(settings.acts),
-            "vocab": np.array(vocab),
-            "idf": vectorizer.idf_.astype(np.float32),
-            "coef": coef.astype(np.float16),
-            "intercept": intercept,
-            "high": half,
-            "low": half,
-            "floor": 0 * half,
-            "margin": np.zeros(len(settings.acts), dtype=bool),
-            "train_text": np.array([texts[i] for i in keep]),
-            "train_source": np.array([examples[i].source for i in keep]),
-            "train_acts": y[keep],
-            "train_near": near[keep],
-            "train_indptr": rows.indptr.astype(np.int32),
-            "train_indices": rows.indices.astype(np.int32),
-            "train_data": rows.data.astype(np.float16),
-            "meta": np.array("{}"),
-        }
-    )
+    return {
+        "acts": np.array(settings.acts),
+        "vocab": np.array(vocab),
+        "idf": vectorizer.idf_.astype(np.float32),
+        "coef": coef.astype(np.float16),
+        "intercept": intercept,
+        "high": half,
+        "low": half,
+        "floor": 0 * half,
+        "margin": np.zeros(len(settings.acts), dtype=bool),
+        "train_text": np.array([texts[i] for i in keep]),
+        "train_source": np.array([examples[i].source for i in keep]),
+        "train_acts": y[keep],
+        "train_near": near[keep],
+        "train_indptr": rows.indptr.astype(np.int32),
+        "train_indices": rows.indices.astype(np.int32),
+        "train_data": rows.data.astype(np.float16),
+        "meta": np.array("{}"),
+    }
 
 
 def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, np.ndarray]:
@@ -166,7 +172,7 @@ def cross_validate(examples: Sequence[Example], settings: Settings) -> dict[str,
     out: dict[str, np.ndarray] = {}
     folds = KFold(settings.folds, shuffle=True, random_state=settings.seed)
     for fit_rows, test_rows in folds.split(np.arange(n)):
-        model = _fit([examples[i] for i in fit_rows], settings)
+        model = ExampleModel(_fit([examples[i] for i in fit_rows], settings))
         parts = _components(model, [examples[i] for i in test_rows])
         for key, value in parts.items():
             out.setdefault(key, np.zeros((n, value.shape[1]), dtype=value.dtype))[test_rows] = value
@@ -304,7 +310,7 @@ def build_index(
     y, near = _labels(examples, settings.acts)
     cv = cross_validate(examples, settings)
     choices = choose(cv, y, near, settings)
-    model = _fit(examples, settings)
+    arrays = _fit(examples, settings)
     flagged = np.column_stack(
         [flags(cv, j, c.low, c.high, c.floor, c.margin) for j, c in enumerate(choices.values())]
     )
@@ -319,25 +325,11 @@ def build_index(
         "cv_any_violation": _any(flagged, y, near),
         "rules_any_violation": _any(cv["R"], y, near),
     }
-    arrays = {
-        "acts": np.array(model.acts),
-        "vocab": np.array(sorted(model.vocabulary, key=model.vocabulary.get)),
-        "idf": model.idf,
-        "coef": model.coef.astype(np.float16),
-        "intercept": model.intercept,
-        "high": np.array([c.high for c in choices.values()], dtype=np.float32),
-        "low": np.array([c.low for c in choices.values()], dtype=np.float32),
-        "floor": np.array([c.floor for c in choices.values()], dtype=np.float32),
-        "margin": np.array([c.margin for c in choices.values()], dtype=bool),
-        "train_text": np.array(model.train_text),
-        "train_source": np.array(model.train_source),
-        "train_acts": model.train_acts,
-        "train_near": model.train_near,
-        "train_indptr": model.indptr.astype(np.int32),
-        "train_indices": model.indices.astype(np.int32),
-        "train_data": model.data.astype(np.float16),
-        "meta": np.array(json.dumps(meta, ensure_ascii=False)),
-    }
+    arrays["high"] = np.array([c.high for c in choices.values()], dtype=np.float32)
+    arrays["low"] = np.array([c.low for c in choices.values()], dtype=np.float32)
+    arrays["floor"] = np.array([c.floor for c in choices.values()], dtype=np.float32)
+    arrays["margin"] = np.array([c.margin for c in choices.values()], dtype=bool)
+    arrays["meta"] = np.array(json.dumps(meta, ensure_ascii=False))
     np.savez_compressed(out, **arrays)
     return meta
 

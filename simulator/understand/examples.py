@@ -25,7 +25,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.understand.features import NEG, Gram, grams
+from simulator.understand.features import NEG, feature_names, grams
 from simulator.understand.normalize import Normalized
 
 __all__ = ["INDEX_PATH", "Evidence", "ExampleModel", "Features", "default_model"]
@@ -39,10 +39,6 @@ class Features:
     """One utterance as the model sees it."""
 
     nm: Normalized
-    occurrences: list[Gram]
-    """The n-gram occurrences found in the vocabulary, in order."""
-    rows: np.ndarray
-    """Vocabulary index of each occurrence, shape ``(len(occurrences),)``, int."""
     index: np.ndarray
     """Distinct vocabulary indices, shape ``(K,)``, int."""
     weight: np.ndarray
@@ -103,11 +99,14 @@ class ExampleModel:
         self.train_source = [str(t) for t in arrays["train_source"]]
         self.train_acts = arrays["train_acts"].astype(bool)  # (N, A)
         self.train_near = arrays["train_near"].astype(bool)  # (N, A): lawful near-misses
-        self.indptr = arrays["train_indptr"].astype(np.int64)
-        self.indices = arrays["train_indices"].astype(np.int64)
-        self.data = arrays["train_data"].astype(np.float32)
-        self.row_of = np.repeat(np.arange(len(self.indptr) - 1), np.diff(self.indptr))
-        """For each stored weight of the ``train`` matrix, its row (line)."""
+        indptr = arrays["train_indptr"].astype(np.int64)
+        indices = arrays["train_indices"].astype(np.int64)
+        # the train lines' TF-IDF, kept by column (n-gram → lines) for the nearest-line search
+        order = np.argsort(indices, kind="stable")
+        self.col_rows = np.repeat(np.arange(len(indptr) - 1), np.diff(indptr))[order]
+        self.col_data = arrays["train_data"].astype(np.float32)[order]
+        self.col_ptr = np.searchsorted(indices[order], np.arange(len(self.idf) + 1))
+        self.lines = len(indptr) - 1
         self.meta: dict = json.loads(str(arrays["meta"]))
         self._col = {a: i for i, a in enumerate(self.acts)}
 
@@ -119,18 +118,14 @@ class ExampleModel:
 
     def features(self, nm: Normalized) -> Features:
         """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm)."""
-        occurrences = [g for g in grams(nm) if g.feature in self.vocabulary]
-        rows = np.fromiter(
-            (self.vocabulary[g.feature] for g in occurrences),
-            dtype=np.int64,
-            count=len(occurrences),
-        )
-        index, count = np.unique(rows, return_counts=True)
+        vocabulary = self.vocabulary
+        rows = [vocabulary[name] for name in feature_names(nm) if name in vocabulary]
+        index, count = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
         weight = (1.0 + np.log(count)).astype(np.float32) * self.idf[index]
         norm = float(np.sqrt(weight @ weight))
         if norm > 0:
             weight /= norm
-        return Features(nm, occurrences, rows, index, weight, count)
+        return Features(nm, index, weight, count)
 
     def probabilities(self, f: Features) -> dict[str, float]:
         """P(act | utterance) for every modelled act."""
@@ -141,18 +136,20 @@ class ExampleModel:
 
     def evidence(self, f: Features, act: str, nearest: bool = True) -> Evidence | None:
         """Where in the utterance ``act`` is, and (``nearest``) the labelled line most like it."""
-        if not f.occurrences:
+        occurrences = [g for g in grams(f.nm) if g.feature in self.vocabulary]
+        if not occurrences:
             return None
         col = self._col[act]
+        rows = np.array([self.vocabulary[g.feature] for g in occurrences], dtype=np.int64)
         share = dict(zip(f.index.tolist(), (f.weight / f.count).tolist(), strict=True))
-        contrib = np.array([share[r] for r in f.rows.tolist()], dtype=np.float32)
-        contrib *= self.coef[f.rows, col]
-        clause = np.array([f.nm.clause[g.start] for g in f.occurrences])
+        contrib = np.array([share[r] for r in rows.tolist()], dtype=np.float32)
+        contrib *= self.coef[rows, col]
+        clause = np.array([f.nm.clause[g.start] for g in occurrences])
         best_clause = int(np.argmax(np.bincount(clause, weights=contrib)))
         inside = np.flatnonzero(clause == best_clause)
         # the denial check looks at what was said, not at the scope marker itself
-        said = [i for i in inside.tolist() if f.occurrences[i].feature != NEG] or inside.tolist()
-        top = f.occurrences[max(said, key=lambda i: contrib[i])]
+        said = [i for i in inside.tolist() if occurrences[i].feature != NEG] or inside.tolist()
+        top = occurrences[max(said, key=lambda i: contrib[i])]
         span = [j for j, c in enumerate(f.nm.clause) if c == best_clause]
         (row, similarity), (near, near_similarity) = (
             self._nearest(f, col) if nearest else ((-1, 0.0), (-1, 0.0))
@@ -179,10 +176,12 @@ class ExampleModel:
         """
         if f.index.size == 0:
             return (-1, 0.0), (-1, 0.0)
-        query = np.zeros(len(self.idf), dtype=np.float32)
-        query[f.index] = f.weight
-        products = self.data * query[self.indices]
-        sims = np.bincount(self.row_of, weights=products, minlength=len(self.indptr) - 1)
+        starts, ends = self.col_ptr[f.index], self.col_ptr[f.index + 1]
+        lengths = ends - starts
+        # every stored weight of the query's n-grams: concatenated ranges starts[k]..ends[k]
+        at = np.repeat(starts - np.cumsum(lengths) + lengths, lengths) + np.arange(lengths.sum())
+        weights = self.col_data[at] * np.repeat(f.weight, lengths)
+        sims = np.bincount(self.col_rows[at], weights=weights, minlength=self.lines)
         found = []
         for mask in (self.train_acts[:, col], self.train_near[:, col]):
             rows = np.flatnonzero(mask)

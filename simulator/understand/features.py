@@ -16,13 +16,12 @@ phrase means.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
 from dataclasses import dataclass
 
 from simulator.understand.negation import scope_start
 from simulator.understand.normalize import Normalized, normalize_with_map
 
-__all__ = ["NEG", "NGRAM_RANGE", "Gram", "clause_spans", "grams", "ngrams"]
+__all__ = ["NEG", "NGRAM_RANGE", "Gram", "clause_spans", "feature_names", "grams", "ngrams"]
 
 NGRAM_RANGE = (1, 4)
 """Smallest and largest n-gram length, in characters."""
@@ -59,48 +58,80 @@ def clause_spans(nm: Normalized) -> list[tuple[int, int]]:
     return spans
 
 
-def _span_grams(text: str, offset: int, prefix: str) -> Iterator[Gram]:
-    """Padded n-grams of ``text`` (which starts at ``offset`` in the normalised utterance)."""
-    text = _HOMOGRAPH.sub(lambda m: _HOMOGRAPHS[m.group()], _DIGITS.sub("0", text))
-    padded = f" {text} "
-    size = len(padded)
-    last = offset + len(text)
+def _segments(nm: Normalized) -> list[tuple[str, int, str]]:
+    """The utterance as ``(text, offset, prefix)`` pieces; ``("", at, NEG)`` marks a denial."""
+    pieces: list[tuple[str, int, str]] = []
+    for start, end in clause_spans(nm):
+        clause = nm.text[start:end]
+        scope = scope_start(clause)
+        if scope is None:
+            pieces.append((clause, start, ""))
+            continue
+        if scope:
+            pieces.append((clause[:scope], start, ""))
+        if scope < len(clause):
+            pieces.append((clause[scope:], start + scope, NEG))
+        pieces.append(("", start + max(scope - 1, 0), NEG))
+    return pieces
+
+
+def _padded(text: str) -> str:
+    """A piece as its n-grams see it: digits folded, homographs folded, a space at each end."""
+    text = _DIGITS.sub("0", text)
+    if "借" in text:
+        text = _HOMOGRAPH.sub(lambda m: _HOMOGRAPHS[m.group()], text)
+    return f" {text} "
+
+
+def feature_names(nm: Normalized) -> list[str]:
+    """Every n-gram of a normalised utterance as a feature name, in :func:`grams` order."""
     lo, hi = NGRAM_RANGE
-    for n in range(lo, hi + 1):
-        for i in range(size - n + 1):
-            gram = padded[i : i + n]
-            if gram == " ":
-                continue
-            start = min(max(offset + i - 1, offset), last - 1)
-            end = max(min(offset + i - 1 + n, last), start + 1)
-            yield Gram(prefix + gram, start, end)
+    out: list[str] = []
+    for text, _, prefix in _segments(nm):
+        if not text:
+            out.append(prefix)
+            continue
+        padded = _padded(text)
+        size = len(padded)
+        for n in range(lo, hi + 1):
+            if n == 1:  # the padding spaces alone are not features
+                out.extend(prefix + c for c in padded[1:-1])
+            else:
+                out.extend(prefix + padded[i : i + n] for i in range(size - n + 1))
+    return out
 
 
 def grams(nm: Normalized) -> list[Gram]:
-    """Every n-gram occurrence of a normalised utterance, clause by clause.
+    """Every n-gram occurrence of a normalised utterance, with where it is (for evidence).
 
     Args:
         nm: The utterance, simplified and normalised (:func:`.normalize.normalize_with_map`).
 
     Returns:
-        The occurrences, repeats kept (term frequency counts them).
+        The occurrences, repeats kept (term frequency counts them), in the order of
+        :func:`feature_names`.
 
     """
+    lo, hi = NGRAM_RANGE
     out: list[Gram] = []
-    for start, end in clause_spans(nm):
-        clause = nm.text[start:end]
-        scope = scope_start(clause)
-        if scope is None:
-            out.extend(_span_grams(clause, start, ""))
+    for text, offset, prefix in _segments(nm):
+        if not text:
+            out.append(Gram(prefix, offset, offset + 1))
             continue
-        if scope:
-            out.extend(_span_grams(clause[:scope], start, ""))
-        if scope < len(clause):
-            out.extend(_span_grams(clause[scope:], start + scope, NEG))
-        out.append(Gram(NEG, start + max(scope - 1, 0), start + max(scope, 1)))
+        padded = _padded(text)
+        last = offset + len(text)
+        for n in range(lo, hi + 1):
+            for i in range(len(padded) - n + 1):
+                gram = padded[i : i + n]
+                if gram == " ":
+                    continue
+                begin = min(max(offset + i - 1, offset), last - 1)
+                out.append(
+                    Gram(prefix + gram, begin, max(min(offset + i - 1 + n, last), begin + 1))
+                )
     return out
 
 
 def ngrams(text: str) -> list[str]:
     """The feature names of one utterance (any script): the analyzer the index is built with."""
-    return [g.feature for g in grams(normalize_with_map(text))]
+    return feature_names(normalize_with_map(text))

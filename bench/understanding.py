@@ -1,0 +1,177 @@
+"""Understanding measured on the held-out split, and what it costs per turn and per scored call.
+
+Prints, for the agent lines of the corpus' ``heldout`` split (never used to build or tune):
+
+1. per act, precision and recall of the rules alone (``understand(..., examples=False)``) and of
+   the full stack (rules + example layer), violation acts first; the any-violation figures; and
+   the share of lawful near-miss lines flagged with a violation they only resemble;
+2. speed on one core: ``understand`` alone per utterance (p50/p95, each utterance new to the
+   process), and ``score`` of 30-turn calls cold (every utterance new to the process: corpus
+   lines used once each) and cached (the same calls again). The whole offline turn
+   (understand + policy + render + store) is ``bench/turn_latency.py``.
+
+Targets (issue #11): every violation act recall ≥ 0.95 at precision ≥ 0.95; near-misses flagged
+≤ 2 %; offline turn p95 < 200 ms; score ≥ 20 calls/s cold and ≥ 500 calls/s cached.
+
+Usage: ``.venv/bin/python bench/understanding.py [--calls 120]``.
+"""
+
+from __future__ import annotations
+
+import os
+
+# one core: keep numpy's thread pools to the calling thread
+for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
+    os.environ.setdefault(_name, "1")
+
+import argparse  # noqa: E402
+import random  # noqa: E402
+import statistics  # noqa: E402
+import sys  # noqa: E402
+import time  # noqa: E402
+from datetime import date  # noqa: E402
+from pathlib import Path  # noqa: E402
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from scoring import default_rubric, score  # noqa: E402
+from simulator.understand import AGENT_ACTS, VIOLATION_ACTS, understand  # noqa: E402
+from simulator.understand.corpus import Example, load_corpus  # noqa: E402
+from simulator.understand.evaluate import evaluate  # noqa: E402
+from simulator.understand.examples import default_model  # noqa: E402
+
+DAY = date(2026, 11, 20)
+_FILLERS = ("", "嗯，", "啊，", "哦，", "那个，", "唉，", "呃，", "喂，", "就是，", "我说，")
+TURNS = 30
+VIOLATIONS = set(VIOLATION_ACTS)
+
+
+def _any_violation(lines: list[Example], found: dict[str, set[str]]) -> tuple[float, float]:
+    """Precision and recall of "this line has some violation"."""
+    said = [bool(ex.acts & VIOLATIONS) for ex in lines]
+    flagged = [bool(found[ex.text] & VIOLATIONS) for ex in lines]
+    tp = sum(s and f for s, f in zip(said, flagged, strict=True))
+    fp = sum(f and not s for s, f in zip(said, flagged, strict=True))
+    return (tp / (tp + fp) if tp + fp else 1.0), tp / max(sum(said), 1)
+
+
+def accuracy() -> None:
+    held = load_corpus("agent", "heldout")
+    acts = [*VIOLATION_ACTS, *AGENT_ACTS]
+    found = {
+        "rules": {
+            ex.text: set(understand(ex.text, today=DAY, examples=False).names) for ex in held
+        },
+        "stack": {ex.text: set(understand(ex.text, today=DAY).names) for ex in held},
+    }
+    ev = {name: evaluate(held, lambda t, f=f: f[t], acts) for name, f in found.items()}
+    print(f"held-out agent lines: {len(held)} ({ev['rules'].near_misses} lawful near-misses)")
+    print(f"{'act':24s} {'n':>4s}   rules P     R  |  stack P     R")
+    for act in acts:
+        if act == next(iter(AGENT_ACTS)):
+            print("-- other acts (rules only: the example layer models the violation acts) --")
+        r, s = ev["rules"].acts[act], ev["stack"].acts[act]
+        met = " *" if s.precision >= 0.95 and s.recall >= 0.95 else ""
+        print(
+            f"{act:24s} {r.support:4d}   {r.precision:6.3f} {r.recall:5.3f}  |"
+            f"  {s.precision:6.3f} {s.recall:5.3f}{met}"
+        )
+    print("(* meets the target: P ≥ 0.95 and R ≥ 0.95)")
+    for name in ("rules", "stack"):
+        precision, recall = _any_violation(held, found[name])
+        e = ev[name]
+        print(
+            f"{name}: any violation P {precision:.3f} R {recall:.3f}; near-misses flagged "
+            f"{len(e.near_misses_flagged)}/{e.near_misses} = {e.near_miss_rate:.3f}"
+        )
+
+
+def _percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * q))]
+
+
+def understand_speed(texts: list[str]) -> None:
+    default_model.cache_clear()
+    start = time.perf_counter()
+    default_model()
+    load = time.perf_counter() - start
+    timings = []
+    for text in texts:
+        start = time.perf_counter()
+        understand(text, today=DAY)
+        timings.append((time.perf_counter() - start) * 1000)
+    print(
+        f"understand, {len(texts)} utterances each new to the process: p50 "
+        f"{statistics.median(timings):.2f} ms, p95 {_percentile(timings, 0.95):.2f} ms, max "
+        f"{max(timings):.1f} ms (index loaded once per process in {load * 1000:.0f} ms)"
+    )
+
+
+def calls(n: int, agent: list[str], customer: list[str], seed: int = 11) -> list[dict]:
+    """``n`` 30-turn calls; each agent line used once, each customer line made new by a filler."""
+    rng = random.Random(seed)
+    agent = agent[:]
+    rng.shuffle(agent)
+    need = n * TURNS // 2
+    if len(agent) < need:
+        raise SystemExit(f"only {len(agent)} distinct agent lines for {need} agent turns")
+    fresh = [f"{filler}{line}" for filler in _FILLERS for line in customer]
+    rng.shuffle(fresh)
+    out, used = [], 0
+    for i in range(n):
+        turns = []
+        for t in range(TURNS):
+            if t % 2:
+                turns.append({"speaker": "agent", "text": agent[used]})
+                used += 1
+            else:
+                turns.append({"speaker": "customer", "text": fresh.pop()})
+        out.append(
+            {"persona": f"bench{i}", "started_at": "2026-11-20T14:30:00+08:00", "turns": turns}
+        )
+    return out
+
+
+def score_speed(transcripts: list[dict]) -> None:
+    rubric = default_rubric()
+    score(transcripts[0], rubric)  # rubric compiled, index loaded: start-up, not per call
+    rest = transcripts[1:]
+    start = time.perf_counter()
+    for t in rest:
+        score(t, rubric)
+    cold = time.perf_counter() - start
+    repeats = max(1, 2000 // len(rest))
+    start = time.perf_counter()
+    for _ in range(repeats):
+        for t in rest:
+            score(t, rubric)
+    warm = (time.perf_counter() - start) / repeats
+    print(
+        f"score, {len(rest)} calls x {TURNS} turns, every utterance new to the process: "
+        f"{len(rest) / cold:.1f} calls/s ({cold / len(rest) * 1000:.1f} ms a call); "
+        f"target >= 20"
+    )
+    print(
+        f"score, the same calls again (utterances cached): {len(rest) / warm:.0f} calls/s; "
+        f"target >= 500"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--calls", type=int, default=120, help="calls for the score figures")
+    args = parser.parse_args()
+    accuracy()
+    train = [ex.text for ex in load_corpus("agent", "train")]
+    customer = [ex.text for ex in load_corpus("customer")]
+    # speed on utterances this process has not seen (the accuracy pass saw the heldout ones)
+    half = len(train) // 3
+    understand_speed(train[:half])
+    score_speed(calls(args.calls + 1, train[half:], customer))
+    print("offline turn (understand + policy + render + store): bench/turn_latency.py")
+
+
+if __name__ == "__main__":
+    main()
