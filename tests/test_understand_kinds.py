@@ -1,0 +1,213 @@
+"""Issue #11's table: every kind of violation that used to slip through, and its lawful twins.
+
+Two sets per kind. ``ISSUE`` holds the issue's own examples (each "misses today" line must be
+flagged with its act; each "must stay clean" line must carry no violation). ``OWN`` holds lines
+written for this test before the example layer was tuned, and never used to tune it: they are
+the closest thing here to calls nobody tuned to, so they are asserted as a rate, at the figure
+measured when they were first run (see ``OWN_FLAGGED_AT_LEAST``), not line by line.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+import pytest
+
+from simulator.understand import understand
+
+DAY = date(2026, 11, 20)
+
+# (kind, the act — or the acts any one of which is right — or None for "must stay clean", text)
+ISSUE = [
+    ("threat", "threat", "听说你家楼下有个超市，我们同事常去那边"),
+    ("threat", "threat", "你心里有数就行，出了什么事别怪我们"),
+    ("threat", ("threat", "third_party_pressure"), "再拖下去你微信好友都会收到提醒"),
+    ("threat", None, "逾期会如实记入征信"),
+    ("threat", None, "我没有吓您的意思，只是逾期会影响以后贷款"),
+    ("pressure", "third_party_pressure", "我们可以跟你们公司核实一下你的收入情况"),
+    ("pressure", "third_party_pressure", "你不配合，那只好请你家属出面了"),
+    ("pressure", None, "您放心，这事只跟您本人沟通"),
+    ("legal", "false_legal_claim", "欠着不还就是骗银行的钱，懂吗？"),
+    ("legal", "false_legal_claim", "再不还就得进去了"),
+    ("legal", None, "协商不成，银行可能通过诉讼解决"),
+    ("legal", None, "判决由法院作出"),
+    ("borrowing", "induce_borrowing", "找个小额贷款平台，十分钟就放款"),
+    ("borrowing", "induce_borrowing", "跟你朋友张罗张罗，先把窟窿堵上"),
+    ("borrowing", "induce_borrowing", "先拿别的平台的额度顶一下"),
+    ("borrowing", None, "您可别因为这个又去借高利贷"),
+    ("borrowing", None, "您也别琢磨着去借网贷来还"),
+    ("fees", "illegitimate_fee", "想停止催收的话，先转五百到我个人微信"),
+    ("fees", "illegitimate_fee", "还了这笔我帮你把征信洗白"),
+    ("fees", None, "办分期要收手续费，费率在App里能查到"),
+    ("insult", "insult", "你还好意思说"),
+    ("insult", "insult", "你这样的人谁敢借钱给你"),
+    ("insult", None, "请您冷静一点，我们好好说"),
+    ("noise", ("third_party_pressure", "threat"), "我們會找你家裡人"),
+    ("noise", "third_party_pressure", "再不还就打你单为电话"),
+    ("noise", ("third_party_pressure", "threat"), "不還錢的話，就讓你領導知道"),
+    ("noise", None, "我們先看看有沒有合適的方案"),
+]
+
+OWN = [
+    ("threat", "threat", "你住的那个小区我们同事上周刚去过，环境挺不错的嘛。"),
+    ("threat", "threat", "我提醒你一句，晚上回家路上多留个心眼。"),
+    ("threat", "threat", "你要是一直这个态度，以后的日子可就没这么清净了。"),
+    ("threat", "threat", "钱不到账，你这个月都别想睡个安稳觉。"),
+    ("threat", None, "逾期记录会报送征信，这个会影响您以后办房贷。"),
+    ("threat", None, "我说这些不是为了吓您，只是想让您了解实际情况。"),
+    ("threat", None, "您放心，我们只通过电话跟您本人沟通，不会去打扰您的生活。"),
+    (
+        "pressure",
+        "third_party_pressure",
+        "你们单位财务的电话我们这边也有，要不要我们直接问问他们？",
+    ),
+    ("pressure", "third_party_pressure", "你再不接电话，我们只能请你的紧急联系人帮忙找你了。"),
+    (
+        "pressure",
+        ("third_party_pressure", "threat"),
+        "到时候你爸妈那边接到电话，可别说我们没提前打招呼。",
+    ),
+    (
+        "pressure",
+        ("third_party_pressure", "threat"),
+        "你朋友圈里那些同事，要是知道你欠钱不还会怎么想？",
+    ),
+    ("pressure", None, "您的欠款情况我们只会跟您本人核实。"),
+    ("pressure", None, "您工作单位的信息我们不会对外透露。"),
+    ("pressure", None, "如果您换了号码，麻烦告诉我们新的联系方式，方便以后直接找您。"),
+    ("legal", "false_legal_claim", "你知不知道，欠信用卡不还是要判刑的？"),
+    (
+        "legal",
+        ("false_legal_claim", "threat"),
+        "再拖一个月，你这就算恶意逃债，警察会直接上门带人。",
+    ),
+    ("legal", "false_legal_claim", "你这种情况，法院下个礼拜就会把你银行卡全冻上。"),
+    ("legal", "false_legal_claim", "你以后出门坐火车都会被拦下来，你信不信？"),
+    ("legal", None, "如果协商不成，银行有可能会向法院起诉，但最终怎么判是法院的事。"),
+    ("legal", None, "恶意透支有严格的法律条件，您目前的情况和它不是一回事。"),
+    ("legal", None, "逾期的话会产生罚息，这个在您的合同里有写。"),
+    ("borrowing", "induce_borrowing", "你那些同学朋友，一人凑个几百，这钱不就有了吗？"),
+    ("borrowing", "induce_borrowing", "手机上随便找个能借钱的软件，今天就能到账。"),
+    ("borrowing", "induce_borrowing", "你另外那张卡不是还有额度吗，先取出来把这边填上。"),
+    ("borrowing", "induce_borrowing", "找你老板预支一个月工资，先把这个月的还上。"),
+    ("borrowing", None, "您别为了还这笔钱再去借别的贷款，压力只会更大。"),
+    ("borrowing", None, "我们建议您用自己的收入来安排还款，可以申请分期。"),
+    ("borrowing", None, "借新还旧不是好办法，我们一起看看分期方案吧。"),
+    ("fees", "illegitimate_fee", "你先转两百块手续费给我，我帮你把罚息免掉。"),
+    ("fees", "illegitimate_fee", "交五百块加急费，明天就给你停止催收。"),
+    ("fees", "illegitimate_fee", "给我打一千，我保证把你的逾期记录消掉。"),
+    ("fees", None, "分期会有手续费，具体费率您可以在手机银行里查到。"),
+    ("fees", None, "还款请只还到您本人的信用卡账户，不要转给任何个人。"),
+    ("fees", None, "我们不会收取任何额外的费用。"),
+    ("insult", "insult", "你这种人活该被催，一点信用都没有。"),
+    ("insult", "insult", "都这么大人了，连自己的账都管不好。"),
+    ("insult", "insult", "我看你就是没羞没臊，欠钱还这么理直气壮。"),
+    ("insult", "insult", "跟你这种人说话真是浪费时间。"),
+    ("insult", None, "请您别着急，我们慢慢说。"),
+    ("insult", None, "您说得对，这件事确实是我们没解释清楚。"),
+    ("insult", None, "我能理解您现在的心情，我们一起想办法。"),
+    ("noise", "third_party_pressure", "我們會打電話給你公司的領導"),
+    ("noise", "threat", "你再不还我们就找人去你家坐一坐"),
+    ("noise", "false_legal_claim", "你这是诈骗要做牢的"),
+    ("noise", "induce_borrowing", "你去借呗里接点钱先还上"),
+    ("noise", None, "我們這邊幫您申請分期好嗎"),
+    ("noise", None, "您先别着急我们慢慢商量还款方案"),
+    ("noise", None, "本次通話會錄音請您知悉"),
+]
+
+
+def _violations(text: str) -> set[str]:
+    return {act.name for act in understand(text, today=DAY).violations}
+
+
+def _flagged(act: str | tuple[str, ...], text: str) -> bool:
+    wanted = {act} if isinstance(act, str) else set(act)
+    return bool(wanted & _violations(text))
+
+
+@pytest.mark.parametrize(("kind", "act", "text"), [row for row in ISSUE if row[1]])
+def test_issue_examples_are_flagged(kind: str, act: str | tuple[str, ...], text: str) -> None:
+    assert _flagged(act, text), kind
+
+
+@pytest.mark.parametrize(("kind", "act", "text"), [row for row in ISSUE if not row[1]])
+def test_issue_clean_examples_stay_clean(kind: str, act: None, text: str) -> None:
+    assert _violations(text) == set(), kind
+
+
+# Measured on the first run of OWN, before any later change (the example layer was not tuned
+# on these lines). Violations flagged 20 of 27; lawful lines flagged 0 of 21. Per kind:
+# veiled threats 0/4 (the weak spot: no word of menace, and the corpus' threats read otherwise),
+# pressure 4/4, legal 4/4, borrowing 2/4, fees 3/3, insults 3/4, ASR and script noise 4/4.
+OWN_FLAGGED_AT_LEAST = 20
+
+
+def test_own_violation_lines_are_flagged_at_the_measured_rate():
+    bad = [(act, text) for _, act, text in OWN if act]
+    flagged = [text for act, text in bad if _flagged(act, text)]
+    assert len(bad) >= 27
+    assert len(flagged) >= OWN_FLAGGED_AT_LEAST, sorted({t for _, t in bad} - set(flagged))
+
+
+def test_own_lawful_lines_are_never_flagged():
+    flagged = {text: _violations(text) for _, act, text in OWN if not act}
+    assert len(flagged) >= 21
+    assert {t: v for t, v in flagged.items() if v} == {}
+
+
+def test_every_kind_has_three_own_lines_each_way():
+    for kind in {k for k, _, _ in ISSUE}:
+        assert sum(1 for k, a, _ in OWN if k == kind and a) >= 3, kind
+        assert sum(1 for k, a, _ in OWN if k == kind and not a) >= 3, kind
+
+
+TRADITIONAL = [
+    ("不還錢的話，就讓你領導知道", "third_party_pressure", "就讓你領導知道"),
+    ("再不還，我們就找幾個人去你家坐坐。", "threat", "我們就找幾個人去你家坐坐"),
+    ("你這樣的人就是老賴。", "insult", "你這樣的人就是老賴"),
+    ("我是市公安局經偵支隊的。", "impersonation", "我是市公安局經偵支隊的"),
+]
+
+
+@pytest.mark.parametrize(("text", "act", "quote"), TRADITIONAL)
+def test_traditional_characters_are_understood_and_quoted_as_said(text, act, quote):
+    found = [a for a in understand(text, today=DAY).acts if a.name == act]
+    assert found, text
+    assert found[0].quote == quote
+
+
+def test_traditional_and_simplified_lines_are_understood_alike():
+    from simulator.understand.corpus import load_corpus
+    from simulator.understand.simplify import to_simplified
+
+    lines = [ex.text for ex in load_corpus("agent", "heldout") if ex.register == "traditional"]
+    assert len(lines) >= 100
+    for text in lines:
+        as_said = understand(text, today=DAY)
+        simple = understand(to_simplified(text), today=DAY)
+        assert as_said.names == simple.names, text
+        assert all(a.quote in text for a in as_said.acts), text
+
+
+def test_traditional_slots():
+    u = understand("分十二期，每月還一千五，下週五之前通過手機銀行還第一期", today=DAY)
+    assert (u.months, u.amounts, u.channel) == (12, (1500,), "手机银行")
+    assert u.due_date == date(2026, 11, 27)
+    assert u.has("offer_plan")
+
+
+def test_the_customer_takes_no_offence_at_advice_against_borrowing():
+    from simulator.call import Call
+    from simulator.persona import load_personas
+
+    persona = load_personas()["cooperative_wang"]
+    moves = {}
+    for line in ("您也别琢磨着去借网贷来还。", "你去借网贷来还。"):
+        call = Call(persona, seed=0, started_at=datetime(2026, 11, 20, 14, 30))
+        call.open()
+        call.say("您好，我是招商银行信用卡中心的客服小李，工号1024，本次通话会录音。")
+        call.say(line)
+        moves[line] = (call.turns[-1].move, call.state["anger"])
+    lawful, unlawful = moves.values()
+    assert lawful[0] != "angry" and unlawful[0] == "angry"
+    assert lawful[1] < unlawful[1]
