@@ -13,10 +13,10 @@ from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
 
-from scoring import customer
 from scoring.rubric import Applies, Kind, Rubric
 from scoring.text import Folded, denied_at, fold, quote_around
 from simulator.understand import Understanding, understand
+from simulator.understand.customer import CustomerUnderstanding, understand_customer
 
 __all__ = ["Call", "Hit", "Turn", "analyse", "compiled"]
 
@@ -43,6 +43,8 @@ class Turn:
     """Criterion id → the first evidence in this turn (agent turns only)."""
     void: bool = False
     """Addressed to the scorer: earns nothing, though its violations still count."""
+    customer: CustomerUnderstanding | None = None
+    """Customer turns only: the customer's acts and slots."""
 
 
 @dataclass(frozen=True)
@@ -177,18 +179,19 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
                 asked_identity = True
             turns.append(Turn(i, "agent", text, folded, u, hits, void))
             continue
-        if third_party_from is None and customer.is_third_party(folded):
+        cu = understand_customer(text, today=today)
+        if third_party_from is None and cu.has("not_cardholder"):
             third_party_from = i
         if (
             verified_at is None
             and asked_identity
             and third_party_from is None
-            and customer.confirms_identity(folded)
+            and cu.has("confirm_identity")
         ):
             verified_at = i
-        if dispute_at is None and customer.disputes(folded):
+        if dispute_at is None and cu.has("dispute"):
             dispute_at = i
-        turns.append(Turn(i, "customer", text, folded, None, {}))
+        turns.append(Turn(i, "customer", text, folded, None, {}, customer=cu))
     if third_party_from is not None:
         verified_at = None
     return Call(tuple(turns), started, third_party_from, verified_at, dispute_at)

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from scoring import customer
 from scoring.analysis import Call, Turn
 from scoring.plan import Plan
 from scoring.rubric import Criterion, Kind
+from simulator.understand.lexicon_customer import HARDSHIP_TOPICS
 
 __all__ = ["Result", "evaluate_check"]
 
@@ -53,7 +53,7 @@ def _prohibited_hit(turn: Turn, prohibited: set[str]) -> bool:
 def _refers(customer_turn: Turn, agent_turn: Turn, topics: tuple[str, ...]) -> bool:
     agent_text = agent_turn.folded.text
     for topic in topics:
-        if re.search(customer.HARDSHIP_TOPICS[topic], agent_text):
+        if re.search(HARDSHIP_TOPICS[topic], agent_text):
             return True
     said = set(_bigrams(customer_turn.folded.text)) - _STOP
     return bool(said & (set(_bigrams(agent_text)) - _STOP))
@@ -65,13 +65,9 @@ def _bigrams(text: str) -> list[str]:
 
 def empathy_quality(c: Criterion, call: Call, prohibited: set[str]) -> Result:
     """Acknowledgements that answer the hardship the customer just disclosed."""
-    opportunities = [
-        (t, customer.hardship_topics(t.folded)) for t in call.turns if t.speaker == "customer"
-    ]
+    opportunities = [(t, t.customer.topics) for t in call.turns if t.customer is not None]
     # an angry outburst (烦死了) is calm_under_pressure's to judge, not a disclosed hardship
-    opportunities = [
-        (t, topics) for t, topics in opportunities if topics and not customer.is_hostile(t.folded)
-    ]
+    opportunities = [(t, topics) for t, topics in opportunities if topics and not t.customer.angry]
     if not opportunities:
         return Result(0, c.points, applicable=False)
     acks = [
@@ -107,9 +103,7 @@ def empathy_quality(c: Criterion, call: Call, prohibited: set[str]) -> Result:
 
 def calm_under_pressure(c: Criterion, call: Call, prohibited: set[str]) -> Result:
     """Calm, de-escalating replies to an angry or insulting customer."""
-    provocations = [
-        t for t in call.turns if t.speaker == "customer" and customer.is_hostile(t.folded)
-    ]
+    provocations = [t for t in call.turns if t.customer is not None and t.customer.angry]
     if not provocations:
         return Result(0, c.points, applicable=False)
     total = 0.0

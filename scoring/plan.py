@@ -12,7 +12,6 @@ import re
 from dataclasses import dataclass, replace
 from datetime import date
 
-from scoring import customer
 from scoring.analysis import Call
 from simulator.understand import parse_amounts, parse_date, parse_months
 
@@ -110,14 +109,13 @@ def find_plan(call: Call, offer_ids: set[str], summary_ids: set[str], debt_ids: 
                     plan = replace(plan, agreed_at=None, confirmed_at=None)
             last_agent_summary = summary
             continue
-        f = turn.folded
+        cu = turn.customer
         amounts, months, due = _customer_slots(turn.text, today)
-        span = customer.capacity_span(f)
-        if span is not None and amounts:
-            plan = replace(plan, capacity=min(amounts), capacity_at=turn.index)
-        if customer.is_vague(f) and not customer.agrees(f):
+        if cu.capacity:
+            plan = replace(plan, capacity=min(a.low for a in cu.capacity), capacity_at=turn.index)
+        if cu.has("vague_commitment"):
             plan = replace(plan, vague_at=turn.index)
-        if customer.agrees(f):
+        if cu.has("agree", "promise_to_pay"):
             if amounts or months or due:
                 # the customer says the plan themselves (行，那就每个月一千，分十二期)
                 plan = replace(
@@ -131,7 +129,7 @@ def find_plan(call: Call, offer_ids: set[str], summary_ids: set[str], debt_ids: 
                     plan = replace(plan, agreed_at=turn.index)
                 if last_agent_summary:
                     plan = replace(plan, confirmed_at=turn.index)
-        elif customer.refuses(f) and plan.agreed and not plan.reached:
+        elif cu.has("refuse") and plan.agreed and not plan.reached:
             plan = replace(plan, agreed_at=None)
         elif amounts and (months or due) and plan.agreed_at is None:
             # a counter-offer: it becomes the proposal on the table
