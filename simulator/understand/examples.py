@@ -75,7 +75,7 @@ class ExampleModel:
     """Logistic regressions over n-gram TF-IDF, with the labelled lines behind them.
 
     Args:
-        arrays: The index's arrays (see :mod:`.build` ``write_index`` for the names and shapes).
+        arrays: The index's arrays (names and shapes: :func:`.build._fit`).
 
     """
 
