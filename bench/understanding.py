@@ -5,10 +5,11 @@ Prints, for the agent lines of the corpus' ``heldout`` split (never used to buil
 1. per act, precision and recall of the rules alone (``understand(..., examples=False)``) and of
    the full stack (rules + example layer), violation acts first; the any-violation figures; and
    the share of lawful near-miss lines flagged with a violation they only resemble;
-2. speed on one core: ``understand`` alone per utterance (p50/p95, each utterance new to the
-   process), and ``score`` of 30-turn calls cold (every utterance new to the process: corpus
-   lines used once each) and cached (the same calls again). The whole offline turn
-   (understand + policy + render + store) is ``bench/turn_latency.py``.
+2. speed on one core, in CPU time (the machine is shared; wall clock is printed beside):
+   ``understand`` alone per utterance (p50/p95, each utterance new to the process), and
+   ``score`` of 30-turn calls cold (every utterance new to the process: corpus lines used once
+   each) and cached (the same calls again). The whole offline turn (understand + policy +
+   render + store) is ``bench/turn_latency.py``.
 
 Targets (issue #11): every violation act recall ≥ 0.95 at precision ≥ 0.95; near-misses flagged
 ≤ 2 %; offline turn p95 < 200 ms; score ≥ 20 calls/s cold and ≥ 500 calls/s cached.
@@ -99,11 +100,11 @@ def understand_speed(texts: list[str]) -> None:
     load = time.perf_counter() - start
     timings = []
     for text in texts:
-        start = time.perf_counter()
+        start = time.process_time()
         understand(text, today=DAY)
-        timings.append((time.perf_counter() - start) * 1000)
+        timings.append((time.process_time() - start) * 1000)
     print(
-        f"understand, {len(texts)} utterances each new to the process: p50 "
+        f"understand (CPU time), {len(texts)} utterances each new to the process: p50 "
         f"{statistics.median(timings):.2f} ms, p95 {_percentile(timings, 0.95):.2f} ms, max "
         f"{max(timings):.1f} ms (index loaded once per process in {load * 1000:.0f} ms)"
     )
@@ -134,28 +135,29 @@ def calls(n: int, agent: list[str], customer: list[str], seed: int = 11) -> list
     return out
 
 
+def _timed(fn) -> tuple[float, float]:
+    """Wall and CPU seconds of ``fn()`` (CPU time is what one core spends, whatever else runs)."""
+    wall, cpu = time.perf_counter(), time.process_time()
+    fn()
+    return time.perf_counter() - wall, time.process_time() - cpu
+
+
 def score_speed(transcripts: list[dict]) -> None:
     rubric = default_rubric()
     score(transcripts[0], rubric)  # rubric compiled, index loaded: start-up, not per call
     rest = transcripts[1:]
-    start = time.perf_counter()
-    for t in rest:
-        score(t, rubric)
-    cold = time.perf_counter() - start
-    repeats = max(1, 2000 // len(rest))
-    start = time.perf_counter()
-    for _ in range(repeats):
-        for t in rest:
-            score(t, rubric)
-    warm = (time.perf_counter() - start) / repeats
+    wall, cpu = _timed(lambda: [score(t, rubric) for t in rest])
     print(
         f"score, {len(rest)} calls x {TURNS} turns, every utterance new to the process: "
-        f"{len(rest) / cold:.1f} calls/s ({cold / len(rest) * 1000:.1f} ms a call); "
+        f"{len(rest) / cpu:.1f} calls per CPU second ({len(rest) / wall:.1f}/s wall clock); "
         f"target >= 20"
     )
+    repeats = max(1, 2000 // len(rest))
+    wall, cpu = _timed(lambda: [score(t, rubric) for _ in range(repeats) for t in rest])
+    n = repeats * len(rest)
     print(
-        f"score, the same calls again (utterances cached): {len(rest) / warm:.0f} calls/s; "
-        f"target >= 500"
+        f"score, the same calls again (utterances cached): {n / cpu:.0f} calls per CPU second "
+        f"({n / wall:.0f}/s wall clock); target >= 500"
     )
 
 
