@@ -252,7 +252,9 @@ def test_third_party_takes_a_message_when_asked_politely(pid):
 def test_a_denied_sore_point_does_not_anger():
     lp = PERSONAS["hostile_prickly_zhao"]  # sore point: fees (服务费)
     denied = run("hostile_prickly_zhao", opening_lines(lp) + ["这笔分期我们不收服务费。"])
-    touched = run("hostile_prickly_zhao", opening_lines(lp) + ["这笔分期我们要收服务费。"])
+    # A lawful mention of the fee touches the sore point; "我们要收服务费" is now read as an
+    # illegitimate fee (a violation: the customer threatens to hang up, a stronger move).
+    touched = run("hostile_prickly_zhao", opening_lines(lp) + ["分期是有服务费的，按月收。"])
     assert touched.turns[-1].move == "angry"
     assert denied.turns[-1].move != "angry"
     assert denied.state["anger"] < touched.state["anger"]
