@@ -15,7 +15,7 @@ import gradio as gr  # noqa: E402  (the analytics switch must be set before grad
 
 from simulator.services import Services  # noqa: E402
 from simulator.ui import practice  # noqa: E402
-from simulator.ui.i18n import gradio_i18n  # noqa: E402
+from simulator.ui.i18n import TOAST_CSS, gradio_i18n  # noqa: E402
 from simulator.ui.mount import MAIN_PAGE, auth_for, mount, sign_out_link  # noqa: E402
 
 __all__ = ["CONCURRENCY", "build_app", "launch_options"]
@@ -57,6 +57,7 @@ def launch_options(services: Services) -> dict:
         # gradio's own words (buttons, the sign-in form) follow the browser's language; this
         # fills in the few its Simplified Chinese lacks
         "i18n": gradio_i18n(),
+        "css": TOAST_CSS,
         **auth_for(services).launch_kwargs(),  # sign-in once accounts exist
     }
 

@@ -39,6 +39,7 @@ def test_an_override_without_a_reason_is_one_line(review, caplog):
     with caplog.at_level(logging.INFO), pytest.raises(gr.Error) as toast:
         h.override(ids["a"], 60, False, "  ", SimpleNamespace(username="boss"))
     assert toast.value.print_exception is False  # gradio prints no traceback for it
+    assert toast.value.title == "提示"  # not gradio's "Error"
     [line] = refusals(caplog)
     assert line.getMessage() == (
         f"refused override by boss (call {ids['a']}): 修改分数必须填写理由。"

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import gradio as gr
 
-__all__ = ["ZH_CN", "gradio_i18n"]
+__all__ = ["TOAST_CSS", "ZH_CN", "gradio_i18n"]
 
 ZH_CN = {
     "audio.recording_error": "无法开始麦克风录音。",
@@ -29,10 +29,30 @@ ZH_CN = {
     "common.run": "运行",
     "common.screen_studio": "屏幕录制",
     "common.share_gradio_tab": "分享标签页",
+    "common.complete": "完成",
+    "common.upload": "上传",
+    "common.video": "视频",
+    "common.webcam": "摄像头",
+    "dataframe.filter": "筛选",
+    "dataframe.clear_filter": "清除筛选",
+    "status.queue_position": "排队中：第 {position} 位，共 {size} 位",
 }
-"""gradio 6's keys missing from its ``zh-CN`` dictionary (checked against gradio 6.31)."""
+"""gradio 6's keys missing from its ``zh-CN`` dictionary, as far as our pages use them (checked
+against gradio 6.31; ``common.complete`` is missing from its English one too)."""
 
 
 def gradio_i18n() -> gr.I18n:
     """The translations to pass to ``launch(i18n=...)``."""
     return gr.I18n(**{"zh-CN": ZH_CN})
+
+
+TOAST_CSS = """
+/* gradio 6 titles its toasts with their English type ("Error") and offers no translation; the
+   app's toasts are notices (a refusal, a missing choice), so they are headed 提示. */
+.toast-title.error, .toast-title.warning, .toast-title.info { font-size: 0 !important; }
+.toast-title.error::before, .toast-title.warning::before, .toast-title.info::before {
+  content: "提示";
+  font-size: var(--text-md);
+}
+"""
+"""CSS for ``launch(css=...)``: the toasts' English headings replaced by 提示."""

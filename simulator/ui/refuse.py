@@ -2,18 +2,27 @@
 
 from __future__ import annotations
 
+import html
 from typing import Any
 
 import gradio as gr
 
 from simulator import oplog
 
-__all__ = ["refusal", "quiet_error"]
+__all__ = ["TITLE", "quiet_error", "refusal"]
+
+
+TITLE = "提示"
+"""The toast's heading (gradio's own is "Error")."""
 
 
 def quiet_error(message: str) -> gr.Error:
-    """A toast for the person that gradio does not print as a traceback (nothing went wrong)."""
-    return gr.Error(message, print_exception=False)
+    """A toast for the person that gradio does not print as a traceback (nothing went wrong).
+
+    gradio renders the message as HTML; it is escaped, since it can quote a file name or a
+    value someone typed.
+    """
+    return gr.Error(html.escape(message), title=TITLE, print_exception=False)
 
 
 def refusal(

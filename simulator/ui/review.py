@@ -95,6 +95,8 @@ class ReviewHandlers:
     def detail(self, session_id: str, request: Any) -> dict[str, Any]:
         """One call, if the caller may see it."""
         viewer = self._viewer(request, "open a call")
+        if not (session_id or "").strip():
+            raise quiet_error("请先选择一通电话。")
         try:
             return call_detail(self.store, self.reviews, viewer, session_id)
         except AccessDenied as exc:
