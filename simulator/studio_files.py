@@ -207,9 +207,7 @@ class SavedFile:
     """The copy of the replaced version, None for a new file."""
 
 
-def save(
-    kind: str, directory: Path, name: str, text: str, keep: Path | None = None
-) -> SavedFile:
+def save(kind: str, directory: Path, name: str, text: str, keep: Path | None = None) -> SavedFile:
     """Validate and atomically write ``<directory>/<name>.yaml``, keeping the replaced version.
 
     ``keep`` is the folder of kept versions (:func:`keep_dir`); without it they go to
