@@ -121,6 +121,8 @@ class Call:
         """Held while a turn is in flight: one call takes one turn at a time."""
         self.turns: list[Turn] = []
         """The turns stored so far, in order: what a page may show."""
+        self._understood: Understanding | None = None
+        """What the trainee's latest turn was understood as (for the call state)."""
         self._waiting: list[tuple[Turn, Move]] = []
         """Customer replies decided but not yet stored (a write failed), with their moves."""
         self.ended_by: str | None = None
@@ -228,6 +230,7 @@ class Call:
         if u.extra.get("llm_disagreement"):  # the LLM classifier saw acts the rules did not
             meta["llm_disagreement"] = u.extra["llm_disagreement"]
         agent = Turn(len(self.turns), "agent", text, acts=acts, meta=meta)
+        self._understood = u
         self._add(agent)
         return agent, self.policy.decide(u)
 
@@ -317,6 +320,8 @@ class Call:
                 self._waiting.append((turn, move))
             raise
         self.turns.append(turn)
+        understood = self._understood if turn.speaker == "agent" else None
+        self.policy.observe(turn.idx, turn.speaker, turn.text, understood)
 
     def _store(self, turn: Turn) -> None:
         if self.store is not None and self.session_id:

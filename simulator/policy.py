@@ -13,9 +13,12 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date, timedelta
 
+from simulator import callstate
+from simulator.callstate import CallTracker
 from simulator.persona import Archetype, Persona
 from simulator.understand import Understanding, normalize
 from simulator.understand.core import is_negated
+from simulator.understand.customer import understand_customer
 from simulator.understand.normalize import Normalized, normalize_with_map
 
 __all__ = ["Move", "Plan", "CallState", "Policy"]
@@ -130,6 +133,24 @@ class Policy:
         self.rng = random.Random(seed)
         start = persona.start
         self.state = CallState(anger=start.anger, trust=start.trust, patience=start.patience)
+        self._tracker = CallTracker(today, third_party=persona.archetype == Archetype.third_party)
+
+    # --- the call as a whole (read-only this round) -------------------------------------------
+
+    def observe(self, turn: int, speaker: str, text: str, u: Understanding | None = None) -> None:
+        """Feed one stored turn of either speaker to the call state (:attr:`call`)."""
+        if speaker == "agent":
+            self._tracker.agent(turn, u or Understanding(text=text))
+        else:
+            self._tracker.customer(turn, understand_customer(text, today=self.today))
+
+    @property
+    def call(self) -> callstate.CallState:
+        """Who is on the line, offers, agreements, read-backs, capacity — as the scorer sees them.
+
+        Read-only: decisions do not use it yet (see issue #12's report for what they should).
+        """
+        return self._tracker.state
 
     # --- mood ---------------------------------------------------------------------------------
 

@@ -142,14 +142,12 @@ class CustomerUnderstanding:
     @property
     def disputed(self) -> tuple[Amount, ...]:
         """Amounts said in a dispute (never a capacity)."""
-        return self.amounts if self.has("dispute") else ()
+        return self.extra.get("disputed", ()) if self.has("dispute") else ()
 
     @property
     def capacity(self) -> tuple[Amount, ...]:
-        """Amounts said as what the customer can pay (none when the line disputes a charge)."""
-        if not self.has("state_capacity") or self.has("dispute"):
-            return ()
-        return self.amounts
+        """Amounts said as what the customer can pay (never one said in a dispute)."""
+        return self.extra.get("capacity", ()) if self.has("state_capacity") else ()
 
 
 def _compile(pattern: str) -> re.Pattern[str]:
@@ -239,7 +237,7 @@ def _exclude(found: dict[str, CustomerAct], u: dict, original: str) -> None:
     if "correct" in found and _number(found["correct"]) == 0:
         drop("dispute")
     if "dispute" in found:
-        drop("correct", "ask_question", "counter_offer", "state_capacity", "promise_to_pay")
+        drop("correct", "ask_question", "counter_offer", "promise_to_pay")
         if (
             "refuse" in found
             and _number(found["refuse"]) == 0
@@ -346,6 +344,9 @@ def _understand(text: str, today: date) -> CustomerUnderstanding:
             relation = Relation(word, "speaker" if m.group("a") else "cardholder")
     channel = _CHANNEL.search(nm.text)
     topics = hardship_topics(nm.text)
+    disputed, capacity = _split_amounts(text, amounts, found)
+    if "state_capacity" in found and "dispute" in found and not capacity:
+        acts = tuple(a for a in acts if a.name != "state_capacity")
     return CustomerUnderstanding(
         text=text,
         acts=acts,
@@ -357,8 +358,31 @@ def _understand(text: str, today: date) -> CustomerUnderstanding:
         third_party=third_party,
         topics=topics,
         angry=bool("hostile" in found or "complain" in found or _ANGRY.search(nm.text)),
-        extra={"normalized": nm.text},
+        extra={"normalized": nm.text, "disputed": disputed, "capacity": capacity},
     )
+
+
+_CLAUSE = re.compile(r"[^，。,.;；!！?？…]+")
+
+
+def _split_amounts(
+    text: str, amounts: tuple[Amount, ...], found: dict[str, CustomerAct]
+) -> tuple[tuple[Amount, ...], tuple[Amount, ...]]:
+    """``(disputed, capacity)``: a line that does both keeps each amount with its own clause."""
+    dispute, can = "dispute" in found, "state_capacity" in found
+    if not (dispute and can):
+        return (amounts if dispute else ()), (amounts if can else ())
+    disputed: list[Amount] = []
+    capacity: list[Amount] = []
+    for clause in _CLAUSE.findall(text):
+        nm = normalize_with_map(clause)
+        said = {act.name for _, act in rule_customer_acts(nm)}
+        spans = amount_spans(clause)
+        if "dispute" in said:
+            disputed.extend(spans)
+        elif "state_capacity" in said:
+            capacity.extend(spans)
+    return tuple(disputed), tuple(capacity)
 
 
 def understand_customer(text: str, *, today: date | None = None) -> CustomerUnderstanding:

@@ -147,10 +147,26 @@ def _days(lo: int, hi: int) -> Callable[[re.Match[str], date], tuple[date, date]
     return lambda _m, today: (today + timedelta(days=lo), today + timedelta(days=hi))
 
 
+def _monthly_day(m: re.Match[str], today: date) -> tuple[date, date] | None:
+    """每月5号: the first such day from today on (the first instalment's due date)."""
+    day = _num(m.group(1))
+    if not 1 <= day <= 31:
+        return None
+    year, month = today.year, today.month
+    for _ in range(2):
+        last = calendar.monthrange(year, month)[1]
+        found = date(year, month, min(day, last))
+        if found >= today:
+            return found, found
+        year, month = _next_month(today)
+    return None
+
+
 _Rule = Callable[[re.Match[str], date], "tuple[date, date] | None"]
 # (pattern, resolver, kind, holiday); the first match in the text wins, longer first at a tie.
 _RULES: tuple[tuple[re.Pattern[str], _Rule, str, str | None], ...] = (
     (re.compile(rf"(?:这个?|本)月{_N}[号日]"), _this_month_day, "day", None),
+    (re.compile(rf"(?:每个?月|每期|月供)的?{_N}[号日]"), _monthly_day, "day", None),
     (
         re.compile(r"(?:这个?|本)(?:周|星期|礼拜)(?:之内|以内|内|结束前|末前)"),
         lambda _m, t: (t, _week_end(t)),

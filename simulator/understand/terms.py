@@ -1,0 +1,215 @@
+"""Repayment terms in one line of either speaker: amount, instalments, date, channel, as said.
+
+An offer (``12月5号前通过手机银行还两千五``), a counter-offer (``每个月八百分十五期行不行``), a
+promise (``明天先还一部分``) and a read-back (``跟您核对一下：每月还2200，一共10期``) all carry
+terms. Here they become :class:`Terms`: the amount per payment (a range stays a range), the
+number of monthly instalments, the date as a span (:mod:`.relative_dates`), the channel, and
+whether only ``一部分`` was said. Amounts said as context rather than payment — the debt, the
+interest, a fee, the bill (``利息已经三百了``) — are not taken as the amount to pay.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import dataclass, replace
+from datetime import date
+
+from simulator.understand.numbers import parse_months, prepare
+from simulator.understand.ranges import Amount, amount_spans
+from simulator.understand.relative_dates import DateSpan, date_span
+from simulator.understand.simplify import to_simplified
+
+__all__ = ["FIELDS", "READBACK_CUE", "Terms", "compare", "terms_of"]
+
+FIELDS = ("amount", "months", "due_date", "channel")
+"""The fields a plan is compared on, in the scorecard's order."""
+
+READBACK_CUE = re.compile(
+    r"(跟|和|给|同|向)(您|你)(再)?(核对|确认|复述|重复|对)(一下|一遍)|(我|再)(复述|重复|总结|确认|核对)(一下|一遍)|"
+    r"核对一下|确认一下|(那|那么)?(就是|也就是)说|我记一下|我(给您|帮您)?记下|总结一下|(那|那么)我们(就)?说好"
+)
+"""Words that mark a line as a read-back of what was agreed (also for ``understand`` later)."""
+
+_CONTEXT_BEFORE = re.compile(
+    r"(欠款|欠了|欠|共欠|一共|总共|合计|总额|利息|违约金|年费|手续费|账单|逾期|本金|余额|已经|已|"
+    r"最低还款额?是|收入|工资|房租|挣)[^，。,.!！?？]{0,3}$"
+)
+_CONTEXT_AFTER = re.compile(r"(的)?(争议|异议|消费|那笔|利息|违约金|手续费|年费|欠款|还没还)")
+_PAY_BEFORE = re.compile(
+    r"(还|付|转|存|缴|交|打|还上|还清|凑)(个|上|了|款)?[^，。,.!！?？还]{0,2}$"
+)
+_MONTHLY = re.compile(r"(每个?月|月供|每期|一个月|每月|头一期|首期|第一期)[^，。,.!！?？]{0,6}$")
+_PARTIAL = re.compile(r"一部分|一点|一些|点儿|部分|先还点|先还些")
+_CHANNELS = {
+    "手机银行": "手机银行", "网上银行": "网银", "网银": "网银", "微信": "微信", "支付宝": "支付宝",
+    "柜台": "柜台", "网点": "网点", "掌上生活": "APP", "app": "APP", "自动扣款": "自动扣款",
+    "自动还款": "自动扣款", "云闪付": "云闪付",
+}  # fmt: skip
+_CHANNEL = re.compile("|".join(sorted(_CHANNELS, key=len, reverse=True)))
+
+
+@dataclass(frozen=True)
+class Terms:
+    """Repayment terms as said in one line (any field may be missing)."""
+
+    amount: Amount | None = None
+    """Per payment: per month for instalments, the sum for a one-off payment."""
+    months: int | None = None
+    """Number of monthly instalments."""
+    date: DateSpan | None = None
+    """By when (the first instalment, for instalments)."""
+    channel: str | None = None
+    partial: bool = False
+    """Only ``一部分`` / ``先还点`` was said for the amount."""
+
+    @property
+    def empty(self) -> bool:
+        """Nothing about a repayment was said."""
+        return not (self.amount or self.months or self.date or self.channel or self.partial)
+
+    @property
+    def concrete(self) -> bool:
+        """An exact amount, and an exact date or a count of instalments."""
+        exact_date = self.date is not None and not self.date.vague
+        return bool(self.amount and self.amount.exact and (self.months or exact_date))
+
+    def vague_fields(self) -> tuple[str, ...]:
+        """Which fields keep the terms from being a plan (a range, 一部分, 过两天 …)."""
+        out = []
+        if self.partial and self.amount is None:
+            out.append("amount")
+        elif self.amount is not None and not self.amount.exact:
+            out.append("amount")
+        if self.date is not None and self.date.vague and not self.months:
+            out.append("due_date")
+        return tuple(out)
+
+    def value(self, name: str) -> object:
+        """One field in comparable form: amount (low, high), months, due date, channel."""
+        if name == "amount":
+            return (self.amount.low, self.amount.high) if self.amount else None
+        if name == "due_date":
+            return self.date.due if self.date else None
+        return getattr(self, name)
+
+    def merged(self, other: Terms) -> Terms:
+        """These terms with ``other``'s fields filled in where these have none."""
+        return Terms(
+            self.amount or other.amount,
+            self.months or other.months,
+            self.date or other.date,
+            self.channel or other.channel,
+            self.partial and not other.amount,
+        )
+
+    def conflicts(self, other: Terms) -> tuple[str, ...]:
+        """Fields both state with different values."""
+        return tuple(
+            f
+            for f in FIELDS
+            if self.value(f) is not None
+            and other.value(f) is not None
+            and self.value(f) != other.value(f)
+        )
+
+    def describe(self) -> str:
+        """The terms in the scorecard's words."""
+        parts = []
+        if self.amount is not None:
+            each = "每期 " if self.months else ""
+            parts.append(each + self.amount.describe())
+        elif self.partial:
+            parts.append("一部分（未说金额）")
+        if self.months:
+            parts.append(f"{self.months} 期")
+        if self.date is not None:
+            parts.append(self.date.describe())
+        if self.channel:
+            parts.append(f"通过{self.channel}")
+        return "，".join(parts) or "（没有具体条件）"
+
+
+def compare(agreed: Terms, read_back: Terms) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Field by field: ``(differs, missing)`` of a read-back against the agreed terms.
+
+    A field *differs* when both state it with different values; it is *missing* when the
+    agreement has it and the read-back leaves out a field the plan rests on (the amount; the
+    count of instalments; the date of a one-off payment). A field only the read-back states
+    (a channel, a day of the month) is an addition the customer may confirm.
+    """
+    differs = agreed.conflicts(read_back)
+    missing = []
+    if agreed.amount is not None and read_back.amount is None:
+        missing.append("amount")
+    if agreed.months and not read_back.months:
+        missing.append("months")
+    if agreed.date is not None and not agreed.months and read_back.date is None:
+        missing.append("due_date")
+    return differs, tuple(m for m in missing if m not in differs)
+
+
+def _pick(
+    text: str, spans: tuple[Amount, ...], months: int | None, debt: set[int]
+) -> Amount | None:
+    """The amount to pay among those said (see the module docstring)."""
+    if not spans:
+        return None
+    s = prepare(to_simplified(text))
+    if months:
+        for span in spans:
+            if _MONTHLY.search(s, 0, span.start):
+                return span
+    said = [
+        a
+        for a in spans
+        if not _CONTEXT_BEFORE.search(s, 0, a.start)
+        and not _CONTEXT_AFTER.match(s, a.start + len(a.quote))
+    ]
+    paid = [a for a in said if _PAY_BEFORE.search(s, 0, a.start)]
+    said = paid or said
+    payable = [a for a in said if a.low not in debt] or said  # 还清八千六: the debt itself
+    if payable and months and payable[-1].low in debt:  # 一万二分12期: the total, per month
+        each = math.ceil(payable[-1].low / months)
+        return Amount(each, each, quote=payable[-1].quote, start=payable[-1].start)
+    if paid:
+        return payable[0]
+    return payable[-1] if payable else None
+
+
+def terms_of(
+    text: str,
+    today: date,
+    *,
+    amounts: tuple[Amount, ...] | None = None,
+    debt: set[int] | frozenset[int] = frozenset(),
+) -> Terms:
+    """The repayment terms said in ``text``.
+
+    Args:
+        text: One line of either speaker.
+        today: The day of the call, for dates.
+        amounts: The amounts to choose from (default: every amount in the text); a customer's
+            disputed amounts are left out by the caller.
+        debt: Amounts already stated as the debt: never the amount to pay, unless divided.
+
+    Returns:
+        The terms; :attr:`Terms.empty` when the line says none.
+
+    """
+    spans = amount_spans(text) if amounts is None else amounts
+    months = parse_months(text)
+    months = months if months and months > 1 else None
+    amount = _pick(text, spans, months, set(debt))
+    simple = prepare(to_simplified(text))
+    channel = _CHANNEL.search(simple)
+    terms = Terms(
+        amount=amount,
+        months=months,
+        date=date_span(text, today),
+        channel=_CHANNELS[channel.group()] if channel else None,
+        partial=amount is None and bool(_PARTIAL.search(simple)),
+    )
+    if terms.amount is None and terms.months is None and terms.date is None and terms.partial:
+        return replace(terms, partial=False)  # 一点 alone is not a repayment
+    return terms
