@@ -1,0 +1,146 @@
+"""The training programme on a real SQLite file: groups, assignments, progress from scored calls."""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.review_store import ReviewStore
+from simulator.training import Training, TrainingError
+
+from .test_review import scorecard, seed_calls
+
+BEFORE = "2026-11-19T09:00:00+08:00"
+
+
+def add_call(store, user, persona, at, overall, passed, seed=1):
+    sid = store.new_session(
+        persona=persona, persona_version="v1", started_at=at, seed=seed, user=user
+    )
+    store.add_turn(sid, 0, "customer", "喂？")
+    store.end_session(sid, "agent_end", None)
+    store.add_score(sid, scorecard(overall, passed, []))
+    return sid
+
+
+@pytest.fixture
+def training(store):
+    seed_calls(store)
+    return Training(store)
+
+
+def test_progress_is_read_from_scored_calls_with_the_pass_mark(training):
+    a = training.assign(
+        title="第一周",
+        created_by="teacher",
+        trainees=["wang", "li"],
+        personas=["hostile_zhang", "cooperative_wang"],
+        due="2026-11-30",
+        pass_mark=80,
+        created_at=BEFORE,
+    )
+    wang = training.progress(a, "wang")
+    by = {p.persona: p for p in wang.personas}
+    assert (by["hostile_zhang"].best, by["hostile_zhang"].passed) == (85, 1)
+    assert (by["cooperative_wang"].best, by["cooperative_wang"].passed) == (40, 0)
+    assert not wang.done
+    li = training.progress(a, "li")  # 70 passed the rubric but not this pass mark
+    assert {p.persona: p.passed for p in li.personas} == {"hostile_zhang": 0, "cooperative_wang": 0}
+
+
+def test_an_override_counts_and_calls_before_the_assignment_do_not(training, store):
+    a = training.assign(
+        title="t",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["cooperative_wang"],
+        due="2026-11-30",
+        pass_mark=60,
+        created_at=BEFORE,
+    )
+    sid = next(r["id"] for r in store.sessions("wang") if r["persona"] == "cooperative_wang")
+    ReviewStore(store).override(sid, "boss", 65, True, "录音显示并无威胁")
+    assert training.progress(a, "wang").done
+    late = training.assign(
+        title="t2",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["cooperative_wang"],
+        due="2026-11-30",
+        pass_mark=60,
+        created_at="2026-11-25T09:00:00+08:00",
+    )
+    assert training.progress(late, "wang").personas[0].calls == 0
+
+
+def test_a_group_reaches_its_current_members(training):
+    training.set_group("一组", ["wang", "li"])
+    a = training.assign(
+        title="g",
+        created_by="teacher",
+        group="一组",
+        personas=["hostile_zhang"],
+        due="2026-11-30",
+        pass_mark=60,
+        created_at=BEFORE,
+    )
+    assert training.assignees(a) == ["li", "wang"]
+    assert [x.id for x in training.assigned_to("li")] == [a.id]
+    training.set_group("一组", ["wang"])
+    assert training.assigned_to("li") == []
+    assert {p.user: p.done for p in training.all_progress()} == {"wang": True}
+
+
+def test_certification_uses_a_seed_the_trainee_never_played(training, store):
+    a = training.assign(
+        title="认证",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["hostile_zhang"],
+        due="2026-11-30",
+        pass_mark=60,
+        cert_calls=2,
+        created_at=BEFORE,
+    )
+    assert a.cert_seed is not None and a.cert_seed != 1  # wang played seed 1
+    assert training.assignments()[0].cert_seed == a.cert_seed
+    add_call(store, "wang", "hostile_zhang", "2026-11-23T10:00:00+08:00", 90, True, a.cert_seed)
+    assert not training.progress(a, "wang").certified
+    add_call(store, "wang", "hostile_zhang", "2026-11-24T10:00:00+08:00", 90, True, a.cert_seed)
+    assert training.progress(a, "wang").certified
+
+
+@pytest.mark.parametrize(
+    ("kwargs", "message"),
+    [
+        ({"title": ""}, "任务名称不能为空"),
+        ({"personas": []}, "至少选择一位客户"),
+        ({"due": "下周"}, "不是有效日期"),
+        ({"pass_mark": 120}, "及格分"),
+        ({"trainees": []}, "请选择学员或小组"),
+        ({"group": "没有"}, "没有名为「没有」的小组"),
+    ],
+)
+def test_bad_assignments_are_refused_in_chinese(training, kwargs, message):
+    args = {
+        "title": "t",
+        "created_by": "teacher",
+        "trainees": ["wang"],
+        "personas": ["hostile_zhang"],
+        "due": "2026-11-30",
+        "pass_mark": 60,
+        **kwargs,
+    }
+    with pytest.raises(TrainingError, match=message):
+        training.assign(**args)
+    assert training.assignments() == []
+
+
+def test_the_schema_survives_a_second_open(store, data_dir):
+    from simulator.storage import Store
+
+    Training(store).set_group("一组", ["wang"])
+    again = Store(data_dir)
+    try:
+        assert Training(again).groups() == {"一组": ["wang"]}
+    finally:
+        again.close()
