@@ -144,3 +144,43 @@ def test_the_schema_survives_a_second_open(store, data_dir):
         assert Training(again).groups() == {"一组": ["wang"]}
     finally:
         again.close()
+
+
+def test_dashboard_figures_per_trainee_skill_and_week(training, store):
+    import csv
+    import io
+
+    from simulator.labels import Labels
+    from simulator.training_stats import (
+        csv_text,
+        skill_rows,
+        team_rows,
+        trainee_call_rows,
+        weakest_skills,
+        weekly_rows,
+    )
+
+    training.assign(
+        title="t",
+        created_by="teacher",
+        trainees=["wang", "li"],
+        personas=["hostile_zhang"],
+        due="2026-11-30",
+        pass_mark=80,
+        created_at=BEFORE,
+    )
+    calls = training.scored_calls()
+    names = Labels(personas={"hostile_zhang": "张先生"})
+    team = {r["学员"]: r for r in team_rows(training.all_progress(), calls)}
+    assert team["wang"]["完成率"] == 100.0 and team["wang"]["通过率"] == 50.0
+    assert team["li"]["完成率"] == 0.0 and team["li"]["平均分"] == 70.0
+    skills = {r["技能"]: r["得分"] for r in skill_rows(calls, names)}
+    assert skills["合规"] == round((85 + 40 + 70) / 3, 1) and skills["沟通与共情"] == 60.0
+    assert weakest_skills(calls, names)[0]["类型"] == "评分项"
+    by_trainee = skill_rows(calls, names, by_trainee=True)
+    assert {r["学员"] for r in by_trainee} == {"wang", "li"}
+    assert [w["周"] for w in weekly_rows(calls)] == ["2026-11-16"]
+    rows = trainee_call_rows([c for c in calls if c["user"] == "wang"], names)
+    parsed = list(csv.DictReader(io.StringIO(csv_text(rows))))
+    assert parsed[0]["客户"] == "张先生" and parsed[0]["合规（分）"] == "85"
+    assert parsed[0]["开始时间"] == "2026-11-20 10:00"
