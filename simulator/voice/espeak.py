@@ -20,6 +20,7 @@ from pathlib import Path
 
 from simulator.persona import Voice
 from simulator.voice.base import NEUTRAL, Clip, Prosody, TTSError
+from simulator.voice.pronounce import PRONUNCIATION_VERSION, to_pinyin
 
 __all__ = ["ESPEAK_VOICE", "EspeakTTS", "espeak_settings", "library_status"]
 
@@ -149,21 +150,35 @@ class EspeakTTS:
         route: ``"auto"`` (library, then binary), ``"library"`` or ``"binary"``.
         binary: the espeak-ng executable for the binary route.
         timeout: limit in seconds for the binary route.
+        pronounce: read Chinese through the project's pronunciation (pypinyin and a dictionary
+            of this domain's polyphones, numbers and dates as people say them) and hand espeak
+            numbered pinyin; ``False`` lets espeak read the characters itself.
 
     """
 
     name = "espeak"
 
-    def __init__(self, route: str = "auto", binary: str = "espeak-ng", timeout: float = 5.0):
+    def __init__(
+        self,
+        route: str = "auto",
+        binary: str = "espeak-ng",
+        timeout: float = 5.0,
+        pronounce: bool = True,
+    ):
         if route not in ("auto", "library", "binary"):
             raise ValueError(f"espeak route must be auto, library or binary, not {route!r}")
         self.route = route
         self.binary = binary
         self.timeout = timeout
+        self.pronounce = pronounce
+        self.cache_tag = PRONUNCIATION_VERSION if pronounce else "plain"
+        """Part of the clip cache's key: a changed pronunciation is never served stale."""
 
     def synthesize(self, text: str, voice: Voice, prosody: Prosody = NEUTRAL) -> Clip | None:
         """Speak ``text``; see :meth:`simulator.voice.base.TTS.synthesize`."""
         settings = espeak_settings(voice, prosody)
+        if self.pronounce:
+            text = to_pinyin(text)
         reasons: list[str] = []
         if self.route in ("auto", "library"):
             try:

@@ -15,7 +15,7 @@ from dataclasses import dataclass
 
 from simulator.voice.base import ASR, TTS, ASRError, TTSError
 
-__all__ = ["Trip", "cer", "comparable", "round_trip"]
+__all__ = ["Trip", "cer", "comparable", "persona_lines", "round_trip"]
 
 _NUMERAL_RUN = re.compile(r"[零〇一二两三四五六七八九十百千万亿]+")
 _DIGITS = re.compile(r"\d[\d,]*(?:\.\d+)?")
@@ -96,3 +96,30 @@ def round_trip(
         took = time.perf_counter() - started
         trips.append(Trip(line, heard, cer(line, heard), took, recording.duration, error))
     return trips
+
+
+def persona_lines(loaded: object, count: int | None = None) -> list[str]:
+    """The persona's lines with their slots filled as the renderer fills them.
+
+    ``count`` picks that many, spread evenly over the file (every line when ``None``); lines
+    whose slots cannot be filled are skipped. Deterministic: the same lines every run.
+    """
+    import string
+    from datetime import date, timedelta
+
+    from simulator.policy import Move, Plan
+    from simulator.render import slot_values
+
+    today = date(2026, 11, 20)
+    plan = Plan(amount=1200, months=6, due_date=today + timedelta(days=10), channel="手机银行")
+    values = slot_values(loaded, Move("accept", plan=plan), today)
+    lines = []
+    for variants in loaded.persona.lines.values():
+        for line in variants:
+            names = {n for _, n, _, _ in string.Formatter().parse(line) if n}
+            if names <= values.keys():
+                lines.append(line.format(**values))
+    if count is None or count >= len(lines):
+        return lines
+    step = len(lines) / count
+    return [lines[int(i * step)] for i in range(count)]

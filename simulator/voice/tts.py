@@ -67,7 +67,8 @@ class Cached:
         self.directory = Path(directory)
 
     def _key(self, text: str, voice: Voice, prosody: Prosody) -> str:
-        parts = (self.name, voice.model_dump_json(), prosody.key(), text)
+        tag = getattr(self.inner, "cache_tag", "")  # e.g. the pronunciation's version
+        parts = (self.name + tag, voice.model_dump_json(), prosody.key(), text)
         return hashlib.sha256("\x1f".join(parts).encode("utf-8")).hexdigest()[:32]
 
     def synthesize(self, text: str, voice: Voice, prosody: Prosody = NEUTRAL) -> Clip | None:

@@ -1,0 +1,112 @@
+"""Offline recognition: how fast, and how well it hears the project's own voices.
+
+Prints, for the default offline recogniser (``CALLSIM_ASR=faster-whisper``, the bundled base
+model unless ``CALLSIM_WHISPER_MODEL`` says otherwise):
+
+* model load time (once per process, off the request path in the app);
+* recognition time for a 3 s utterance, p50/p95 over ``--runs`` runs (target: well under the
+  2 s that end-of-speech → first customer audio may take in all);
+* the round trip per persona voice: ``--lines`` of each persona's lines spoken by the offline
+  voice (espeak, with the persona's variant) and recognised, as the character error rate (CER;
+  targets: mean ≤ 0.25, no line above 0.5, no recognition over 10 s).
+
+``--plain`` speaks the lines as espeak reads Chinese characters itself (no pronunciation
+dictionary), for the before/after comparison. ``--show N`` prints the N worst lines.
+
+Run: ``.venv/bin/python bench/voice_asr.py [--lines 8] [--runs 20] [--plain]``.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import time
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+
+from simulator.persona import load_personas_report  # noqa: E402 - after the path set-up
+from simulator.voice.asr import WhisperASR, transcribe  # noqa: E402
+from simulator.voice.espeak import EspeakTTS  # noqa: E402
+from simulator.voice.recording import check_recording  # noqa: E402
+from simulator.voice.roundtrip import persona_lines, round_trip  # noqa: E402
+from simulator.voice.whisper_text import call_hints  # noqa: E402
+
+THREE_SECONDS = "您好，我是信用卡中心的，想跟您谈一下还款。"
+
+
+def percentile(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
+
+
+def timing(asr: WhisperASR, runs: int, tts: EspeakTTS) -> None:
+    from simulator.persona import Voice
+
+    clip = tts.synthesize(THREE_SECONDS, Voice(rate="-5%"))
+    wav = check_recording(clip.data)
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        heard = transcribe(asr, wav.wav)
+        times.append(time.perf_counter() - started)
+    print(f"utterance {wav.duration:.1f} s: {THREE_SECONDS} -> {heard.text}")
+    print(
+        f"recognition time over {runs} runs: p50 {statistics.median(times):.2f} s, "
+        f"p95 {percentile(times, 0.95):.2f} s, max {max(times):.2f} s"
+    )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--lines", type=int, default=8, help="lines per persona (0: all)")
+    parser.add_argument("--runs", type=int, default=20, help="timing runs of the 3 s utterance")
+    parser.add_argument("--plain", action="store_true", help="no pronunciation dictionary")
+    parser.add_argument("--show", type=int, default=5, help="print the N worst lines")
+    parser.add_argument("--persona", action="append", help="only these personas")
+    args = parser.parse_args()
+
+    asr = WhisperASR()
+    why = asr.probe()
+    if why:
+        sys.exit(f"no offline recogniser: {why}")
+    started = time.perf_counter()
+    asr.warm()
+    asr._model()  # noqa: SLF001 - the bench times the load on purpose
+    print(f"model: {asr.describe()}")
+    print(f"model load: {time.perf_counter() - started:.1f} s (once per process)")
+    tts = EspeakTTS(pronounce=not args.plain)
+    if args.runs:
+        timing(asr, args.runs, tts)
+
+    personas, _ = load_personas_report(Path(__file__).resolve().parent.parent / "personas")
+    chosen = {k: v for k, v in sorted(personas.items()) if not args.persona or k in args.persona}
+    print(f"\nround trip, espeak ({'plain' if args.plain else 'pinyin dictionary'}) -> whisper")
+    print(
+        f"{'persona':<24}{'voice':<6}{'lines':>6}{'mean CER':>10}{'max':>7}{'>0.5':>6}{'slowest':>9}"
+    )
+    every = []
+    for pid, loaded in chosen.items():
+        lines = persona_lines(loaded, args.lines or None)
+        voice = loaded.persona.voice
+        trips = round_trip(tts, asr, voice, lines, call_hints(loaded.persona))
+        every += trips
+        rates = [t.cer for t in trips]
+        print(
+            f"{pid:<24}{voice.espeak_variant or '-':<6}{len(trips):>6}"
+            f"{statistics.mean(rates):>10.3f}{max(rates):>7.2f}"
+            f"{sum(r > 0.5 for r in rates):>6}{max(t.seconds for t in trips):>8.1f}s"
+        )
+    rates = [t.cer for t in every]
+    print(
+        f"{'all':<30}{len(every):>6}{statistics.mean(rates):>10.3f}{max(rates):>7.2f}"
+        f"{sum(r > 0.5 for r in rates):>6}{max(t.seconds for t in every):>8.1f}s"
+    )
+    print("targets: mean <= 0.25, no line > 0.5, no recognition > 10 s")
+    for trip in sorted(every, key=lambda t: -t.cer)[: args.show]:
+        print(f"  {trip.cer:.2f}  {trip.line}  ->  {trip.heard or trip.error}")
+
+
+if __name__ == "__main__":
+    main()
