@@ -17,6 +17,7 @@ from simulator.services import Services  # noqa: E402
 from simulator.ui import practice  # noqa: E402
 from simulator.ui.i18n import TOAST_CSS, gradio_i18n  # noqa: E402
 from simulator.ui.mount import MAIN_PAGE, auth_for, mount, sign_out_link  # noqa: E402
+from simulator.voice.serving import TLSConfigError, tls_options  # noqa: E402
 
 __all__ = ["CONCURRENCY", "build_app", "launch_options"]
 
@@ -59,6 +60,7 @@ def launch_options(services: Services) -> dict:
         "i18n": gradio_i18n(),
         "css": TOAST_CSS,
         **auth_for(services).launch_kwargs(),  # sign-in once accounts exist
+        **tls_options(),  # https (CALLSIM_SSL_CERTFILE/KEYFILE): other desks get the microphone
     }
 
 
@@ -90,11 +92,20 @@ def main() -> int:
         report_problems(app_services.personas_dir, app_services.rubric, emit=_stderr)
         sweeper = Sweeper.for_services(app_services)
         demo = build_app(app_services)
-    except (EngineError, UnknownBackend, DataFileError, StoreError, TZError, IdleError) as exc:
+        options = launch_options(app_services)
+    except (
+        EngineError,
+        UnknownBackend,
+        DataFileError,
+        StoreError,
+        TZError,
+        IdleError,
+        TLSConfigError,
+    ) as exc:
         print(f"callsim: {exc}", file=sys.stderr)
         return 2
     sweeper.start()  # calls left open (a closed tab, a trainee gone) end as 未完成
-    demo.launch(**launch_options(app_services))
+    demo.launch(**options)
     return 0
 
 

@@ -31,6 +31,7 @@ from simulator.ui.scorecard import (
     violation_rows,
     violations_table,
 )
+from simulator.voice.serving import MIC_CHECK_JS, mic_state
 
 __all__ = ["build", "PracticeState"]
 
@@ -168,6 +169,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
     # One broken file never hides the good ones: the page offers those and names the others.
     personas, broken = services.personas(), cards.unavailable_markdown(services.persona_problems())
     streaming = services.streams_replies
+    mic_now = mic_state(services.asr)  # no recogniser: the microphone is off before the call
     with gr.Blocks() as page:
         state = gr.State(PracticeState())
         t0 = gr.Number(value=0, visible=False)
@@ -175,6 +177,12 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         with gr.Tabs():
             with gr.Tab("练习"):
                 notice = gr.Markdown(elem_id="notice")
+                # Why there is no microphone: said by the server (no recogniser) or, on load,
+                # by the browser (not https, permission denied, no device).
+                mic_help = gr.Markdown(
+                    _notice(f"{mic_now.message}（{mic_now.reason}）") if not mic_now.on else "",
+                    elem_id="mic-help",
+                )
                 with gr.Column(visible=True) as setup_col:
                     gr.Markdown("## 选择一位客户\n先读客户资料，再开始通话。")
                     gr.Markdown(broken, visible=bool(broken))
@@ -235,6 +243,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                                 format="wav",
                                 label="说话：点录音开始，说完点停止，自动发送",
                                 elem_id="mic",
+                                visible=mic_now.on,
                             )
                             # With a model writing the replies, each sentence plays as it
                             # arrives (HLS through ffmpeg); the offline lines play whole.
@@ -403,6 +412,8 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         ).then(None, js=SCROLL_TO_MARK_JS)
         timer.tick(None, t0, clock, js=CLOCK_JS, api_visibility="private")
         reply_audio.stop(None, status, status, js=AUDIO_DONE_JS, api_visibility="private")
+        if mic_now.on:  # the browser says when it withholds the microphone (http, denied, none)
+            page.load(None, None, mic_help, js=MIC_CHECK_JS, api_visibility="private")
 
         page.load(on_load, None, None, api_visibility="private")
         # gradio keeps only the app's own unload listeners (a nested Blocks' are dropped)

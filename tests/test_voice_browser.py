@@ -1,0 +1,150 @@
+"""The microphone in a real headless Chromium: the offline recogniser, and when there is no mic.
+
+Chromium's fake microphone plays a WAV made by the project's own offline voice; nothing here
+needs a network. Skips without ``/usr/bin/chromium`` unless ``CI`` is set, where it must run.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import wave
+from pathlib import Path
+
+import pytest
+
+from simulator.voice import build_tts
+from simulator.voice.asr import NoneASR, WhisperASR
+from simulator.voice.roundtrip import cer
+from tests.fixtures.fakes import make_services
+from tests.fixtures.server import serve
+
+CHROMIUM = Path("/usr/bin/chromium")
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+SAID = "您好，我是信用卡中心的小王。"
+
+pytestmark = [
+    pytest.mark.browser,
+    pytest.mark.slow,
+    pytest.mark.skipif(
+        not CHROMIUM.exists() and not os.environ.get("CI"),
+        reason="no /usr/bin/chromium (browser tests always run when CI is set)",
+    ),
+]
+
+
+def utterance_wav(path: Path, text: str = SAID, pause: float = 2.0) -> Path:
+    """``text`` in the offline voice, then ``pause`` seconds of silence (the fake mic loops)."""
+    from simulator.persona import Voice
+    from simulator.voice.espeak import EspeakTTS
+
+    clip = EspeakTTS().synthesize(text, Voice(espeak_variant="m3"))
+    with wave.open(io.BytesIO(clip.data)) as w:
+        rate, frames = w.getframerate(), w.readframes(w.getnframes())
+    with wave.open(str(path), "wb") as out:
+        out.setnchannels(1)
+        out.setsampwidth(2)
+        out.setframerate(rate)
+        out.writeframes(frames + b"\0\0" * int(rate * pause))
+    return path
+
+
+def chromium(p, wav: Path, *extra: str):
+    return p.chromium.launch(
+        executable_path=str(CHROMIUM),
+        args=[
+            "--no-sandbox",
+            "--use-fake-ui-for-media-stream",
+            "--use-fake-device-for-media-stream",
+            f"--use-file-for-fake-audio-capture={wav}",
+            "--disable-background-networking",
+            "--autoplay-policy=no-user-gesture-required",
+            *extra,
+        ],
+    )
+
+
+def dial(page, url: str) -> None:
+    from playwright.sync_api import expect
+
+    page.goto(url)
+    expect(page.locator("#start-call")).to_be_visible(timeout=30_000)
+    card = page.locator(".panel, [class*=panel]").filter(has_text="王丽娟").first
+    card.get_by_role("button", name="选这位").click()
+    page.locator("#start-call").click()
+    expect(page.locator("#transcript .message, #transcript [data-testid=bot]").first).to_be_visible(
+        timeout=30_000
+    )
+
+
+def test_a_spoken_line_is_recognised_offline_and_answered_in_audio(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    asr = WhisperASR()
+    if asr.probe():
+        pytest.skip(f"no offline recogniser: {asr.probe()}")
+    asr.warm()
+    services = make_services(
+        tmp_path / "data", asr=asr, tts=build_tts("espeak", cache_dir=tmp_path / "tts")
+    )
+    wav = utterance_wav(tmp_path / "said.wav")
+    with wave.open(str(wav)) as w:
+        seconds = w.getnframes() / w.getframerate()
+    with sync_playwright() as p, serve(services) as url:
+        browser = chromium(p, wav)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        dial(page, url)
+        expect(page.locator("#mic")).to_be_visible()
+        mic = page.locator("#mic")
+        mic.get_by_role("button", name="录制").click()
+        page.wait_for_timeout(int(seconds * 1000) - 300)
+        mic.get_by_role("button", name="停止").click()
+        transcript = page.locator("#transcript")
+        expect(page.locator("#transcript [data-testid=user]").first).to_be_visible(timeout=60_000)
+        heard = page.locator("#transcript [data-testid=user]").first.inner_text()
+        assert cer(SAID, heard) <= 0.4, heard
+        [row] = services.store.sessions()
+        turns = services.store.session(row["id"])["turns"]
+        assert turns[1]["speaker"] == "agent" and cer(SAID, turns[1]["text"]) <= 0.4
+        expect(transcript).to_contain_text(turns[-1]["text"], timeout=30_000)
+        # the customer's answer, in audio, is in the player
+        expect(page.locator("#reply-audio audio[src]").first).to_be_attached(timeout=30_000)
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "voice-offline-turn.png"), full_page=True)
+        browser.close()
+
+
+def test_with_no_recogniser_the_microphone_is_off_before_the_call(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    services = make_services(tmp_path / "data", asr=NoneASR("CALLSIM_ASR=none"))
+    with sync_playwright() as p, serve(services) as url:
+        browser = chromium(p, utterance_wav(tmp_path / "said.wav"))
+        page = browser.new_page(locale="zh-CN")
+        page.goto(url)
+        expect(page.locator("#mic-help")).to_contain_text("麦克风已关闭", timeout=30_000)
+        expect(page.locator("#mic-help")).to_contain_text("CALLSIM_ASR=none")
+        dial(page, url)
+        expect(page.locator("#mic")).to_be_hidden()
+        expect(page.locator("#say-text textarea")).to_be_visible()
+        browser.close()
+
+
+def test_over_plain_http_from_another_machine_the_page_says_why_there_is_no_mic(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    services = make_services(tmp_path / "data")
+    with serve(services) as url:
+        port = url.rstrip("/").rsplit(":", 1)[1]
+        # A name that is not localhost: to the browser this is another machine over http.
+        rule = "--host-resolver-rules=MAP callsim.test 127.0.0.1"
+        with sync_playwright() as p:
+            browser = chromium(p, utterance_wav(tmp_path / "said.wav"), rule)
+            page = browser.new_page(locale="zh-CN")
+            page.goto(f"http://callsim.test:{port}/")
+            help_text = page.locator("#mic-help")
+            expect(help_text).to_contain_text("https", timeout=30_000)
+            expect(help_text).to_contain_text("打字")
+            ARTIFACTS.mkdir(exist_ok=True)
+            page.screenshot(path=str(ARTIFACTS / "voice-insecure.png"), full_page=True)
+            browser.close()
