@@ -15,6 +15,7 @@ from functools import lru_cache
 
 from scoring.rubric import Applies, Kind, Rubric
 from scoring.text import Folded, denied_at, fold, quote_around
+from simulator.callstate import CallState, CallTracker
 from simulator.understand import Understanding, understand
 from simulator.understand.customer import CustomerUnderstanding, understand_customer
 
@@ -59,6 +60,8 @@ class Call:
     """Customer turn that confirmed the cardholder's identity."""
     dispute_at: int | None
     """Customer turn that disputed a charge."""
+    state: CallState
+    """The call as a whole: who was on the line, offers, agreements, read-backs, capacity."""
 
     def agent_turns(self) -> list[Turn]:
         """The trainee's turns, in order."""
@@ -76,7 +79,7 @@ class Call:
         """Whether a criterion with this ``applies`` condition is scored in this call."""
         return {
             Applies.always: True,
-            Applies.cardholder: self.third_party_from is None,
+            Applies.cardholder: self.state.line.who != "third_party",
             Applies.third_party: self.third_party_from is not None,
             Applies.dispute: self.dispute_at is not None,
             Applies.plan_discussed: plan_discussed,
@@ -157,16 +160,21 @@ def _voiding_ids(rubric: Rubric) -> set[str]:
 
 
 def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> Call:
-    """Analyse a validated transcript (see :func:`scoring.transcript.validate_transcript`)."""
+    """Analyse a validated transcript (see :func:`scoring.transcript.validate_transcript`).
+
+    The call state (:class:`simulator.callstate.CallState`) is built here, turn by turn, from
+    both speakers' acts; the rubric's own evidence for asking identity, offering, reading back
+    and stating the debt (``plan_reached``'s ``offer`` / ``summary`` / ``debt`` params) counts
+    as those acts.
+    """
     started = datetime.fromisoformat(transcript["started_at"])
     today = started.date()
     voiding = _voiding_ids(rubric)
     matchers = _matchers(rubric)
     turns: list[Turn] = []
-    third_party_from = 0 if archetype == "third_party" else None
-    verified_at = dispute_at = None
-    asked_identity = False
-    verify_ids = _ids_for(rubric, "verify_identity")
+    tracker = CallTracker(today, third_party=archetype == "third_party")
+    verify_ids = _ids_for(rubric, "verify_identity") | _ids_for(rubric, "ask_for_cardholder")
+    offer_ids, summary_ids, debt_ids = _plan_ids(rubric)
     for i, raw in enumerate(transcript["turns"]):
         text = raw["text"]
         folded = fold(text)
@@ -175,26 +183,52 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
             found = _turn_hits(folded, u, matchers)
             hits = {cid: Hit(turn=i, quote=quote) for cid, quote in found.items()}
             void = bool(voiding & hits.keys())
-            if not void and (verify_ids & hits.keys() or u.has("verify_identity")):
-                asked_identity = True
+            tracker.agent(
+                i,
+                u,
+                asks_identity=bool(verify_ids & hits.keys()),
+                offer=bool(offer_ids & hits.keys()),
+                readback=bool(summary_ids & hits.keys()),
+                debt=bool(debt_ids & hits.keys()),
+                void=void,
+            )
             turns.append(Turn(i, "agent", text, folded, u, hits, void))
             continue
         cu = understand_customer(text, today=today)
-        if third_party_from is None and cu.has("not_cardholder"):
-            third_party_from = i
-        if (
-            verified_at is None
-            and asked_identity
-            and third_party_from is None
-            and cu.has("confirm_identity")
-        ):
-            verified_at = i
-        if dispute_at is None and cu.has("dispute"):
-            dispute_at = i
+        tracker.customer(i, cu)
         turns.append(Turn(i, "customer", text, folded, None, {}, customer=cu))
-    if third_party_from is not None:
-        verified_at = None
-    return Call(tuple(turns), started, third_party_from, verified_at, dispute_at)
+    state = tracker.state
+    _credit_state(turns, state, offer_ids, summary_ids)
+    return Call(
+        tuple(turns), started, state.third_party_from, state.verified_at, state.dispute_at, state
+    )
+
+
+def _credit_state(
+    turns: list[Turn], state: CallState, offer_ids: set[str], summary_ids: set[str]
+) -> None:
+    """Credit the rubric's offer and read-back criteria for every offer and read-back found.
+
+    ``跟您核对一下：每月还2200，一共10期`` is a read-back with or without ``对吗``.
+    """
+    found = [(o.turn, offer_ids) for o in state.offers if o.by == "agent"]
+    found += [(r.turn, summary_ids) for r in state.readbacks]
+    for index, ids in found:
+        turn = turns[index]
+        for cid in ids - turn.hits.keys():
+            turn.hits[cid] = Hit(index, quote_around(turn.folded, 0, len(turn.folded.text)))
+
+
+def _plan_ids(rubric: Rubric) -> tuple[set[str], set[str], set[str]]:
+    """The criteria whose evidence counts as an offer, a read-back and a debt statement."""
+    params = next(
+        (c.detect.params for c in rubric.criteria if c.detect.check == "plan_reached"), {}
+    )
+
+    def ids(value: str | list[str] | None) -> set[str]:
+        return {value} if isinstance(value, str) else set(value or ())
+
+    return ids(params.get("offer")), ids(params.get("summary")), ids(params.get("debt"))
 
 
 def _ids_for(rubric: Rubric, act: str) -> set[str]:

@@ -11,8 +11,9 @@ import re
 from dataclasses import dataclass, field
 
 from scoring.analysis import Call, Turn
-from scoring.plan import Plan
+from scoring.plan import readback_differences
 from scoring.rubric import Criterion, Kind
+from scoring.text import quote_around
 from simulator.understand.lexicon_customer import HARDSHIP_TOPICS
 
 __all__ = ["Result", "evaluate_check"]
@@ -63,42 +64,71 @@ def _bigrams(text: str) -> list[str]:
     return [text[i : i + 2] for i in range(len(text) - 1) if _CJK.fullmatch(text[i : i + 2])]
 
 
+def _disclosure_quote(turn: Turn) -> str:
+    """The customer's words that disclosed a hardship: a whole clause, never cut mid-word."""
+    cu = turn.customer
+    reason = next((a.quote for a in cu.acts if a.name == "state_reason"), None) if cu else None
+    if reason:
+        return reason
+    for topic in cu.topics if cu else ():
+        m = re.search(HARDSHIP_TOPICS[topic], turn.folded.text)
+        if m:
+            return quote_around(turn.folded, m.start(), m.end(), 40)
+    return quote_around(turn.folded, 0, len(turn.folded.text), 40)
+
+
 def empathy_quality(c: Criterion, call: Call, prohibited: set[str]) -> Result:
-    """Acknowledgements that answer the hardship the customer just disclosed."""
-    opportunities = [(t, t.customer.topics) for t in call.turns if t.customer is not None]
-    # an angry outburst (烦死了) is calm_under_pressure's to judge, not a disclosed hardship
-    opportunities = [(t, topics) for t, topics in opportunities if topics and not t.customer.angry]
-    if not opportunities:
+    """Acknowledgements that answer a hardship the customer had disclosed before them.
+
+    Only what came *before* an agent line counts for it: a disclosure the customer makes later
+    is neither answered nor missed by that line. Disclosures are counted by topic (job, health,
+    family, money, feeling), so the same hardship said in other words is the same opportunity:
+    one or two topics want one answer, three or more want two.
+    """
+    disclosures = [
+        t
+        for t in call.turns
+        if t.customer is not None and t.customer.topics and not t.customer.angry
+    ]
+    last_agent = max((t.index for t in call.agent_turns()), default=-1)
+    disclosures = [t for t in disclosures if t.index < last_agent]  # the agent could answer
+    if not disclosures:
         return Result(0, c.points, applicable=False)
+    topics = list(dict.fromkeys(topic for t in disclosures for topic in t.customer.topics))
+    needed = 1 if len(topics) <= 2 else 2
     acks = [
         t
         for t in call.agent_turns()
         if c.id in t.hits and not t.void and not _prohibited_hit(t, prohibited)
     ]
-    answered: list[tuple[int, str]] = []
-    for turn, topics in opportunities:
-        reply = _next_agent(call, turn.index)
-        if reply is None or reply not in acks:
-            continue
-        if _refers(turn, reply, topics) and all(reply.index != i for i, _ in answered):
-            answered.append((reply.index, reply.hits[c.id].quote))
-    # one answered disclosure is enough for a short call; three or more want two answers
-    needed = 1 if len(opportunities) <= 2 else 2
+    answered: dict[str, tuple[int, str]] = {}
+    generic: tuple[int, str] | None = None
+    for ack in acks:
+        before = [d for d in disclosures if d.index < ack.index]
+        if not before:
+            continue  # nothing disclosed yet: nothing to answer
+        hit = False
+        for d in before:
+            if _refers(d, ack, d.customer.topics):
+                for topic in d.customer.topics:
+                    answered.setdefault(topic, (ack.index, ack.hits[c.id].quote))
+                hit = True
+        if not hit and generic is None:
+            generic = (ack.index, ack.hits[c.id].quote)
     if answered:
-        points = c.points * min(1.0, len(answered) / needed)
-        note = "" if len(answered) >= needed else "客户多次提到自己的困难，只回应了一次。"
-        return Result(points, c.points, tuple(answered), note=note)
-    if acks:
-        first = acks[0]
+        evidence = tuple(dict.fromkeys(answered.values()))
+        share = min(1.0, len(answered) / needed)
+        note = "" if share >= 1 else "客户说了好几件难处，只回应了其中一件。"
+        return Result(round(c.points * share, 1), c.points, evidence, note=note)
+    first = disclosures[0]
+    said = _disclosure_quote(first)
+    if generic is not None:
         note = (
-            f"“{first.hits[c.id].quote}”是一句笼统的安慰，没有回应客户说的具体困难"
-            f"（如“{opportunities[0][0].text[:20]}”）；重复“我理解”不会加分。"
+            f"“{generic[1]}”是一句笼统的安慰，没有回应客户在第{first.index + 1}句说的具体困难"
+            f"（“{said}”）；重复“我理解”不会加分。"
         )
-        return Result(
-            round(c.points * 0.25, 1), c.points, ((first.index, first.hits[c.id].quote),), note=note
-        )
-    quote = opportunities[0][0].text[:30]
-    return Result(0, c.points, note=f"客户说了“{quote}”，坐席没有任何回应。")
+        return Result(round(c.points * 0.25, 1), c.points, (generic,), note=note)
+    return Result(0, c.points, note=f"客户在第{first.index + 1}句说了“{said}”，坐席没有回应。")
 
 
 def calm_under_pressure(c: Criterion, call: Call, prohibited: set[str]) -> Result:
@@ -126,15 +156,33 @@ def calm_under_pressure(c: Criterion, call: Call, prohibited: set[str]) -> Resul
     return Result(round(points, 1), c.points, tuple(evidence), note=note)
 
 
-def plan_reached(c: Criterion, call: Call, plan: Plan, critical: bool) -> Result:
-    """A concrete plan agreed and confirmed; nothing for a vague promise or a coerced plan."""
-    evidence = ()
-    if plan.agreed_at is not None:
-        evidence = ((plan.agreed_at, call.turns[plan.agreed_at].text[:40]),)
+def plan_reached(c: Criterion, call: Call, critical: bool) -> Result:
+    """Offered terms agreed, read back as agreed and confirmed; nothing for a vague promise.
+
+    Partial credit: agreed but not read back and confirmed (40 %); agreed on vague terms or a
+    read-back that got the terms wrong (20 %). A plan won through a critical violation earns 0.
+    """
+    plan = call.state.plan
+    evidence: tuple[tuple[int | None, str], ...] = ()
+    if plan.agreed:
+        evidence = ((plan.agreement, _quote(call, plan.agreement)),)
     if plan.reached and critical:
         return Result(0, c.points, evidence, note="还款约定是在严重违规之后达成的，不计为成功。")
     if plan.reached:
-        return Result(c.points, c.points, evidence)
+        steps = plan.steps()
+        return Result(c.points, c.points, tuple((steps[k], _quote(call, steps[k])) for k in steps))
+    if plan.vague:
+        what = "、".join(_VAGUE_WORDS[f] for f in plan.vague_fields)
+        note = (
+            f"客户同意的条件不具体（{what}：{plan.terms.describe()}）：要落实到确切的金额和日期。"
+        )
+        return Result(round(c.points * 0.2, 1), c.points, evidence, note=note)
+    if plan.agreed and plan.readback is not None and not plan.readback.matches:
+        note = f"复述与客户同意的条件不一致（{readback_differences(plan)}），约定不能算数。"
+        return Result(round(c.points * 0.2, 1), c.points, evidence, note=note)
+    if plan.agreed and plan.incomplete:
+        note = f"客户同意了“{plan.terms.describe()}”，但没有约定还款日期或期数。"
+        return Result(round(c.points * 0.2, 1), c.points, evidence, note=note)
     if plan.agreed:
         return Result(
             round(c.points * 0.4, 1),
@@ -142,47 +190,59 @@ def plan_reached(c: Criterion, call: Call, plan: Plan, critical: bool) -> Result
             evidence,
             note="客户口头同意了，但坐席没有复述金额和日期并请客户确认。",
         )
-    if plan.vague_at is not None:
-        quote = call.turns[plan.vague_at].text[:30]
+    vague = call.state.vague_promises
+    if vague:
+        quote = vague[-1].quote
         return Result(
             0,
             c.points,
-            ((plan.vague_at, quote),),
+            ((vague[-1].turn, quote),),
             note=f"客户只说了“{quote}”，这不是还款计划：要落实到金额和日期。",
         )
     return Result(0, c.points, note="通话结束时没有达成具体的还款约定。")
 
 
-def plan_affordable(c: Criterion, call: Call, plan: Plan, critical: bool) -> Result:
-    """The agreed plan fits what the customer said they can pay."""
-    if not plan.agreed:
+_VAGUE_WORDS = {"amount": "金额是一个范围或只说了一部分", "due_date": "日期含糊"}
+
+
+def _quote(call: Call, turn: int | None) -> str:
+    if turn is None:
+        return ""
+    folded = call.turns[turn].folded
+    return quote_around(folded, 0, len(folded.text), 40) if folded.text else ""
+
+
+def plan_affordable(c: Criterion, call: Call, critical: bool) -> Result:
+    """The agreed plan fits what the customer said they can pay (never a disputed amount)."""
+    plan = call.state.plan
+    if not plan.agreed or plan.terms.amount is None:
         return Result(0, c.points, applicable=False)
     if critical:
         return Result(0, c.points, note="还款约定是在严重违规之后达成的，不计分。")
     max_months = c.detect.params.get("max_months", 60)
-    if plan.months and plan.months > max_months:
-        return Result(0, c.points, note=f"分期{plan.months}期超过了{max_months}期的上限。")
-    if plan.capacity is None:
+    months = plan.terms.months
+    if months and months > max_months:
+        return Result(0, c.points, note=f"分期{months}期超过了{max_months}期的上限。")
+    said = call.state.stated_capacity
+    if said is None:
         return Result(
             c.points / 2,
             c.points,
             note="客户没有说过每月能还多少，无法判断计划是否负担得起；先问清还款能力。",
         )
-    quote = call.turns[plan.capacity_at].text[:30]
-    if plan.amount is not None and plan.amount <= plan.capacity:
-        return Result(c.points, c.points, ((plan.capacity_at, quote),))
+    can = min(a.high for a in said.amounts)
+    amount = plan.terms.amount.low
+    if amount <= can:
+        return Result(c.points, c.points, ((said.turn, said.quote),))
     return Result(
         0,
         c.points,
-        ((plan.capacity_at, quote),),
-        note=f"约定金额 {plan.amount} 元超过了客户说的能力（{plan.capacity} 元），"
-        "这样的承诺很可能违约。",
+        ((said.turn, said.quote),),
+        note=f"约定金额 {amount} 元超过了客户说的能力（{can} 元），这样的承诺很可能违约。",
     )
 
 
-def evaluate_check(
-    c: Criterion, call: Call, plan: Plan, critical: bool, prohibited: set[str]
-) -> Result:
+def evaluate_check(c: Criterion, call: Call, critical: bool, prohibited: set[str]) -> Result:
     """Run a quality criterion's built-in check."""
     assert c.kind == Kind.quality
     check = c.detect.check
@@ -191,7 +251,7 @@ def evaluate_check(
     if check == "calm_under_pressure":
         return calm_under_pressure(c, call, prohibited)
     if check == "plan_reached":
-        return plan_reached(c, call, plan, critical)
+        return plan_reached(c, call, critical)
     if check == "plan_affordable":
-        return plan_affordable(c, call, plan, critical)
+        return plan_affordable(c, call, critical)
     raise ValueError(f"check {check!r} cannot score a quality criterion")

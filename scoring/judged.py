@@ -108,12 +108,16 @@ def recompute(
     Violations, critical failure and the plan are the card's; with ``points`` empty this gives
     back the card's own dimension scores, total, pass and band.
     """
+    from scoring.scorer import dimension_entry  # the scorer imports nothing from here
+
     model = rubric.model
     dims = ("compliance", "empathy", "outcome")
     earned, maximum, penalty = (dict.fromkeys(dims, 0.0) for _ in range(3))
+    ids: dict[str, list[str]] = {d: [] for d in dims}
     weak = False
     for c in card["criteria"]:
         dim = c["dimension"]
+        ids[dim].append(c["id"])
         if c["kind"] == Kind.prohibited.value:
             penalty[dim] -= c["points"]
             continue
@@ -121,13 +125,11 @@ def recompute(
         earned[dim] += got
         maximum[dim] += c["max_points"]
         weak |= c["kind"] == Kind.quality.value and got < c["max_points"] / 2
-    scores = {
-        d: round(max(0.0, (100.0 * earned[d] / maximum[d] if maximum[d] else 100.0) - penalty[d]))
-        for d in dims
-    }
     critical = any(v["severity"] == "critical" for v in card["violations"])
-    if critical:
-        scores["compliance"] = 0
+    entries = {
+        d: dimension_entry(d, earned[d], maximum[d], penalty[d], ids[d], critical) for d in dims
+    }
+    scores = {d: entries[d]["score"] for d in dims}
     w = model.weights
     weights = {"compliance": w.compliance, "empathy": w.empathy, "outcome": w.outcome}
     overall = round(sum(scores[d] * weights[d] for d in dims) / sum(weights.values()))
@@ -144,7 +146,7 @@ def recompute(
     else:
         band = "medium"
     return {
-        "dimensions": {d: {"score": s} for d, s in scores.items()},
+        "dimensions": entries,
         "overall": overall,
         "passed": overall >= model.pass_mark and not critical,
         "band": band,

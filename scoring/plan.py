@@ -1,150 +1,103 @@
-"""Finding the repayment plan in a transcript, and cross-checking the simulator's.
+"""The plan on the scorecard, read from the call state, and the simulator's plan cross-checked.
 
-A plan is *agreed* when the customer says a plain yes (no hedge, no counter-offer) to a concrete
-proposal — an amount and a date, or a monthly amount and a number of instalments — and
-*confirmed* when the customer says yes to the trainee's read-back (or the yes itself answered a
-read-back). ``我尽量`` / ``有钱就还`` is recorded as a vague promise, never as a plan.
+The plan itself — offer, agreement, read-back and confirmation, each at its turn, judged on the
+terms — is worked out once, in :mod:`simulator.callplan`, from the call state the scorer builds
+(:mod:`simulator.callstate`). Here it becomes the scorecard's ``plan`` object: the keys of
+DESIGN.md (``reached``, ``amount``, ``months``, ``due_date``, ``channel``, ``turn``) with what a
+reader needs to see why (``steps``, ``readback``, ``vague``, ``capacity`` …).
 """
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass, replace
-from datetime import date
+from simulator.callplan import PlanState
+from simulator.callstate import CallState
+from simulator.understand.terms import Terms
 
-from scoring.analysis import Call
-from simulator.understand import parse_amounts, parse_date, parse_months
+__all__ = ["FIELD_NAMES", "cross_check", "plan_json", "readback_differences"]
 
-__all__ = ["Plan", "cross_check", "find_plan"]
-
-_MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
-_DATE_HINT = re.compile(r"[天周礼拜星月年号日底]")
-_NUM_HINT = re.compile(r"[0-9零〇一二两三四五六七八九十百千万半]")
+FIELD_NAMES = {"amount": "金额", "months": "期数", "due_date": "还款日期", "channel": "还款渠道"}
+"""The plan's fields in the scorecard's words."""
 
 
-@dataclass(frozen=True)
-class Plan:
-    """What was proposed, agreed and confirmed."""
-
-    amount: int | None = None
-    """Yuan per payment (per month for instalments)."""
-    months: int | None = None
-    due_date: date | None = None
-    channel: str | None = None
-    proposed_at: int | None = None
-    agreed_at: int | None = None
-    confirmed_at: int | None = None
-    vague_at: int | None = None
-    """A customer turn promising without a plan (我尽量 / 有钱就还)."""
-    capacity: int | None = None
-    """What the customer said they can pay (yuan), last stated."""
-    capacity_at: int | None = None
-
-    @property
-    def concrete(self) -> bool:
-        """An amount and a date, or a monthly amount and a count."""
-        return self.amount is not None and (self.due_date is not None or self.months is not None)
-
-    @property
-    def agreed(self) -> bool:
-        """The customer said yes to a concrete proposal."""
-        return self.agreed_at is not None
-
-    @property
-    def reached(self) -> bool:
-        """Agreed and confirmed."""
-        return self.agreed_at is not None and self.confirmed_at is not None
+def _value(plan_terms: Terms | None, name: str) -> str:
+    value = plan_terms.value(name) if plan_terms is not None else None
+    if value is None:
+        return "未说"
+    if name == "amount":
+        low, high = value
+        return f"{low} 元" if low == high else f"{low}-{high} 元"
+    if name == "months":
+        return f"{value} 期"
+    return value.isoformat() if name == "due_date" else str(value)
 
 
-def _pick_amount(
-    text: str, amounts: tuple[int, ...] | list[int], months: int | None, debt: set[int]
-) -> int | None:
-    if not amounts:
-        return None
-    if months:
-        m = _MONTHLY.search(text)
-        if m:
-            after = parse_amounts(text[m.start() :])
-            if after:
-                return after[0]
-    rest = [a for a in amounts if a not in debt] if len(amounts) > 1 else list(amounts)
-    return (rest or list(amounts))[-1]
+def readback_differences(plan: PlanState) -> str:
+    """The fields a read-back got wrong, in the scorecard's words ("" when it matched)."""
+    rb = plan.readback
+    if rb is None or rb.matches:
+        return ""
+    agreed = plan.terms
+    parts = [
+        f"{FIELD_NAMES[f]}约定{_value(agreed, f)}、复述{_value(rb.terms, f)}" for f in rb.differs
+    ] + [f"漏说{FIELD_NAMES[f]}（约定{_value(agreed, f)}）" for f in rb.missing]
+    return "；".join(parts)
 
 
-def _customer_slots(text: str, today: date) -> tuple[list[int], int | None, date | None]:
-    amounts = parse_amounts(text) if _NUM_HINT.search(text) else []
-    months = parse_months(text) if amounts or _NUM_HINT.search(text) else None
-    due = parse_date(text, today) if _DATE_HINT.search(text) else None
-    return amounts, months, due
+def plan_json(state: CallState, success: bool) -> dict:
+    """The scorecard's ``plan`` object (see the module docstring)."""
+    plan = state.plan
+    terms = plan.terms
+    agreed = plan.agreed
+    rb = plan.readback
+    turn = plan.confirmation if plan.confirmation is not None else plan.agreement
+    capacity = state.stated_capacity
+    out: dict = {
+        "reached": plan.reached,
+        "amount": terms.amount.low if agreed and terms.amount else None,
+        "months": terms.months if agreed else None,
+        "due_date": terms.date.due.isoformat() if agreed and terms.date else None,
+        "channel": terms.channel if agreed else None,
+        "turn": turn,
+        "agreed": agreed,
+        "confirmed": plan.confirmation is not None,
+        "success": success,
+        "capacity": min(a.high for a in capacity.amounts) if capacity else None,
+        "steps": plan.steps(),
+        "vague": plan.vague,
+    }
+    if agreed:
+        out["terms"] = terms.describe()
+        out["offered_by"] = plan.offered_by
+        if terms.amount is not None and not terms.amount.exact:
+            out["amount_range"] = [terms.amount.low, terms.amount.high]
+        if plan.vague:
+            out["vague_fields"] = list(plan.vague_fields)
+        if plan.incomplete:
+            out["missing"] = list(plan.incomplete)
+    if rb is not None:
+        out["readback"] = {
+            "turn": rb.turn,
+            "matches": rb.matches,
+            "differs": list(rb.differs),
+            "missing": list(rb.missing),
+            "answer": rb.answer,
+            "answer_turn": rb.answer_turn,
+        }
+    if capacity:
+        out["capacity_turn"] = capacity.turn
+    if state.disputes:
+        disputed = [a.low for d in state.disputes for a in d.amounts]
+        out["disputed_amount"] = disputed[0] if disputed else None
+        out["dispute_turn"] = state.disputes[0].turn
+    if state.reasons:
+        out["reason_turn"] = state.reasons[0].turn
+    vague = state.vague_promises[-1].turn if state.vague_promises else None
+    if vague is not None and not agreed:
+        out["vague_promise_turn"] = vague
+    return out
 
 
-def find_plan(call: Call, offer_ids: set[str], summary_ids: set[str], debt_ids: set[str]) -> Plan:
-    """Walk the call and return the plan as it stood at the end."""
-    today = call.started_at.date()
-    debt: set[int] = set()
-    plan = Plan()
-    last_agent_summary = False
-    for turn in call.turns:
-        if turn.speaker == "agent":
-            u = turn.understanding
-            if turn.void or u is None:
-                last_agent_summary = False
-                continue
-            if debt_ids & turn.hits.keys() and len(u.amounts) == 1:
-                debt.add(u.amounts[0])
-            offers = bool(offer_ids & turn.hits.keys())
-            summary = bool(summary_ids & turn.hits.keys())
-            if offers or summary:
-                amount = _pick_amount(turn.text, u.amounts, u.months, debt)
-                changed = {
-                    "amount": amount if amount is not None else plan.amount,
-                    "months": u.months if u.months is not None else plan.months,
-                    "due_date": u.due_date or plan.due_date,
-                    "channel": u.channel or plan.channel,
-                }
-                differs = any(changed[k] != getattr(plan, k) for k in changed)
-                plan = replace(plan, **changed, proposed_at=turn.index)
-                if differs and plan.agreed and not summary:
-                    # a new proposal after the yes: the old yes no longer holds
-                    plan = replace(plan, agreed_at=None, confirmed_at=None)
-            last_agent_summary = summary
-            continue
-        cu = turn.customer
-        amounts, months, due = _customer_slots(turn.text, today)
-        if cu.capacity:
-            plan = replace(plan, capacity=min(a.low for a in cu.capacity), capacity_at=turn.index)
-        if cu.has("vague_commitment"):
-            plan = replace(plan, vague_at=turn.index)
-        if cu.has("agree", "promise_to_pay"):
-            if amounts or months or due:
-                # the customer says the plan themselves (行，那就每个月一千，分十二期)
-                plan = replace(
-                    plan,
-                    amount=_pick_amount(turn.text, amounts, months, debt) or plan.amount,
-                    months=months or plan.months,
-                    due_date=due or plan.due_date,
-                )
-            if plan.concrete:
-                if plan.agreed_at is None:
-                    plan = replace(plan, agreed_at=turn.index)
-                if last_agent_summary:
-                    plan = replace(plan, confirmed_at=turn.index)
-        elif cu.has("refuse") and plan.agreed and not plan.reached:
-            plan = replace(plan, agreed_at=None)
-        elif amounts and (months or due) and plan.agreed_at is None:
-            # a counter-offer: it becomes the proposal on the table
-            plan = replace(
-                plan,
-                amount=_pick_amount(turn.text, amounts, months, debt),
-                months=months,
-                due_date=due,
-                proposed_at=turn.index,
-            )
-        last_agent_summary = False
-    return plan
-
-
-def cross_check(plan: Plan, outcome: dict) -> tuple[bool, str]:
+def cross_check(plan: PlanState, outcome: dict) -> tuple[bool, str]:
     """Compare the plan found in the transcript with the simulator's outcome.
 
     Returns:
@@ -159,11 +112,13 @@ def cross_check(plan: Plan, outcome: dict) -> tuple[bool, str]:
         else:
             notes.append("通话记录显示客户确认了还款计划，但模拟器未记录达成约定")
     if sim and plan.agreed:
-        if sim.get("amount") is not None and sim.get("amount") != plan.amount:
-            notes.append(f"金额不一致：模拟器 {sim.get('amount')} 元，通话记录 {plan.amount} 元")
-        if sim.get("months") != plan.months and (sim.get("months") or plan.months):
-            notes.append(f"期数不一致：模拟器 {sim.get('months')}，通话记录 {plan.months}")
-        found_date = plan.due_date.isoformat() if plan.due_date else None
+        terms = plan.terms
+        amount = terms.amount.low if terms.amount else None
+        if sim.get("amount") is not None and sim.get("amount") != amount:
+            notes.append(f"金额不一致：模拟器 {sim.get('amount')} 元，通话记录 {amount} 元")
+        if sim.get("months") != terms.months and (sim.get("months") or terms.months):
+            notes.append(f"期数不一致：模拟器 {sim.get('months')}，通话记录 {terms.months}")
+        found_date = terms.date.due.isoformat() if terms.date else None
         if sim.get("due_date") and found_date and sim.get("due_date") != found_date:
             notes.append(f"还款日期不一致：模拟器 {sim.get('due_date')}，通话记录 {found_date}")
     return (not notes, "；".join(notes))

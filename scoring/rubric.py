@@ -68,11 +68,12 @@ CHECKS = {
     "contact_time": "call placed in the quiet hours (params: start, end as HH:MM local time)",
     "disclosure_before_verification": "an account detail said before the cardholder confirmed "
     "who they are (params: event, requires: criterion ids)",
-    "third_party_disclosure": "a debt detail said to someone who is not the cardholder "
-    "(params: event: criterion id whose evidence counts as a debt detail)",
+    "third_party_disclosure": "a debt detail or a request to pay said to someone who said they "
+    "are not the cardholder (params: event: criterion ids whose evidence counts as one)",
     "empathy_quality": "acknowledgements that answer what the customer just said",
     "calm_under_pressure": "calm, de-escalating replies to an angry or insulting customer",
-    "plan_reached": "a concrete plan agreed and confirmed by the customer",
+    "plan_reached": "offered terms agreed, read back as agreed and confirmed; concrete, not vague",
+    "readback_mismatch": "a read-back that states other terms than the customer agreed to",
     "plan_affordable": "the plan fits what the customer said they can pay",
 }
 

@@ -1,20 +1,26 @@
 """The scorer: a pure function from a transcript (and the simulator's outcome) to a scorecard.
 
 Same input, same scorecard: nothing here reads the clock, the environment or a random source.
-The scorecard is the JSON of DESIGN.md, with a few additions a reader needs (``band``, each
-criterion's ``kind`` and ``title``, and the plan's ``agreed``/``confirmed``/``success`` and, when
-the simulator's outcome was given, ``simulator_agrees`` with a ``note``).
+The scorecard is the JSON of DESIGN.md, with additions a reader needs and no key renamed:
+``band``; each criterion's ``kind`` and ``title``; each dimension's ``earned``, ``max_points``,
+``deducted``, ``criteria`` and ``how`` (how its score was computed); ``method`` (the rules in
+words, and what a critical violation does); a ``readback_mismatch`` violation's ``detail`` (the
+fields that differ); and the plan's ``agreed``/``confirmed``/``success``, ``steps`` (the turn of
+offer, agreement, read-back and confirmation), ``readback``, ``vague``/``vague_fields``,
+``amount_range``, ``capacity``, ``disputed_amount`` and, when the simulator's outcome was given,
+``simulator_agrees`` with a ``note``.
 """
 
 from __future__ import annotations
 
 from scoring.analysis import Call, analyse
 from scoring.checks import Result, evaluate_check
-from scoring.plan import Plan, cross_check, find_plan
+from scoring.plan import cross_check, plan_json, readback_differences
 from scoring.rubric import Criterion, Kind, LoadedRubric, Severity
 from scoring.transcript import validate_transcript
+from simulator.callplan import PlanState
 
-__all__ = ["score"]
+__all__ = ["dimension_entry", "score"]
 
 DIMENSIONS = ("compliance", "empathy", "outcome")
 
@@ -34,24 +40,39 @@ def _prohibited(c: Criterion, call: Call) -> Result:
     if d.check == "disclosure_before_verification":
         events = _ids(d.params.get("event", []))
         limit = call.verified_at if call.verified_at is not None else len(call.turns)
-        tp = call.third_party_from if call.third_party_from is not None else len(call.turns)
         hits = [
             (t.index, next(t.hits[e].quote for e in events if e in t.hits))
             for t in call.agent_turns()
-            if events & t.hits.keys() and t.index < limit and t.index < tp
+            if events & t.hits.keys()
+            and t.index < limit
+            and call.state.audience(t.index).who != "third_party"
         ] + [h for h in hits if h[0] < limit]
     elif d.check == "third_party_disclosure":
         if call.third_party_from is None:
             return Result(0, 0, applicable=False)
-        events = _ids(d.params.get("event", []))
-        start = call.third_party_from
+        events = _ids(d.params.get("event", [])) | {c.id}
         hits = [
-            (t.index, next(t.hits[e].quote for e in events | {c.id} if e in t.hits))
+            (t.index, next(t.hits[e].quote for e in events if e in t.hits))
             for t in call.agent_turns()
-            if (events | {c.id}) & t.hits.keys() and t.index >= start
+            if events & t.hits.keys() and call.state.audience(t.index).who == "third_party"
         ]
+    elif d.check == "readback_mismatch":
+        return _readback_mismatch(call)
     hits = sorted(dict(hits).items())
     return Result(0, 0, violations=tuple(hits))
+
+
+def _readback_mismatch(call: Call) -> Result:
+    """Every read-back that stated other terms than the customer had agreed, with the fields."""
+    found, details = [], {}
+    for rb in call.state.readbacks:
+        if rb.agreement is None or rb.matches:
+            continue
+        agreed = next(a for a in call.state.agreements if a.turn == rb.agreement)
+        plan = PlanState(terms=agreed.terms, agreement=agreed.turn, readback=rb)
+        found.append((rb.turn, call.turns[rb.turn].text[:60]))
+        details[rb.turn] = readback_differences(plan)
+    return Result(0, 0, violations=tuple(found), extra={"details": details})
 
 
 def _ids(value: str | list[str]) -> set[str]:
@@ -97,25 +118,6 @@ def _band(overall: float, critical: bool, clean: bool, loaded: LoadedRubric) -> 
     return "medium"
 
 
-def _plan_json(plan: Plan, success: bool) -> dict:
-    turn = plan.confirmed_at if plan.confirmed_at is not None else plan.agreed_at
-    out = {
-        "reached": plan.reached,
-        "amount": plan.amount if plan.agreed else None,
-        "months": plan.months if plan.agreed else None,
-        "due_date": plan.due_date.isoformat() if plan.agreed and plan.due_date else None,
-        "channel": plan.channel if plan.agreed else None,
-        "turn": turn,
-        "agreed": plan.agreed,
-        "confirmed": plan.confirmed_at is not None,
-        "success": success,
-        "capacity": plan.capacity,
-    }
-    if plan.vague_at is not None and not plan.agreed:
-        out["vague_promise_turn"] = plan.vague_at
-    return out
-
-
 def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -> dict:
     """Score one transcript against a rubric.
 
@@ -144,77 +146,79 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
     critical = any(
         results[c.id].violations for c in model.criteria if c.severity == Severity.critical
     )
-    plan_params = next(
-        (c.detect.params for c in model.criteria if c.detect.check == "plan_reached"), {}
-    )
-    plan = find_plan(
-        call,
-        _ids(plan_params.get("offer", [])),
-        _ids(plan_params.get("summary", [])),
-        _ids(plan_params.get("debt", [])),
-    )
-    plan_discussed = plan.proposed_at is not None
+    plan = call.state.plan
+    plan_discussed = bool(call.state.offers or call.state.agreements)
     for c in model.criteria:
         if c.kind == Kind.required_step:
             results[c.id] = _required(c, call, {x.id: x.title for x in model.criteria})
         elif c.kind == Kind.quality:
-            results[c.id] = evaluate_check(c, call, plan, critical, prohibited_ids)
+            results[c.id] = evaluate_check(c, call, critical, prohibited_ids)
 
-    earned = dict.fromkeys(DIMENSIONS, 0.0)
-    maximum = dict.fromkeys(DIMENSIONS, 0.0)
-    penalty = dict.fromkeys(DIMENSIONS, 0.0)
+    tally = {dim: {"earned": 0.0, "max": 0.0, "deducted": 0.0, "ids": []} for dim in DIMENSIONS}
     violations, cards = [], []
     for c in model.criteria:
         r = results[c.id]
         if not r.applicable or not call.applies(c.detect.applies, plan_discussed):
             continue
-        dim = c.dimension.value
+        dim = tally[c.dimension.value]
+        dim["ids"].append(c.id)
         if c.kind == Kind.prohibited:
             fired = bool(r.violations)
             if fired:
-                penalty[dim] += c.points
+                dim["deducted"] += c.points
+            details = r.extra.get("details", {})
             for turn, quote in r.violations:
-                violations.append(
-                    {
-                        "criterion": c.id,
-                        "severity": c.severity.value,
-                        "turn": turn,
-                        "quote": quote,
-                        "source": c.source,
-                    }
-                )
+                entry = {
+                    "criterion": c.id,
+                    "severity": c.severity.value,
+                    "turn": turn,
+                    "quote": quote,
+                    "source": c.source,
+                }
+                if turn in details:
+                    entry["detail"] = details[turn]
+                violations.append(entry)
             cards.append(
                 _card(c, not fired, -c.points if fired else 0, 0, r.violations, r.note, fired)
             )
             continue
-        earned[dim] += r.points
-        maximum[dim] += r.max_points
+        dim["earned"] += r.points
+        dim["max"] += r.max_points
         passed = r.points >= r.max_points
         cards.append(_card(c, passed, r.points, r.max_points, r.evidence, r.note, not passed))
 
-    dimensions = {}
-    for dim in DIMENSIONS:
-        base = 100.0 * earned[dim] / maximum[dim] if maximum[dim] else 100.0
-        dimensions[dim] = {"score": round(max(0.0, base - penalty[dim]))}
-    if critical:
-        dimensions["compliance"]["score"] = 0
+    dimensions = {
+        dim: dimension_entry(
+            dim,
+            tally[dim]["earned"],
+            tally[dim]["max"],
+            tally[dim]["deducted"],
+            tally[dim]["ids"],
+            critical,
+        )
+        for dim in DIMENSIONS
+    }
     weights = model.weights
     w = {"compliance": weights.compliance, "empathy": weights.empathy, "outcome": weights.outcome}
     overall = round(sum(dimensions[d]["score"] * w[d] for d in DIMENSIONS) / sum(w.values()))
     passed = overall >= model.pass_mark and not critical
     weak = any(c["kind"] == "quality" and c["points"] < c["max_points"] / 2 for c in cards)
-    plan_missing = call.third_party_from is None and not (plan.reached and not critical)
+    plan_missing = call.state.line.who != "third_party" and not (plan.reached and not critical)
     clean = not violations and not weak and not plan_missing
     violations.sort(key=lambda v: (v["turn"] is not None, v["turn"] or 0, v["criterion"]))
 
-    plan_json = _plan_json(plan, plan.reached and not critical)
+    plan_out = plan_json(call.state, plan.reached and not critical)
     if critical and plan.reached:
-        plan_json["note"] = "还款约定是在严重违规之后达成的，不算成功。"
+        plan_out["note"] = "还款约定是在严重违规之后达成的，不算成功。"
+    elif plan.readback is not None and not plan.readback.matches:
+        plan_out["note"] = f"复述与约定不一致：{readback_differences(plan)}。"
+    elif plan.vague:
+        plan_out["note"] = f"约定不具体（{plan.terms.describe()}），不算达成。"
     if outcome is not None:
         agrees, note = cross_check(plan, outcome)
-        plan_json["simulator_agrees"] = agrees
+        plan_out["simulator_agrees"] = agrees
         if note:
-            plan_json["note"] = "；".join(filter(None, [plan_json.get("note"), note]))
+            plan_out["note"] = "；".join(filter(None, [plan_out.get("note"), note]))
     return {
         "overall": overall,
         "passed": passed,
@@ -223,7 +227,62 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
         "dimensions": dimensions,
         "violations": violations,
         "criteria": cards,
-        "plan": plan_json,
+        "plan": plan_out,
+        "method": _method(model, critical),
+    }
+
+
+def dimension_entry(
+    dim: str, earned: float, maximum: float, deducted: float, ids: list[str], critical: bool
+) -> dict:
+    """One dimension's score and how it was computed (the scorecard's ``dimensions.<dim>``).
+
+    Args:
+        dim: ``compliance``, ``empathy`` or ``outcome``.
+        earned: Points earned on the dimension's applicable steps and quality criteria.
+        maximum: Their maximum.
+        deducted: Points of the dimension's prohibited criteria that fired.
+        ids: The criteria that applied in this call.
+        critical: A critical violation was found (compliance is then 0).
+
+    """
+    base = 100.0 * earned / maximum if maximum else 100.0
+    score_ = round(max(0.0, base - deducted))
+    how = (
+        f"已得 {_num(earned)} / 适用满分 {_num(maximum)} × 100 = {_num(round(base, 1))}"
+        if maximum
+        else "本次通话没有适用的计分项，记 100"
+    )
+    if deducted:
+        how += f"，扣除违规 {_num(deducted)} 分"
+    zeroed = critical and dim == "compliance"
+    if zeroed:
+        score_ = 0
+        how += "；出现严重违规，合规记 0 分"
+    return {
+        "score": score_,
+        "earned": _num(earned),
+        "max_points": int(maximum),
+        "deducted": _num(deducted),
+        "criteria": list(ids),
+        "how": how,
+    }
+
+
+def _method(model, critical: bool) -> dict:
+    """How the scorecard is computed, in the words the trainee reads (and the README's)."""
+    w = model.weights
+    total = w.compliance + w.empathy + w.outcome
+    return {
+        "dimension": "各维度得分 = 适用项已得分 ÷ 适用项满分 × 100，再减去该维度违规项的扣分（最低 0）；"
+        "不适用的项（如第三方接听时的还款约定）不计入。",
+        "overall": f"总分 = 合规×{w.compliance / total:.2f} + 沟通与共情×{w.empathy / total:.2f} + "
+        f"还款结果×{w.outcome / total:.2f}；{model.pass_mark} 分及以上且无严重违规为通过。",
+        "critical": "任何一项严重违规：合规记 0 分、本次通话不通过、评级为低；还款约定即使达成也不算成功"
+        "（达成约定与方案可负担两项不得分）；沟通与共情照常计分。",
+        "critical_found": critical,
+        "plan": "还款约定须依次做到：提出条件、客户同意、坐席逐项复述且与同意的条件一致、客户确认；"
+        "金额为范围、只说“一部分”或日期含糊（过两天、下周、年前）都不算达成。",
     }
 
 

@@ -100,7 +100,7 @@ class Terms:
             self.months or other.months,
             self.date or other.date,
             self.channel or other.channel,
-            self.partial and not other.amount,
+            (self.partial or other.partial) and not (self.amount or other.amount),
         )
 
     def conflicts(self, other: Terms) -> tuple[str, ...]:
