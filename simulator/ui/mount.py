@@ -15,7 +15,7 @@ import gradio as gr
 from simulator.accounts.auth import Auth
 from simulator.accounts.users import Users
 from simulator.services import Services
-from simulator.ui import review, studio
+from simulator.ui import programme, review, studio, tasks
 
 __all__ = ["MAIN_PAGE", "SIGN_OUT", "auth_for", "launch_kwargs", "mount", "sign_out_link"]
 
@@ -42,7 +42,9 @@ def auth_for(services: Services) -> Auth:
 
 
 def mount(demo: gr.Blocks, services: Services, auth: Auth | None = None) -> Auth:
-    """Add 训练师工作台 (/studio) and 通话复盘 (/review) to ``demo``; returns the auth used.
+    """Add 训练师工作台 (/studio), 通话复盘 (/review), 我的任务 (/tasks) and 培训计划 (/programme).
+
+    Returns the auth used.
 
     Call it outside any ``with demo:`` block (gradio's ``route`` requires that).
     """
@@ -53,6 +55,12 @@ def mount(demo: gr.Blocks, services: Services, auth: Auth | None = None) -> Auth
     with demo.route("通话复盘", "/review"):
         sign_out_link(auth)
         review.build(services, auth)
+    with demo.route("我的任务", "/tasks"):
+        sign_out_link(auth)
+        tasks.build(services, auth)
+    with demo.route("培训计划", "/programme"):
+        sign_out_link(auth)
+        programme.build(services, auth)
     return auth
 
 

@@ -1,0 +1,359 @@
+"""培训计划: trainers assign customers and keep groups; managers read the team's dashboard.
+
+Two tabs, each filled only for its role (布置任务 for trainers, 主管看板 for managers); hiding is
+courtesy, the handlers check the role on every request. The dashboard's figures come from
+:mod:`simulator.training_stats`; the CSV files carry a BOM so Excel reads them as UTF-8.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import gradio as gr
+import pandas as pd
+
+from simulator import clock, labels
+from simulator.accounts.auth import AccessDenied, Auth
+from simulator.accounts.users import Users
+from simulator.labels import labels_for
+from simulator.services import Services
+from simulator.training import Training, TrainingError, personas_of_difficulty
+from simulator.training_stats import (
+    TEAM_COLUMNS,
+    csv_text,
+    skill_rows,
+    team_rows,
+    trainee_call_rows,
+    weakest_skills,
+    weekly_rows,
+)
+from simulator.ui.cards import stars
+from simulator.ui.refuse import quiet_error
+
+__all__ = ["build"]
+
+ASSIGNED_COLUMNS = ["编号", "任务", "客户", "学员", "小组", "截止日期", "及格分", "认证"]
+DIFFICULTIES = [("不按难度（用上面勾选的客户）", 0)] + [(stars(n), n) for n in range(1, 6)]
+
+
+def _write_csv(name: str, text: str) -> str:
+    out = Path(tempfile.mkdtemp(prefix="callsim-export-")) / name
+    out.write_text(text, encoding="utf-8-sig")
+    return str(out)
+
+
+class ProgrammeHandlers:
+    """The page's handlers; each checks the caller's role first.
+
+    Args:
+        services: the app's services (the database is ``services.store``).
+        auth: sign-in and roles.
+
+    """
+
+    def __init__(self, services: Services, auth: Auth):
+        self.services = services
+        self.auth = auth
+        self.training = Training(services.store)
+
+    def _require(self, request: Any, role: str, action: str):
+        try:
+            return self.auth.require(request, role, action)
+        except AccessDenied as exc:  # already logged by Auth
+            raise quiet_error(exc.message) from None
+
+    def trainees(self) -> list[str]:
+        """Names of the accounts holding the trainee role (the local user without accounts)."""
+        if not self.auth.enabled:
+            return [labels.LOCAL_USER]
+        return sorted(u.name for u in Users(self.services.store).all_users() if u.has("trainee"))
+
+    def assigned_frame(self) -> pd.DataFrame:
+        """Every assignment as a table, newest first."""
+        names = labels_for(self.services)
+        rows = [
+            [
+                a.id,
+                a.title,
+                "、".join(names.persona(p) for p in a.personas),
+                "、".join(labels.user(t) for t in a.trainees),
+                a.group_name or "",
+                a.due,
+                a.pass_mark,
+                f"{a.cert_calls} 通/客户，种子 {a.cert_seed}" if a.cert_calls else "—",
+            ]
+            for a in self.training.assignments()
+        ]
+        return pd.DataFrame(rows, columns=ASSIGNED_COLUMNS)
+
+    def assign(self, request: Any, **fields: Any) -> str:
+        """Save an assignment; a difficulty level replaces the ticked customers with that level's."""
+        user = self._require(request, "trainer", "create an assignment")
+        level = int(fields.pop("difficulty") or 0)
+        if level:
+            fields["personas"] = personas_of_difficulty(self.services.personas(), level)
+            if not fields["personas"]:
+                raise quiet_error(f"没有难度为 {stars(level)} 的客户。")
+        try:
+            a = self.training.assign(created_by=user.name, **fields)
+        except TrainingError as exc:
+            raise quiet_error(str(exc)) from None
+        who = "、".join(self.training.assignees(a))
+        return f"已布置「{a.title}」：{len(a.personas)} 位客户，学员 {who}，截止 {a.due}。"
+
+    def save_group(self, request: Any, name: str, members: list[str]) -> pd.DataFrame:
+        """Create or replace a group; returns the groups table."""
+        self._require(request, "trainer", "save a group")
+        try:
+            self.training.set_group(name, members or [])
+        except TrainingError as exc:
+            raise quiet_error(str(exc)) from None
+        return self.groups_frame()
+
+    def groups_frame(self) -> pd.DataFrame:
+        """Groups and their members."""
+        rows = [[g, "、".join(m)] for g, m in self.training.groups().items()]
+        return pd.DataFrame(rows, columns=["小组", "成员"])
+
+    def calls(self) -> list[dict[str, Any]]:
+        """Scored calls for the dashboard; no-accounts calls stay out once accounts exist."""
+        calls = self.training.scored_calls()
+        if self.auth.enabled:
+            calls = [c for c in calls if c["user"] != labels.LOCAL_USER]
+        return calls
+
+    def dashboard(self, request: Any) -> dict[str, pd.DataFrame]:
+        """The dashboard's tables (team, skills, weakest, weeks, skills per trainee)."""
+        self._require(request, "manager", "open the training dashboard")
+        calls, names = self.calls(), labels_for(self.services)
+        progress = [
+            p
+            for p in self.training.all_progress()
+            if p.user != labels.LOCAL_USER or not self.auth.enabled
+        ]
+        return {
+            "team": pd.DataFrame(team_rows(progress, calls), columns=TEAM_COLUMNS),
+            "skills": pd.DataFrame(
+                skill_rows(calls, names), columns=["类型", "技能", "得分", "通话数"]
+            ),
+            "weakest": pd.DataFrame(
+                weakest_skills(calls, names), columns=["类型", "技能", "得分", "通话数"]
+            ),
+            "weeks": pd.DataFrame(weekly_rows(calls), columns=["周", "通话数", "平均分", "通过率"]),
+            "by_trainee": pd.DataFrame(
+                skill_rows(calls, names, by_trainee=True),
+                columns=["学员", "类型", "技能", "得分", "通话数"],
+            ),
+        }
+
+    def export_team(self, request: Any) -> str:
+        """The team table and each trainee's skill marks, as one CSV file."""
+        d = self.dashboard(request)
+        text = csv_text(d["team"].to_dict("records"), TEAM_COLUMNS)
+        text += "\n" + csv_text(d["by_trainee"].to_dict("records"))
+        return _write_csv("团队培训报表.csv", text)
+
+    def export_trainee(self, request: Any, trainee: str) -> str:
+        """One trainee's calls with every skill, as a CSV file."""
+        self._require(request, "manager", "export a trainee's report")
+        if not trainee:
+            raise quiet_error("请先选择一位学员。")
+        rows = trainee_call_rows(
+            [c for c in self.calls() if c["user"] == trainee], labels_for(self.services)
+        )
+        return _write_csv(f"学员报表_{trainee}.csv", csv_text(rows))
+
+
+def build(services: Services, auth: Auth) -> gr.Blocks:
+    """The page: 布置任务 for trainers, 主管看板 for managers."""
+    h = ProgrammeHandlers(services, auth)
+    with gr.Blocks() as page:
+        head = gr.Markdown(auth.banner())
+        gr.Markdown("## 培训计划")
+        with gr.Tabs():
+            with gr.Tab("布置任务"), gr.Column(visible=False) as assign_tab:
+                title = gr.Textbox(label="任务名称", elem_id="assign-title")
+                personas = gr.CheckboxGroup(label="客户", elem_id="assign-personas")
+                difficulty = gr.Dropdown(DIFFICULTIES, value=0, label="或按难度选一组客户")
+                with gr.Row():
+                    trainees = gr.CheckboxGroup(label="学员", elem_id="assign-trainees")
+                    group = gr.Dropdown(label="或布置给小组", choices=[], allow_custom_value=False)
+                with gr.Row():
+                    due = gr.Textbox(label="截止日期（如 2026-12-31）", elem_id="assign-due")
+                    pass_mark = gr.Number(80, label="及格分", precision=0, elem_id="assign-mark")
+                    cert_calls = gr.Number(0, label="认证所需通过次数（0 为不认证）", precision=0)
+                assign_btn = gr.Button("布置任务", variant="primary", elem_id="assign-save")
+                assign_msg = gr.Markdown(elem_id="assign-msg")
+                assigned = gr.Dataframe(label="已布置的任务", interactive=False, elem_id="assigned")
+                with gr.Accordion("小组", open=False):
+                    with gr.Row():
+                        group_name = gr.Textbox(label="小组名称")
+                        group_members = gr.CheckboxGroup(label="成员")
+                    group_btn = gr.Button("保存小组")
+                    groups = gr.Dataframe(label="小组", interactive=False)
+            with gr.Tab("主管看板"), gr.Column(visible=False) as board_tab:
+                team = gr.Dataframe(
+                    label="各学员完成率与通过率（%）", interactive=False, elem_id="board-team"
+                )
+                with gr.Row():
+                    pass_plot = gr.BarPlot(
+                        x="学员",
+                        y="通过率",
+                        title="通过率（%）",
+                        y_lim=[0, 100],
+                        elem_id="board-pass",
+                    )
+                    done_plot = gr.BarPlot(
+                        x="学员",
+                        y="完成率",
+                        title="任务完成率（%）",
+                        y_lim=[0, 100],
+                        elem_id="board-done",
+                    )
+                weakest = gr.Dataframe(
+                    label="团队最薄弱的技能", interactive=False, elem_id="board-weakest"
+                )
+                with gr.Row():
+                    skill_plot = gr.BarPlot(
+                        x="技能",
+                        y="得分",
+                        color="类型",
+                        y_lim=[0, 100],
+                        title="各项技能得分（维度为平均分，评分项为达标率）",
+                        elem_id="board-skills",
+                    )
+                    week_plot = gr.LinePlot(
+                        x="周",
+                        y="平均分",
+                        y_lim=[0, 100],
+                        title="每周平均分",
+                        elem_id="board-weeks",
+                    )
+                by_trainee = gr.Dataframe(label="各学员各项技能", interactive=False)
+                with gr.Row():
+                    team_btn = gr.Button("导出团队 CSV", elem_id="board-export-team")
+                    who = gr.Dropdown(label="学员", choices=[], elem_id="board-who")
+                    one_btn = gr.Button("导出该学员 CSV", elem_id="board-export-one")
+                export_file = gr.File(label="导出文件", elem_id="board-file")
+
+        def show_board(request: gr.Request):
+            d = h.dashboard(request)
+            users = sorted({c["user"] for c in h.calls()})
+            week_frame = d["weeks"].copy()
+            return (
+                d["team"],
+                d["team"].fillna(0),
+                d["team"].fillna(0),
+                d["weakest"],
+                d["skills"],
+                week_frame,
+                d["by_trainee"],
+                gr.update(choices=[(labels.user(u), u) for u in users]),
+            )
+
+        board_outputs = [
+            team,
+            pass_plot,
+            done_plot,
+            weakest,
+            skill_plot,
+            week_plot,
+            by_trainee,
+            who,
+        ]
+
+        def on_load(request: gr.Request):
+            try:
+                user = auth.user(request, "open page /programme")
+            except AccessDenied as exc:
+                hidden = gr.update(visible=False)
+                return (
+                    f"**{exc.message}**",
+                    hidden,
+                    hidden,
+                    *[gr.update()] * 7,
+                    *[gr.update()] * len(board_outputs),
+                )
+            top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
+            is_trainer, is_manager = user.has("trainer"), user.has("manager")
+            cast = sorted(
+                services.personas().items(),
+                key=lambda kv: (kv[1].persona.difficulty, kv[1].persona.name),
+            )
+            persona_choices = [
+                (f"{lp.persona.name} {stars(lp.persona.difficulty)}", pid) for pid, lp in cast
+            ]
+            people = [(labels.user(t), t) for t in h.trainees()]
+            board = show_board(request) if is_manager else [gr.update()] * len(board_outputs)
+            return (
+                top,
+                gr.update(visible=is_trainer),
+                gr.update(visible=is_manager),
+                gr.update(choices=persona_choices),
+                gr.update(choices=people),
+                gr.update(choices=list(h.training.groups())),
+                (clock.now().date() + timedelta(days=7)).isoformat(),
+                h.assigned_frame() if is_trainer else gr.update(),
+                gr.update(choices=people),
+                h.groups_frame() if is_trainer else gr.update(),
+                *board,
+            )
+
+        page.load(
+            on_load,
+            None,
+            [
+                head,
+                assign_tab,
+                board_tab,
+                personas,
+                trainees,
+                group,
+                due,
+                assigned,
+                group_members,
+                groups,
+                *board_outputs,
+            ],
+            api_name=False,
+        )
+
+        def do_assign(ti, pe, di, tr, gr_name, du, pm, cc, request: gr.Request):
+            message = h.assign(
+                request,
+                title=ti,
+                personas=pe or [],
+                difficulty=di,
+                trainees=tr,
+                group=gr_name,
+                due=du,
+                pass_mark=pm,
+                cert_calls=cc,
+            )
+            return message, h.assigned_frame()
+
+        assign_btn.click(
+            do_assign,
+            [title, personas, difficulty, trainees, group, due, pass_mark, cert_calls],
+            [assign_msg, assigned],
+            api_name="assign",
+        )
+
+        def do_group(name, members, request: gr.Request):
+            table = h.save_group(request, name, members)
+            return table, gr.update(choices=list(h.training.groups()))
+
+        group_btn.click(do_group, [group_name, group_members], [groups, group], api_name="group")
+
+        def do_team(request: gr.Request):
+            return h.export_team(request)
+
+        def do_one(trainee, request: gr.Request):
+            return h.export_trainee(request, trainee)
+
+        team_btn.click(do_team, None, export_file, api_name="export_team")
+        one_btn.click(do_one, who, export_file, api_name="export_trainee")
+    return page
