@@ -65,6 +65,9 @@ class Labels(BaseModel):
     model_config = ConfigDict(extra="forbid", allow_inf_nan=False)
 
     rubric: str | None = None
+    split: Literal["tuned", "heldout"] | None = Field(
+        None, description="heldout: a measuring stick, never tuned on"
+    )
     files: dict[str, FileLabels] = Field(min_length=1)
 
 
@@ -132,6 +135,30 @@ class CalibrationReport:
     """Thresholds not met; empty when the rubric passes."""
     judge: JudgeAgreement | None = None
     """The judge's agreement, when one was asked (never part of ``failures``)."""
+    split: str | None = None
+    """``labels.yaml``'s ``split`` (``tuned`` or ``heldout``), if it names one."""
+    plan_counts: tuple[int, int, int] = (0, 0, 0)
+    """Plans reached: (scorer and labels agree, scorer only, labels only)."""
+    clean_failed: tuple[str, ...] = ()
+    """Clean calls (labelled exemplary: band high, no violation) that the scorer flagged with a
+    violation or did not pass."""
+
+    @property
+    def plan_precision(self) -> float:
+        """Share of plans the scorer found reached that the labels say were (1.0 if none)."""
+        tp, fp, _ = self.plan_counts
+        return tp / (tp + fp) if tp + fp else 1.0
+
+    @property
+    def plan_recall(self) -> float:
+        """Share of plans the labels say were reached that the scorer found (1.0 if none)."""
+        tp, _, fn = self.plan_counts
+        return tp / (tp + fn) if tp + fn else 1.0
+
+    def recall_of(self, criterion: str) -> float | None:
+        """Recall of one criterion's violations (None when neither side flagged it)."""
+        stats = next((s for s in self.criteria if s.criterion == criterion), None)
+        return stats.recall if stats else None
 
     @property
     def passed(self) -> bool:
@@ -226,7 +253,8 @@ def run_calibration(
     labels = _load_labels(directory)
     expected: set[tuple[str, str, int | None]] = set()
     found: set[tuple[str, str, int | None]] = set()
-    plan_ok = band_ok = 0
+    plan_ok = band_ok = plan_tp = plan_fp = plan_fn = 0
+    clean_failed: list[str] = []
     mismatches: list[str] = []
     known = {c.id for c in rubric.model.criteria}
     cards: dict[str, dict] = {}
@@ -254,7 +282,14 @@ def run_calibration(
             mismatches.append(f"{name}: 多报 {c} 第{t}轮")
         for _, c, t in sorted(exp - got, key=str):
             mismatches.append(f"{name}: 漏报 {c} 第{t}轮")
-        if card["plan"]["success"] == want.plan_reached:
+        reached = card["plan"]["success"]
+        plan_tp += reached and want.plan_reached
+        plan_fp += reached and not want.plan_reached
+        plan_fn += want.plan_reached and not reached
+        clean = want.band == "high" and not want.violations
+        if clean and (card["violations"] or not card["passed"]):
+            clean_failed.append(name)
+        if reached == want.plan_reached:
             plan_ok += 1
         else:
             mismatches.append(
@@ -286,7 +321,16 @@ def run_calibration(
         failures.append(f"band accuracy {band_ok / n:.2f} < {th.min_band_accuracy}")
     agreement = _agreement(cards, labels, rubric) if judge_fn is not None else None
     return CalibrationReport(
-        tuple(stats), n, plan_ok, band_ok, tuple(mismatches), tuple(failures), agreement
+        tuple(stats),
+        n,
+        plan_ok,
+        band_ok,
+        tuple(mismatches),
+        tuple(failures),
+        agreement,
+        split=labels.split,
+        plan_counts=(plan_tp, plan_fp, plan_fn),
+        clean_failed=tuple(clean_failed),
     )
 
 

@@ -33,9 +33,12 @@ READBACK_CUE = re.compile(
 
 _CONTEXT_BEFORE = re.compile(
     r"(欠款|欠了|欠|共欠|一共|总共|合计|总额|利息|违约金|年费|手续费|账单|逾期|本金|余额|已经|已|"
-    r"最低还款额?是|收入|工资|房租|挣)[^，。,.!！?？]{0,3}$"
+    r"最低还款额?是|收入|工资|房租|挣|不是)[^，。,.!！?？]{0,3}$"
 )
-_CONTEXT_AFTER = re.compile(r"(的)?(争议|异议|消费|那笔|利息|违约金|手续费|年费|欠款|还没还)")
+_CONTEXT_AFTER = re.compile(
+    r"(的)?(争议|异议|消费|那笔|利息|违约金|手续费|年费|欠款|还没还)|(我)?还不(起|了|上)|太多|不行"
+)
+_ASSERTED = re.compile(r"(是|说的是|应为|应该是|改成|改为)[^，。,.!！?？]{0,3}$")
 _PAY_BEFORE = re.compile(
     r"(还|付|转|存|缴|交|打|还上|还清|凑)(个|上|了|款)?[^，。,.!！?？还]{0,2}$"
 )
@@ -166,7 +169,8 @@ def _pick(
         if not _CONTEXT_BEFORE.search(s, 0, a.start)
         and not _CONTEXT_AFTER.match(s, a.start + len(a.quote))
     ]
-    paid = [a for a in said if _PAY_BEFORE.search(s, 0, a.start)]
+    asserted = [a for a in said if _ASSERTED.search(s, 0, a.start)]
+    paid = asserted or [a for a in said if _PAY_BEFORE.search(s, 0, a.start)]
     said = paid or said
     payable = [a for a in said if a.low not in debt] or said  # 还清八千六: the debt itself
     if payable and months and payable[-1].low in debt:  # 一万二分12期: the total, per month
@@ -175,6 +179,18 @@ def _pick(
     if paid:
         return payable[0]
     return payable[-1] if payable else None
+
+
+_VIA = re.compile(r"(通过|用|走|在|到|拿|去)[^，。,.!！?？]{0,2}$")
+
+
+def _channel(s: str) -> str | None:
+    """The channel the payment goes through: one said with 通过 / 用 …, else the last one."""
+    found = list(_CHANNEL.finditer(s))
+    if not found:
+        return None
+    via = [m for m in found if _VIA.search(s, 0, m.start())]
+    return _CHANNELS[(via or found)[-1].group()]
 
 
 def terms_of(
@@ -202,12 +218,12 @@ def terms_of(
     months = months if months and months > 1 else None
     amount = _pick(text, spans, months, set(debt))
     simple = prepare(to_simplified(text))
-    channel = _CHANNEL.search(simple)
+    channel = _channel(simple)
     terms = Terms(
         amount=amount,
         months=months,
         date=date_span(text, today),
-        channel=_CHANNELS[channel.group()] if channel else None,
+        channel=channel,
         partial=amount is None and bool(_PARTIAL.search(simple)),
     )
     if terms.amount is None and terms.months is None and terms.date is None and terms.partial:
