@@ -117,7 +117,20 @@ def _title(card: dict, criterion: str) -> str:
 
 
 def _plan(plan: dict) -> str:
-    if plan.get("agreed"):
+    if plan.get("agreed") and plan.get("terms"):  # the agreed terms as said, ranges kept (#12)
+        parts = [plan["terms"]]
+        steps = plan.get("steps") or {}
+        shown = {"offer": "提出", "agreement": "同意", "readback": "复述", "confirmation": "确认"}
+        done = [f"{word}{_turn(steps[k])}" for k, word in shown.items() if steps.get(k) is not None]
+        if done:
+            parts.append("、".join(done))
+        state = "已确认" if plan.get("confirmed") else "客户同意但未复述确认"
+        text = "，".join(parts) + f"（{state}）"
+        if plan.get("vague"):
+            text += "，条件不具体"
+        if not plan.get("success"):
+            text += "，不计为成功"
+    elif plan.get("agreed"):
         parts = []
         if plan.get("months"):
             parts.append(f"每期 {plan['amount']} 元，共 {plan['months']} 期")
