@@ -1,0 +1,175 @@
+"""The training programme in a real Chromium (zh-CN): a trainee's 我的任务, a trainer assigning,
+a manager's dashboard with charts and CSV exports."""
+
+from __future__ import annotations
+
+import csv
+import io
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from .conftest import ROOT
+
+CHROMIUM = "/usr/bin/chromium"
+ARTIFACTS = ROOT / "test-artifacts"
+SCREENSHOTS = ROOT / "docs" / "screenshots"
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+if not (Path(CHROMIUM).exists() or shutil.which("chromium")) and not os.environ.get("CI"):
+    pytest.skip("needs chromium at /usr/bin/chromium", allow_module_level=True)
+
+playwright = pytest.importorskip("playwright.sync_api")
+
+
+@pytest.fixture
+def app(store):
+    from simulator.accounts.users import Users
+    from simulator.training import Training
+
+    from .test_auth_api import PASSWORD, build_demo, free_port, make_services
+    from .test_review import seed_calls
+    from .test_training import add_call
+
+    seed_calls(store)
+    for persona, overall in (("hostile_zhang", 90), ("cooperative_wang", 82)):  # a later week
+        add_call(store, "li", persona, "2026-11-26T10:00:00+08:00", overall, True)
+    users = Users(store)
+    users.add("boss", ["manager"], PASSWORD)
+    users.add("teacher", ["trainer"], PASSWORD)
+    users.add("wang", ["trainee"], PASSWORD)
+    users.add("li", ["trainee"], PASSWORD)
+    Training(store).assign(
+        title="第一周：张卫东与王丽娟",
+        created_by="teacher",
+        trainees=["wang", "li"],
+        personas=["hostile_zhang", "cooperative_wang"],
+        due="2026-12-31",
+        pass_mark=80,
+        cert_calls=1,
+        created_at="2026-11-19T09:00:00+08:00",
+    )
+    demo, auth = build_demo(make_services(store))
+    _, url, _ = demo.launch(
+        prevent_thread_lock=True,
+        server_name="127.0.0.1",
+        server_port=free_port(),
+        quiet=True,
+        **auth.launch_kwargs(),
+    )
+    yield url.rstrip("/"), PASSWORD
+    demo.close()
+
+
+@pytest.fixture
+def page():
+    ARTIFACTS.mkdir(exist_ok=True)
+    with playwright.sync_playwright() as p:
+        browser = p.chromium.launch(
+            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
+        )
+        context = browser.new_context(
+            viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
+        )
+        pg = context.new_page()
+        pg.set_default_timeout(20_000)
+        yield pg
+        browser.close()
+
+
+def sign_in(pg, url: str, name: str, password: str, path: str) -> None:
+    pg.goto(f"{url}{path}")
+    pg.locator("input").first.fill(name)
+    pg.locator("input[type=password]").fill(password)
+    pg.locator("button").first.click()
+
+
+def test_a_trainee_sees_what_is_due_and_the_best_score_per_customer(app, page):
+    url, password = app
+    sign_in(page, url, "wang", password, "/tasks")
+    page.get_by_text("共 1 项任务：待完成 1 项，已完成 0 项。").wait_for()
+    body = page.locator("#tasks-body").inner_text()
+    assert "第一周：张卫东与王丽娟" in body and "【进行中】" in body
+    assert "截止日期：2026-12-31" in body and "及格分：80" in body
+    # best score per customer, by the customer's Chinese name
+    assert "张卫东（上次被打到家里，一接就火）\t1\t85\t已通过" in body
+    assert "王丽娟（忘记还款）\t1\t40\t未通过" in body
+    assert "hostile_zhang" not in body
+    assert "随机种子填为" in body and "0/1" in body
+    page.screenshot(path=ARTIFACTS / "tasks_trainee.png", full_page=True)
+
+
+def test_a_trainer_assigns_a_difficulty_set_to_a_trainee(app, page, store):
+    from simulator.training import Training
+
+    url, password = app
+    sign_in(page, url, "teacher", password, "/programme")
+    page.get_by_text("当前用户：teacher").wait_for()
+    page.locator("#assign-title").wait_for()
+    page.get_by_role("tab", name="主管看板").click()
+    assert not page.locator("#board-team").is_visible()
+    page.get_by_role("tab", name="布置任务").click()
+    page.locator("#assign-title input, #assign-title textarea").first.fill("难度四")
+    page.get_by_label("或按难度选一组客户").click()
+    page.get_by_role("option", name="★★★★☆").click()
+    page.locator("#assign-trainees").get_by_label("li").check()
+    page.locator("#assign-save").click()
+    page.get_by_text("已布置「难度四」：2 位客户，学员 li").wait_for()
+    playwright.expect(page.locator("#assigned")).to_contain_text("难度四")
+    new = Training(store).assignments()[0]
+    assert new.personas == ("hostile_harassed_xu", "hostile_zhang") and new.trainees == ("li",)
+    # a mistake is named in Chinese, nothing stored
+    page.locator("#assign-title input, #assign-title textarea").first.fill("")
+    page.locator("#assign-save").click()
+    page.get_by_text("任务名称不能为空。").wait_for()
+    assert len(Training(store).assignments()) == 2
+
+
+def test_a_manager_reads_the_dashboard_and_exports_csv(app, page):
+    url, password = app
+    sign_in(page, url, "boss", password, "/programme")
+    page.get_by_role("tab", name="主管看板").click()
+    team = page.locator("#board-team")
+    playwright.expect(team).to_contain_text("wang")
+    assert "li" in team.inner_text()
+    playwright.expect(page.locator("#board-weakest")).to_contain_text("评分项")
+    for plot in ("#board-pass", "#board-done", "#board-skills", "#board-weeks"):
+        page.locator(f"{plot} canvas, {plot} svg").first.wait_for()
+    page.wait_for_timeout(800)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "training-dashboard.png", full_page=True)
+
+    page.locator("#board-export-team").click()
+    link = page.locator("#board-file a").first
+    link.wait_for()
+    with page.expect_download() as download:
+        link.click()
+    text = Path(download.value.path()).read_text(encoding="utf-8-sig")
+    rows = list(csv.DictReader(io.StringIO(text.split("\n\n")[0])))
+    by = {r["学员"]: r for r in rows}
+    assert by["wang"]["通过率"] == "50.0" and by["li"]["平均分"] == "80.7"
+    assert by["li"]["完成率"] == "100.0" and by["wang"]["完成率"] == "0.0"
+
+    page.locator("#board-who input").click()
+    page.get_by_role("option", name="wang").click()
+    page.locator("#board-export-one").click()
+    playwright.expect(page.locator("#board-file")).to_contain_text("学员报表_wang")
+    with page.expect_download() as download:
+        page.locator("#board-file a").first.click()
+    rows = list(
+        csv.DictReader(io.StringIO(Path(download.value.path()).read_text(encoding="utf-8-sig")))
+    )
+    assert {r["客户"] for r in rows} == {"张卫东（上次被打到家里，一接就火）", "王丽娟（忘记还款）"}
+
+
+def test_a_trainee_cannot_open_the_programme_page(app, page):
+    url, password = app
+    sign_in(page, url, "wang", password, "/programme")
+    page.get_by_text("当前用户：wang").wait_for()
+    page.wait_for_timeout(500)
+    assert not page.locator("#assign-title").is_visible()
+    page.get_by_role("tab", name="主管看板").click()
+    assert not page.locator("#board-team").is_visible()
