@@ -65,6 +65,15 @@ class ProgrammeHandlers:
         except AccessDenied as exc:  # already logged by Auth
             raise quiet_error(exc.message) from None
 
+    def choices(self) -> tuple[list[tuple[str, str]], list[tuple[str, str]]]:
+        """(customers, trainees) as (label, value) pairs for the pickers, easiest customer first."""
+        cast = sorted(
+            self.services.personas().items(),
+            key=lambda kv: (kv[1].persona.difficulty, kv[1].persona.name),
+        )
+        customers = [(f"{lp.persona.name} {stars(lp.persona.difficulty)}", pid) for pid, lp in cast]
+        return customers, [(labels.user(t), t) for t in self.trainees()]
+
     def trainees(self) -> list[str]:
         """Names of the accounts holding the trainee role (the local user without accounts)."""
         if not self.auth.enabled:
@@ -170,17 +179,24 @@ class ProgrammeHandlers:
 def build(services: Services, auth: Auth) -> gr.Blocks:
     """The page: 布置任务 for trainers, 主管看板 for managers."""
     h = ProgrammeHandlers(services, auth)
+    # The choices known at start are also what gradio's HTTP API accepts; a load refreshes them.
+    start_customers, start_people = h.choices()
     with gr.Blocks() as page:
         head = gr.Markdown(auth.banner())
         gr.Markdown("## 培训计划")
         with gr.Tabs():
             with gr.Tab("布置任务"), gr.Column(visible=False) as assign_tab:
                 title = gr.Textbox(label="任务名称", elem_id="assign-title")
-                personas = gr.CheckboxGroup(label="客户", elem_id="assign-personas")
+                personas = gr.CheckboxGroup(
+                    start_customers, label="客户", elem_id="assign-personas"
+                )
                 difficulty = gr.Dropdown(DIFFICULTIES, value=0, label="或按难度选一组客户")
                 with gr.Row():
-                    trainees = gr.CheckboxGroup(label="学员", elem_id="assign-trainees")
-                    group = gr.Dropdown(label="或布置给小组", choices=[], allow_custom_value=False)
+                    trainees = gr.CheckboxGroup(
+                        start_people, label="学员", elem_id="assign-trainees"
+                    )
+                    # custom values pass gradio's check: the handler names an unknown one
+                    group = gr.Dropdown(label="或布置给小组", choices=[], allow_custom_value=True)
                 with gr.Row():
                     due = gr.Textbox(label="截止日期（如 2026-12-31）", elem_id="assign-due")
                     pass_mark = gr.Number(80, label="及格分", precision=0, elem_id="assign-mark")
@@ -191,7 +207,7 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 with gr.Accordion("小组", open=False):
                     with gr.Row():
                         group_name = gr.Textbox(label="小组名称")
-                        group_members = gr.CheckboxGroup(label="成员")
+                        group_members = gr.CheckboxGroup(start_people, label="成员")
                     group_btn = gr.Button("保存小组")
                     groups = gr.Dataframe(label="小组", interactive=False)
             with gr.Tab("主管看板"), gr.Column(visible=False) as board_tab:
@@ -235,7 +251,9 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 by_trainee = gr.Dataframe(label="各学员各项技能", interactive=False)
                 with gr.Row():
                     team_btn = gr.Button("导出团队 CSV", elem_id="board-export-team")
-                    who = gr.Dropdown(label="学员", choices=[], elem_id="board-who")
+                    who = gr.Dropdown(
+                        label="学员", choices=[], allow_custom_value=True, elem_id="board-who"
+                    )
                     one_btn = gr.Button("导出该学员 CSV", elem_id="board-export-one")
                 export_file = gr.File(label="导出文件", elem_id="board-file")
 
@@ -279,14 +297,7 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 )
             top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
             is_trainer, is_manager = user.has("trainer"), user.has("manager")
-            cast = sorted(
-                services.personas().items(),
-                key=lambda kv: (kv[1].persona.difficulty, kv[1].persona.name),
-            )
-            persona_choices = [
-                (f"{lp.persona.name} {stars(lp.persona.difficulty)}", pid) for pid, lp in cast
-            ]
-            people = [(labels.user(t), t) for t in h.trainees()]
+            persona_choices, people = h.choices()
             board = show_board(request) if is_manager else [gr.update()] * len(board_outputs)
             return (
                 top,
