@@ -184,3 +184,26 @@ def test_dashboard_figures_per_trainee_skill_and_week(training, store):
     parsed = list(csv.DictReader(io.StringIO(csv_text(rows))))
     assert parsed[0]["客户"] == "张先生" and parsed[0]["合规（分）"] == "85"
     assert parsed[0]["开始时间"] == "2026-11-20 10:00"
+
+
+def test_status_overdue_and_the_trainees_page_text(training):
+    from datetime import date
+
+    from simulator.labels import Labels
+    from simulator.ui.tasks import NONE_YET, tasks_html
+
+    a = training.assign(
+        title="<b>旧任务</b>",
+        created_by="teacher",
+        trainees=["li"],
+        personas=["cooperative_wang"],
+        due="2026-11-01",
+        pass_mark=60,
+        created_at=BEFORE,
+    )
+    p = training.progress(a, "li")
+    assert p.overdue(date(2026, 11, 2)) and not p.overdue(date(2026, 11, 1))
+    text = tasks_html([p], Labels(personas={"cooperative_wang": "王丽娟"}))
+    assert "&lt;b&gt;旧任务&lt;/b&gt;" in text and "王丽娟" in text
+    assert "待完成 1 项，已完成 0 项" in text
+    assert tasks_html([], Labels()) == f"<p>{NONE_YET}</p>"

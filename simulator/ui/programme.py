@@ -243,9 +243,10 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                     )
                     week_plot = gr.LinePlot(
                         x="周",
-                        y="平均分",
+                        y="值",
+                        color="指标",
                         y_lim=[0, 100],
-                        title="每周平均分",
+                        title="每周平均分与通过率（%）",
                         elem_id="board-weeks",
                     )
                 by_trainee = gr.Dataframe(label="各学员各项技能", interactive=False)
@@ -260,7 +261,9 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
         def show_board(request: gr.Request):
             d = h.dashboard(request)
             users = sorted({c["user"] for c in h.calls()})
-            week_frame = d["weeks"].copy()
+            week_frame = d["weeks"].melt(
+                id_vars=["周"], value_vars=["平均分", "通过率"], var_name="指标", value_name="值"
+            )
             return (
                 d["team"],
                 d["team"].fillna(0),
