@@ -99,7 +99,8 @@ def test_a_trainee_sees_what_is_due_and_the_best_score_per_customer(app, page):
     assert "王丽娟（忘记还款）\t1\t40\t未通过" in body
     assert "hostile_zhang" not in body
     assert "随机种子填为" in body and "0/1" in body
-    page.screenshot(path=ARTIFACTS / "tasks_trainee.png", full_page=True)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "my-tasks.png", full_page=True)
 
 
 def test_a_trainer_assigns_a_difficulty_set_to_a_trainee(app, page, store):
