@@ -120,6 +120,7 @@ def test_a_trainer_assigns_a_difficulty_set_to_a_trainee(app, page, store):
     page.locator("#assign-save").click()
     page.get_by_text("已布置「难度四」：2 位客户，学员 li").wait_for()
     playwright.expect(page.locator("#assigned")).to_contain_text("难度四")
+    playwright.expect(page.locator("#assigned")).to_contain_text("1/2 人")  # li done week one
     new = Training(store).assignments()[0]
     assert new.personas == ("hostile_harassed_xu", "hostile_zhang") and new.trainees == ("li",)
     # a mistake is named in Chinese, nothing stored

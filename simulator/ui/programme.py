@@ -35,7 +35,7 @@ from simulator.ui.refuse import quiet_error
 
 __all__ = ["build"]
 
-ASSIGNED_COLUMNS = ["编号", "任务", "客户", "学员", "小组", "截止日期", "及格分", "认证"]
+ASSIGNED_COLUMNS = ["编号", "任务", "客户", "学员", "小组", "截止日期", "及格分", "认证", "已完成"]
 DIFFICULTIES = [("不按难度（用上面勾选的客户）", 0)] + [(stars(n), n) for n in range(1, 6)]
 
 
@@ -81,8 +81,11 @@ class ProgrammeHandlers:
         return sorted(u.name for u in Users(self.services.store).all_users() if u.has("trainee"))
 
     def assigned_frame(self) -> pd.DataFrame:
-        """Every assignment as a table, newest first."""
+        """Every assignment as a table, newest first, with how many of its trainees are done."""
         names = labels_for(self.services)
+        done: dict[int, list[bool]] = {}
+        for p in self.training.all_progress():
+            done.setdefault(p.assignment.id, []).append(p.done)
         rows = [
             [
                 a.id,
@@ -93,6 +96,7 @@ class ProgrammeHandlers:
                 a.due,
                 a.pass_mark,
                 f"{a.cert_calls} 通/客户，种子 {a.cert_seed}" if a.cert_calls else "—",
+                f"{sum(done.get(a.id, []))}/{len(done.get(a.id, []))} 人",
             ]
             for a in self.training.assignments()
         ]
