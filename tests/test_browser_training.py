@@ -15,7 +15,10 @@ from .conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = ROOT / "test-artifacts"
-SCREENSHOTS = ROOT / "docs" / "screenshots"
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots" if os.environ.get("CALLSIM_DOC_SCREENSHOTS") else ARTIFACTS
+)
+"""The README's screenshots are refreshed only when asked: CALLSIM_DOC_SCREENSHOTS=1."""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
