@@ -22,6 +22,7 @@ from simulator.storage import Store
 from simulator.ui import call_flow
 from simulator.ui.call_flow import STATUS, PracticeState
 from simulator.voice import Clip, NoneTTS, Prosody, TTSError
+from simulator.voice.asr import NoneASR
 from simulator.voice.clips import join_clips
 from tests.conftest import PERSONAS_DIR
 from tests.fake_openai import FakeOpenAI, Reply, time_bound  # noqa: F401 - fixture
@@ -100,7 +101,7 @@ def make_services(data_dir, *, engine: str, tts=None) -> Services:
         store=Store(data_dir),
         personas_dir=PERSONAS_DIR,
         tts=tts or StandInTTS(),
-        asr=None,  # typed turns only
+        asr=NoneASR(),  # typed turns only
         engine=engine,
     )
 
