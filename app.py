@@ -45,8 +45,19 @@ def build_app(services: Services) -> gr.Blocks:
     return demo
 
 
+def trust_proxies() -> None:
+    """Trust ``X-Forwarded-For`` only from the proxies named in ``CALLSIM_TRUSTED_PROXIES``.
+
+    uvicorn trusts 127.0.0.1 by default, so anyone on the app's own machine could claim any
+    address and slip past the per-address sign-in limit. Behind a reverse proxy, name it
+    (``CALLSIM_TRUSTED_PROXIES=127.0.0.1``) to throttle by the real client's address.
+    """
+    os.environ["FORWARDED_ALLOW_IPS"] = os.environ.get("CALLSIM_TRUSTED_PROXIES", "")
+
+
 def launch_options(services: Services) -> dict:
     """Keyword arguments for ``launch()``: the address, threads, sign-in, and what is never served."""
+    trust_proxies()  # read by uvicorn when launch() builds its server
     return {
         "server_name": os.environ.get("GRADIO_SERVER_NAME", "127.0.0.1"),
         "server_port": int(os.environ.get("GRADIO_SERVER_PORT", "7860")),

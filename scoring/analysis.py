@@ -8,16 +8,21 @@ disclosed) are worked out here once.
 
 from __future__ import annotations
 
+import logging
 import re
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+
+import regex
 
 from scoring.rubric import Applies, Kind, Rubric
 from scoring.text import Folded, denied_at, fold, quote_around
 from simulator.callstate import CallState, CallTracker
 from simulator.understand import Understanding, understand
 from simulator.understand.customer import CustomerUnderstanding, understand_customer
+
+log = logging.getLogger(__name__)
 
 __all__ = ["Call", "Hit", "Turn", "analyse", "compiled"]
 
@@ -86,12 +91,34 @@ class Call:
         }[applies]
 
 
+MATCH_BUDGET_S = 0.05
+"""Longest one rubric pattern may search one turn (seconds). A pattern that takes longer is
+skipped for that turn and logged: a trainer's slow regex costs a turn's budget, never the app
+(``scoring.safe_regex`` refuses the slow shapes it can recognise at load)."""
+
+
 @lru_cache(maxsize=256)
-def compiled(pattern_list: tuple[str, ...]) -> re.Pattern[str] | None:
-    """One alternation for a list of patterns (None for an empty list)."""
+def compiled(pattern_list: tuple[str, ...]) -> regex.Pattern[str] | None:
+    """One alternation for a list of patterns (None for an empty list).
+
+    Compiled with the ``regex`` package, whose searches take a ``timeout``.
+    """
     if not pattern_list:
         return None
-    return re.compile("|".join(f"(?:{p})" for p in pattern_list))
+    return regex.compile("|".join(f"(?:{p})" for p in pattern_list))
+
+
+_SLOW: set[str] = set()
+
+
+def _too_slow(criterion: str) -> None:
+    if criterion not in _SLOW:
+        _SLOW.add(criterion)
+        log.warning(
+            "rubric criterion %s: a pattern took over %.0f ms on one turn; skipped there",
+            criterion,
+            MATCH_BUDGET_S * 1000,
+        )
 
 
 @lru_cache(maxsize=65536)
@@ -139,17 +166,21 @@ def _turn_hits(folded: Folded, u: Understanding, matchers: tuple[_Matcher, ...])
     acts = {act.name: act.quote for act in u.acts}
     text = folded.text
     for m in matchers:
-        if m.unless is not None and m.unless.search(text):
+        try:
+            if m.unless is not None and m.unless.search(text, timeout=MATCH_BUDGET_S):
+                continue
+            quote = next((acts[name] for name in m.acts if name in acts), None)
+            if quote is None and m.patterns is not None:
+                for found in m.patterns.finditer(text, timeout=MATCH_BUDGET_S):
+                    if found.end() == found.start():
+                        continue
+                    if m.guard_denials and denied_at(folded, found.start(), found.end()):
+                        continue
+                    quote = quote_around(folded, found.start(), found.end())
+                    break
+        except TimeoutError:
+            _too_slow(m.id)
             continue
-        quote = next((acts[name] for name in m.acts if name in acts), None)
-        if quote is None and m.patterns is not None:
-            for found in m.patterns.finditer(text):
-                if found.end() == found.start():
-                    continue
-                if m.guard_denials and denied_at(folded, found.start(), found.end()):
-                    continue
-                quote = quote_around(folded, found.start(), found.end())
-                break
         if quote is not None:
             hits[m.id] = quote
     return hits

@@ -11,7 +11,11 @@ rubric is a file a trainer edits, so it is checked, not trusted:
 - the repeats met one after another may multiply to at most :data:`MAX_TRIES` tries per
   starting position, an unbounded one (``*``, ``+``, ``{n,}``) counting as a whole turn, so
   ``.*a.*c`` is refused and ``.{0,6}`` is what the shipped rubric uses instead;
-- a pattern is at most :data:`MAX_PATTERN_CHARS` long.
+- a pattern is at most :data:`MAX_PATTERN_CHARS` long;
+- and it must answer within :data:`PROBE_BUDGET_S` on probe lines made to trigger backtracking.
+
+The scorer also searches with a time budget per turn (``scoring.analysis``), so a pattern that
+slips past these checks costs one turn's budget, never the whole app.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import re
 from re import _constants as sre  # the parser's opcodes: no public API names them
 from re import _parser as sre_parse
 
-__all__ = ["MAX_PATTERN_CHARS", "MAX_TRIES", "regex_problem"]
+__all__ = ["MAX_PATTERN_CHARS", "MAX_TRIES", "PROBE_BUDGET_S", "regex_problem"]
 
 MAX_PATTERN_CHARS = 500
 MAX_TRIES = 20_000
@@ -56,7 +60,39 @@ def regex_problem(pattern: str) -> str | None:
             f"its repeats multiply to about {tries:,} tries per position (limit {MAX_TRIES:,}): "
             "it could stall scoring; bound them, e.g. .{0,10} instead of .* or .+"
         )
+    return _probe(pattern)
+
+
+PROBE_BUDGET_S = 0.05
+"""Longest a pattern may take on one probe line at load (seconds)."""
+
+
+def _probe(pattern: str) -> str | None:
+    """Run the pattern on lines built to make backtracking explode; refuse it if one is slow.
+
+    The static checks above miss shapes such as ``(a?){30}a{30}`` (an optional inside a
+    counted repeat: 2^30 ways). The probe lines repeat each literal character of the pattern
+    (and a Chinese one) several times over and end in a character that matches nothing.
+    """
+    import regex  # a time budget per match; the standard library has none
+
+    compiled = regex.compile(pattern)
+    chars = sorted({c for c in pattern if c.isalnum()})[:12] + ["你", " "]
+    for char in chars:
+        for length in _PROBE_LENGTHS:
+            line = char * length + "\x00"
+            try:
+                compiled.search(line, timeout=PROBE_BUDGET_S)
+            except TimeoutError:
+                return (
+                    f"took over {PROBE_BUDGET_S * 1000:.0f} ms on a line of {char!r} repeated "
+                    f"{length} times (catastrophic backtracking): simplify its repeats"
+                )
     return None
+
+
+# A counted repeat explodes just short of its count, so several lengths are tried.
+_PROBE_LENGTHS = (9, 17, 25, 31, 41, 63)
 
 
 def _cost(items: list, in_repeat: bool) -> int:

@@ -285,8 +285,12 @@ _JSON_TOKENS = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]')
 def load_json(text: str, max_depth: int = MAX_DEPTH) -> Any:
     """Parse JSON text, refusing nesting deeper than ``max_depth`` before the parser sees it.
 
+    Duplicate keys, ``NaN`` / ``Infinity`` and more than :data:`MAX_NODES` values are refused,
+    as they are in YAML.
+
     Raises:
-        InputError: ``line L column C: why`` for bad JSON, or the depth limit.
+        InputError: ``line L column C: why`` for bad JSON, the depth or value limits, a
+            duplicate key or a non-finite number.
 
     """
     text = text.removeprefix("\ufeff")
@@ -300,12 +304,39 @@ def load_json(text: str, max_depth: int = MAX_DEPTH) -> Any:
                 raise InputError(f"line {line}", f"nested deeper than {max_depth} levels")
         elif token in "]}":
             depth -= 1
+    if text.count(",") >= MAX_NODES:  # values in lists are counted by their separators
+        raise InputError("json", f"too many values (over {MAX_NODES:,})")
+    values = 0
+
+    def mapping(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+        nonlocal values
+        values += len(pairs) + 1
+        if values > MAX_NODES:
+            raise _JSONRefused(f"too many values (over {MAX_NODES:,})")
+        out: dict[str, Any] = {}
+        for key, value in pairs:
+            if key in out:
+                raise _JSONRefused(f"duplicate key {key!r}")
+            out[key] = value
+        return out
+
+    def constant(name: str) -> Any:
+        raise _JSONRefused(f"{name} is not a number JSON allows")
+
     try:
-        return json.loads(text)
+        data = json.loads(text, object_pairs_hook=mapping, parse_constant=constant)
+    except _JSONRefused as exc:
+        raise InputError("json", str(exc)) from None
     except json.JSONDecodeError as exc:
         raise InputError(f"line {exc.lineno} column {exc.colno}", exc.msg) from None
     except (ValueError, RecursionError) as exc:  # a 5,000-digit number
         raise InputError("json", _bad_value(exc)) from None
+    return data
+
+
+class _JSONRefused(ValueError):
+    """A JSON document the app does not take (duplicate key, NaN, too many values)."""
+
 
 
 def read_data_file(path: str | Path, error: type[DataFileError]) -> str:

@@ -75,6 +75,9 @@ class Exchange:
     them in the text box (nothing the trainee said is lost, nothing unstored is shown)."""
 
 
+PAUSED = "通话已暂停，刚才的话不会丢。"
+"""Said after a write failure's own message on the practice page."""
+
 RESUMED = "保存已恢复。客户刚才的回答已补存并显示在上面，您刚才要说的话还在输入框里，请再发送一次。"
 
 
@@ -143,6 +146,7 @@ class Services:
             asr=build_asr(warm=True),  # a local model loads in the background, off the first turn
             engine=engine_name(),
             understander=build_understander(),
+            media=MediaShelf.for_data_dir(store.data_dir),
         )
 
     @property
@@ -284,7 +288,7 @@ class Services:
             flushed = call.flush()
         except StoreWriteError as exc:
             log.warning("call %s still cannot be stored: %s", call.session_id, exc.reason)
-            return Exchange(None, None, notice=exc.message, unsent=text)
+            return Exchange(None, None, notice=exc.message + PAUSED, unsent=text)
         reply = flushed[-1]
         audio, _ = self._voice(call, reply)
         return Exchange(None, reply, audio=audio, notice=RESUMED, unsent=text)
@@ -294,9 +298,10 @@ class Services:
     ) -> Exchange:
         """A write failed mid-turn: show what is stored, hand back what is not."""
         log.warning("call %s: a turn could not be stored: %s", call.session_id, exc.reason)
+        notice = exc.message + PAUSED
         if len(call.turns) > agent_turn_idx:  # the trainee's words are stored; the reply waits
-            return Exchange(call.turns[agent_turn_idx], None, notice=exc.message)
-        return Exchange(None, None, notice=exc.message, unsent=text)
+            return Exchange(call.turns[agent_turn_idx], None, notice=notice)
+        return Exchange(None, None, notice=notice, unsent=text)
 
     def take_turn_streaming(
         self, call: Call, *, text: str | None = None, recording: str | Path | bytes | None = None

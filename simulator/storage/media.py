@@ -8,7 +8,9 @@ moves into its own cache under a content hash; nothing else in this folder can b
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import os
 import secrets
 import shutil
 import tempfile
@@ -33,11 +35,22 @@ class MediaShelf:
 
     """
 
+    @classmethod
+    def for_data_dir(cls, data_dir: str | Path) -> MediaShelf:
+        """The shelf of the app serving ``data_dir``, emptied when the app starts.
+
+        One folder per data folder, so copies do not pile up in the temp folder across restarts.
+        """
+        key = hashlib.sha256(str(Path(data_dir).resolve()).encode()).hexdigest()[:12]
+        root = Path(tempfile.gettempdir()) / f"callsim-media-{os.getuid()}-{key}"
+        shutil.rmtree(root, ignore_errors=True)
+        return cls(root)
+
     def __init__(self, root: str | Path | None = None):
         if root is None:
             root = tempfile.mkdtemp(prefix="callsim-media-")
         self.root = Path(root).resolve()
-        self.root.mkdir(parents=True, exist_ok=True)
+        self.root.mkdir(parents=True, exist_ok=True, mode=0o700)
         self._lock = threading.Lock()
         self._last_prune = time.monotonic()
 

@@ -56,7 +56,8 @@ class StoreWriteError(StoreError):
     """A write did not reach the database; nothing of it was stored.
 
     Attributes:
-        message: a short Chinese sentence for the trainee's page.
+        message: a short Chinese sentence naming the cause and what to do; a page adds what
+            it means there (the call pauses).
         reason: the database's own words, for the log.
 
     """
@@ -72,15 +73,13 @@ class StoreWriteError(StoreError):
         text = str(exc)
         lowered = text.lower()
         if "full" in lowered or getattr(exc, "errno", None) == errno.ENOSPC:
-            message = (
-                "保存失败：磁盘已满，通话已暂停。请联系管理员腾出空间后再继续，刚才的话不会丢。"
-            )
+            message = "保存失败：磁盘已满。请联系管理员腾出空间。"
         elif "readonly" in lowered or "read-only" in lowered or "read only" in lowered:
-            message = "保存失败：数据目录只读，通话已暂停。请联系管理员检查数据目录的权限。"
+            message = "保存失败：数据目录只读。请联系管理员检查数据目录的权限。"
         elif "locked" in lowered or "busy" in lowered:
-            message = "保存失败：数据库正忙，通话已暂停。请稍后再试一次。"
+            message = "保存失败：数据库正忙（另一个程序正在写入）。请稍后再试一次。"
         else:
-            message = "保存失败：数据库写入出错，通话已暂停。请稍后再试或联系管理员。"
+            message = "保存失败：数据库写入出错。请稍后再试或联系管理员。"
         return cls(message, text)
 
 

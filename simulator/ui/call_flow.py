@@ -21,7 +21,7 @@ from simulator import clock
 from simulator.call import Call, CallEnded
 from simulator.coach import hints
 from simulator.persona import LoadedPersona
-from simulator.services import Exchange, Heard, Services, Spoken, TurnEvent
+from simulator.services import PAUSED, Exchange, Heard, Services, Spoken, TurnEvent
 from simulator.storage import StoreError, StoreWriteError
 from simulator.sweeper import ABANDONED, caught_up
 from simulator.ui import cards
@@ -307,7 +307,7 @@ def _reply_views(
         return
     except StoreWriteError as exc:  # the reply was heard but not stored: the call pauses
         log.warning("call %s: a reply could not be stored: %s", call.session_id, exc.reason)
-        notice, voiced = exc.message, False
+        notice, voiced = exc.message + PAUSED, False
     except Exception:  # a bug in one turn must not end the call: the trainee tries again
         log.exception("streamed turn failed in call %s", call.session_id)
         notice, voiced = BROKEN, False

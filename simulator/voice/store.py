@@ -32,8 +32,12 @@ class KeptAudio:
 def _write(path: Path, data: bytes) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
     partial = path.with_name(f".{path.name}.{os.getpid()}.partial")
-    partial.write_bytes(data)
-    os.replace(partial, path)  # a reader never sees half a file
+    try:
+        partial.write_bytes(data)
+        os.replace(partial, path)  # a reader never sees half a file
+    except OSError:
+        partial.unlink(missing_ok=True)  # a full disk leaves no half-written file behind
+        raise
 
 
 def keep_turn_audio(
