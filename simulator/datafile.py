@@ -338,7 +338,6 @@ class _JSONRefused(ValueError):
     """A JSON document the app does not take (duplicate key, NaN, too many values)."""
 
 
-
 def read_data_file(path: str | Path, error: type[DataFileError]) -> str:
     """:func:`read_text`, with a problem raised as ``error(["path: why"])``."""
     try:

@@ -29,7 +29,11 @@ def _call(*agent_lines: str) -> dict:
     turns = [{"speaker": "customer", "text": "喂？"}]
     for line in agent_lines:
         turns += [{"speaker": "agent", "text": line}, {"speaker": "customer", "text": "嗯。"}]
-    return {"persona": "cooperative_wang", "started_at": "2026-11-20T14:30:00+08:00", "turns": turns}
+    return {
+        "persona": "cooperative_wang",
+        "started_at": "2026-11-20T14:30:00+08:00",
+        "turns": turns,
+    }
 
 
 def test_the_testers_pattern_scores_in_moments():
