@@ -10,10 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = ROOT / "test-artifacts"
+from .fixtures.browser import ARTIFACTS, CHROMIUM, chromium_page, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -47,25 +44,8 @@ def app(store):
 
 @pytest.fixture
 def page():
-    ARTIFACTS.mkdir(exist_ok=True)
-    with playwright.sync_playwright() as p:
-        browser = p.chromium.launch(
-            executable_path=CHROMIUM, args=["--no-sandbox", "--disable-background-networking"]
-        )
-        context = browser.new_context(
-            viewport={"width": 1400, "height": 1000}, locale="zh-CN", accept_downloads=True
-        )
-        pg = context.new_page()
-        pg.set_default_timeout(20_000)
+    with chromium_page() as pg:
         yield pg
-        browser.close()
-
-
-def sign_in(pg, url: str, name: str, password: str, path: str) -> None:
-    pg.goto(f"{url}{path}")
-    pg.locator("input").first.fill(name)
-    pg.locator("input[type=password]").fill(password)
-    pg.locator("button").first.click()
 
 
 def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
