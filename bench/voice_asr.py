@@ -10,8 +10,9 @@ model unless ``CALLSIM_WHISPER_MODEL`` says otherwise):
   voice (espeak, with the persona's variant) and recognised, as the character error rate (CER;
   targets: mean ≤ 0.25, no line above 0.5, no recognition over 10 s).
 
-``--plain`` speaks the lines as espeak reads Chinese characters itself (no pronunciation
-dictionary), for the before/after comparison. ``--show N`` prints the N worst lines.
+``--plain`` speaks the lines as espeak reads Chinese characters itself at its defaults (the voice
+before #14), for the before/after comparison; ``--unprimed`` recognises without the prompt of
+the call's words. ``--show N`` prints the N worst lines.
 
 Run: ``.venv/bin/python bench/voice_asr.py [--lines 8] [--runs 20] [--plain]``.
 """
@@ -28,12 +29,13 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from simulator.persona import load_personas_report  # noqa: E402 - after the path set-up
 from simulator.voice.asr import WhisperASR, transcribe  # noqa: E402
+from simulator.voice.base import ASRError  # noqa: E402
 from simulator.voice.espeak import EspeakTTS  # noqa: E402
 from simulator.voice.recording import check_recording  # noqa: E402
 from simulator.voice.roundtrip import persona_lines, round_trip  # noqa: E402
 from simulator.voice.whisper_text import call_hints  # noqa: E402
 
-THREE_SECONDS = "您好，我是信用卡中心的，想跟您谈一下还款。"
+THREE_SECONDS = "您好，我是信用卡中心的，想跟您谈一下还款的事情。"
 
 
 def percentile(values: list[float], q: float) -> float:
@@ -41,17 +43,36 @@ def percentile(values: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, round(q * (len(ordered) - 1)))]
 
 
-def timing(asr: WhisperASR, runs: int, tts: EspeakTTS) -> None:
+def three_seconds(tts: EspeakTTS) -> bytes:
+    """The first 3.0 s of a trainee-like line in the offline voice, as a checked WAV."""
+    import io
+    import wave
+
     from simulator.persona import Voice
 
-    clip = tts.synthesize(THREE_SECONDS, Voice(rate="-5%"))
-    wav = check_recording(clip.data)
-    times = []
+    clip = tts.synthesize(THREE_SECONDS, Voice())
+    with wave.open(io.BytesIO(check_recording(clip.data).wav)) as w:
+        rate, frames = w.getframerate(), w.readframes(w.getnframes())
+    out = io.BytesIO()
+    with wave.open(out, "wb") as w:
+        w.setnchannels(1)
+        w.setsampwidth(2)
+        w.setframerate(rate)
+        w.writeframes(frames[: rate * 3 * 2])
+    return out.getvalue()
+
+
+def timing(asr: WhisperASR, runs: int) -> None:
+    wav = three_seconds(EspeakTTS())
+    times, heard = [], ""
     for _ in range(runs):
         started = time.perf_counter()
-        heard = transcribe(asr, wav.wav)
+        try:
+            heard = transcribe(asr, wav).text
+        except ASRError as exc:
+            heard = f"({exc.reason})"
         times.append(time.perf_counter() - started)
-    print(f"utterance {wav.duration:.1f} s: {THREE_SECONDS} -> {heard.text}")
+    print(f"3.0 s utterance (the start of {THREE_SECONDS}) -> {heard}")
     print(
         f"recognition time over {runs} runs: p50 {statistics.median(times):.2f} s, "
         f"p95 {percentile(times, 0.95):.2f} s, max {max(times):.2f} s"
@@ -63,11 +84,12 @@ def main() -> None:
     parser.add_argument("--lines", type=int, default=8, help="lines per persona (0: all)")
     parser.add_argument("--runs", type=int, default=20, help="timing runs of the 3 s utterance")
     parser.add_argument("--plain", action="store_true", help="no pronunciation dictionary")
+    parser.add_argument("--unprimed", action="store_true", help="no prompt with the call's words")
     parser.add_argument("--show", type=int, default=5, help="print the N worst lines")
     parser.add_argument("--persona", action="append", help="only these personas")
     args = parser.parse_args()
 
-    asr = WhisperASR()
+    asr = WhisperASR(prime=not args.unprimed)
     why = asr.probe()
     if why:
         sys.exit(f"no offline recogniser: {why}")
@@ -78,11 +100,13 @@ def main() -> None:
     print(f"model load: {time.perf_counter() - started:.1f} s (once per process)")
     tts = EspeakTTS(pronounce=not args.plain)
     if args.runs:
-        timing(asr, args.runs, tts)
+        timing(asr, args.runs)
 
     personas, _ = load_personas_report(Path(__file__).resolve().parent.parent / "personas")
     chosen = {k: v for k, v in sorted(personas.items()) if not args.persona or k in args.persona}
-    print(f"\nround trip, espeak ({'plain' if args.plain else 'pinyin dictionary'}) -> whisper")
+    spoken = "plain: espeak reads the characters" if args.plain else "pinyin dictionary, clear"
+    primed = "unprimed" if args.unprimed else "primed with the call's words"
+    print(f"\nround trip, espeak ({spoken}) -> whisper ({primed})")
     print(
         f"{'persona':<24}{'voice':<6}{'lines':>6}{'mean CER':>10}{'max':>7}{'>0.5':>6}{'slowest':>9}"
     )

@@ -58,6 +58,22 @@ def test_digits_are_never_collapsed():
     assert clean(["卡号尾号8888"]) == "卡号尾号8888"
 
 
+def test_a_list_of_the_prompts_words_is_the_prompt_read_back():
+    prompt = build_prompt(["张卫东"])
+    assert clean(["违约金、账单、本金、账单、"], prompt) == ""
+    assert clean(["张卫东、分期"], prompt) == ""
+    assert clean(["我想分期"], prompt) == "我想分期"
+
+
+def test_a_unit_said_three_times_with_pauses_is_a_loop():
+    assert clean(["行为、行为、行为。"]) == "行为。"
+
+
+def test_a_run_of_english_words_is_not_this_call():
+    assert clean(["上 point 里面达到 World of War"]) == "上 point 里面达到"
+    assert clean(["我用App转"]) == "我用App转"
+
+
 def test_the_same_segment_twice_is_said_once():
     assert clean(["我下个月还。", "我下个月还。"]) == "我下个月还。"
 

@@ -21,7 +21,7 @@ from simulator.voice.spoken_numbers import spell_numbers
 
 __all__ = ["PHRASES", "PRONUNCIATION_VERSION", "huan_positions", "syllables", "to_pinyin"]
 
-PRONUNCIATION_VERSION = "py1"
+PRONUNCIATION_VERSION = "py1-clear1"
 """Changes whenever what a line sounds like changes, so cached clips are made again."""
 
 PHRASES: dict[str, list[list[str]]] = {

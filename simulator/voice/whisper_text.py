@@ -60,9 +60,13 @@ HALLUCINATIONS = (
 _PUNCT = re.compile(r"[\s\W_]+", re.UNICODE)
 _CJK = r"\u3400-\u9fff"
 _HALF_TO_FULL = {",": "，", "?": "？", "!": "！", ":": "：", ";": "；"}
-# A unit of 1-12 characters said 4 or more times in a row is a decoding loop, not speech
-# (digits excepted: a card ending 8888 is said that way).
-_LOOP = re.compile(r"([^\d]{1,12}?)(?:[\s,，、。]*\1){3,}")
+# A unit said again and again is a decoding loop, not speech: one character 4 or more times
+# (对对对 is how people talk), a longer unit 3 or more times (行为、行为、行为). Digits alone
+# are exempt: a card ending 8888 is said that way.
+_LOOP_LONG = re.compile(r"(\S.{1,11}?)(?:[\s,，、。]*\1){2,}")
+_LOOP_SHORT = re.compile(r"(\S)(?:[\s,，、。]*\1){3,}")
+_LATIN_RUN = re.compile(r"(?:[A-Za-z]+[\s,]+){2,}[A-Za-z]+")  # 3+ English words: not this call
+_LIST_SPLIT = re.compile(r"[、，,。；;\s]+")
 
 
 def call_hints(persona: object) -> tuple[str, ...]:
@@ -108,11 +112,24 @@ def _is_hallucination(text: str, prompt: str) -> bool:
     if any(pattern.match(bare) for pattern in HALLUCINATIONS):
         return True
     # An echo of the prompt (or a long piece of it) is the prompt, not the trainee.
-    return len(bare) >= 4 and bare in _bare(prompt)
+    if len(bare) >= 4 and bare in _bare(prompt):
+        return True
+    # A list of the prompt's own words (违约金、账单、本金) is the prompt read back on noise.
+    words = [w for w in _LIST_SPLIT.split(text) if w]
+    listed = _LIST_SPLIT.split(prompt.removeprefix(PROMPT_LEAD))
+    vocabulary = set(DOMAIN_WORDS) | {w for w in listed if w}
+    return len(words) >= 2 and all(w in vocabulary for w in words)
+
+
+def _unless_digits(match: re.Match[str]) -> str:
+    unit = match.group(1)
+    return match.group(0) if unit.strip().isdigit() else unit
 
 
 def _collapse_loops(text: str) -> str:
-    return _LOOP.sub(lambda m: m.group(1), text)
+    text = _LATIN_RUN.sub("", text)
+    text = _LOOP_LONG.sub(_unless_digits, text)
+    return _LOOP_SHORT.sub(_unless_digits, text)
 
 
 def _punctuate(text: str) -> str:
