@@ -148,3 +148,31 @@ def test_over_plain_http_from_another_machine_the_page_says_why_there_is_no_mic(
             ARTIFACTS.mkdir(exist_ok=True)
             page.screenshot(path=str(ARTIFACTS / "voice-insecure.png"), full_page=True)
             browser.close()
+
+
+def test_hands_free_a_pause_sends_the_turn_without_a_click(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    asr = WhisperASR()
+    if asr.probe():
+        pytest.skip(f"no offline recogniser: {asr.probe()}")
+    asr.warm()
+    services = make_services(tmp_path / "data", asr=asr)
+    wav = utterance_wav(tmp_path / "said.wav", pause=2.5)
+    with sync_playwright() as p, serve(services) as url:
+        browser = chromium(p, wav)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        dial(page, url)
+        live = page.locator("#mic-live")
+        expect(live).to_be_visible()
+        live.get_by_role("button", name="录制").click()
+        # No stop button pressed: the pause after the sentence ends the turn.
+        expect(page.locator("#transcript [data-testid=user]").first).to_be_visible(timeout=60_000)
+        heard = page.locator("#transcript [data-testid=user]").first.inner_text()
+        assert cer(SAID, heard) <= 0.5, heard
+        [row] = services.store.sessions()
+        turns = services.store.session(row["id"])["turns"]
+        assert [t["speaker"] for t in turns[:3]] == ["customer", "agent", "customer"]
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "voice-hands-free.png"), full_page=True)
+        browser.close()

@@ -62,6 +62,7 @@ def test_a_list_of_the_prompts_words_is_the_prompt_read_back():
     prompt = build_prompt(["张卫东"])
     assert clean(["违约金、账单、本金、账单、"], prompt) == ""
     assert clean(["张卫东、分期"], prompt) == ""
+    assert clean(["利息、账单、本金、账"], prompt) == ""
     assert clean(["我想分期"], prompt) == "我想分期"
 
 

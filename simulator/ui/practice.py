@@ -31,6 +31,8 @@ from simulator.ui.scorecard import (
     violation_rows,
     violations_table,
 )
+from simulator.voice import vad
+from simulator.voice.live import BARGE_IN_JS, hear_chunk
 from simulator.voice.serving import MIC_CHECK_JS, mic_state
 
 __all__ = ["build", "PracticeState"]
@@ -245,6 +247,18 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                                 elem_id="mic",
                                 visible=mic_now.on,
                             )
+                            # Hands-free: talk, pause, and the turn is sent (Silero VAD).
+                            live_mic = gr.Audio(
+                                sources=["microphone"],
+                                streaming=True,
+                                type="numpy",
+                                label="免提：点录制后直接说，说完停顿一下自动发送，可以打断客户",
+                                elem_id="mic-live",
+                                visible=mic_now.on and vad.available(),
+                            )
+                            ear = gr.State(None)
+                            live_heard = gr.Textbox(visible=False, elem_id="live-heard")
+                            barge = gr.Number(visible=False, elem_id="barge")
                             # With a model writing the replies, each sentence plays as it
                             # arrives (HLS through ffmpeg); the offline lines play whole.
                             reply_audio = gr.Audio(
@@ -402,6 +416,20 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         text.submit(on_say, [text, state], outs, api_name="say")
         send_btn.click(on_say, [text, state], outs, api_visibility="private")
         mic.stop_recording(on_listen, [mic, state], outs, api_name="listen")
+
+        def on_live(chunk, ear_now):
+            ear_now, done, started = hear_chunk(ear_now, chunk)
+            return ear_now, done or gr.skip(), time.time() if started else gr.skip()
+
+        live_mic.stream(
+            on_live, [live_mic, ear], [ear, live_heard, barge], stream_every=0.25,
+            api_visibility="private",
+        )  # fmt: skip
+        barge.change(None, js=BARGE_IN_JS, api_visibility="private")
+        live_heard.change(None, None, status, js=HEARD_JS, api_visibility="private")
+        live_heard.change(  # the status says 识别中; no overlay over a page the trainee talks to
+            on_listen, [live_heard, state], outs, api_visibility="private", show_progress="hidden"
+        )
         hang_btn.click(on_hang_up, state, outs, api_name="hang_up")
         again_btn.click(on_retry, state, outs, api_name="retry").then(
             on_dialled, state, None, api_visibility="private"

@@ -1,0 +1,58 @@
+"""Hands-free turns for a page: microphone chunks in, finished utterances out as WAV files.
+
+gradio's streaming microphone sends ``(rate, samples)`` every fraction of a second; a page keeps
+one :class:`~simulator.voice.endpoint.Endpointer` per trainee (in ``gr.State``) and calls
+:func:`hear_chunk` with each. When the trainee pauses, the utterance is written to a private
+temporary folder and its path handed back, to go through the same path as a click-to-talk
+recording (checked, recognised, answered). :data:`BARGE_IN_JS` stops the customer's playback in
+the browser when the trainee starts to speak over it.
+"""
+
+from __future__ import annotations
+
+import functools
+import tempfile
+import time
+import uuid
+from pathlib import Path
+
+from simulator.voice.endpoint import Endpointer
+
+__all__ = ["BARGE_IN_JS", "KEEP_FILES", "hear_chunk"]
+
+KEEP_FILES = 200
+"""Utterance files kept in the temporary folder; older ones are removed as new ones come."""
+
+BARGE_IN_JS = """() => {
+  document.querySelectorAll("#reply-audio audio").forEach((a) => { if (!a.paused) { a.pause(); } });
+}"""
+"""Runs in the browser when the trainee starts speaking: the customer stops talking."""
+
+
+@functools.cache
+def _folder() -> Path:
+    return Path(tempfile.mkdtemp(prefix="callsim-live-"))
+
+
+def _write(wav: bytes) -> str:
+    folder = _folder()
+    path = folder / f"{time.time_ns()}-{uuid.uuid4().hex[:8]}.wav"
+    path.write_bytes(wav)
+    old = sorted(folder.glob("*.wav"))[:-KEEP_FILES]
+    for stale in old:  # they were read by the turn they started long ago
+        stale.unlink(missing_ok=True)
+    return str(path)
+
+
+def hear_chunk(ear: Endpointer | None, chunk) -> tuple[Endpointer, str | None, bool]:
+    """Feed one streamed chunk; ``(ear, utterance file or None, speech started)``.
+
+    ``chunk`` is gradio's ``(rate, samples)``; ``None`` (the stream stopped) resets the ear.
+    """
+    ear = ear if ear is not None else Endpointer()
+    if chunk is None:
+        ear.reset()
+        return ear, None, False
+    rate, samples = chunk
+    heard = ear.feed(samples, int(rate))
+    return ear, (_write(heard.utterance) if heard.utterance else None), heard.started
