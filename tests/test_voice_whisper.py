@@ -54,6 +54,10 @@ def test_a_decoding_loop_is_collapsed():
     assert clean(["对对对，可以。"]) == "对对对，可以。"  # three times is how people talk
 
 
+def test_a_character_cut_in_half_is_dropped():
+    assert clean(["这个月能先还\ufffd"]) == "这个月能先还"
+
+
 def test_digits_are_never_collapsed():
     assert clean(["卡号尾号8888"]) == "卡号尾号8888"
 

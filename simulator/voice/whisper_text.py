@@ -157,7 +157,8 @@ def clean(segments: Sequence[str], prompt: str = "") -> str:
     """
     kept: list[str] = []
     for segment in segments:
-        text = _collapse_loops(to_simplified(segment.strip()))
+        # U+FFFD: a character cut in half by the token budget
+        text = _collapse_loops(to_simplified(segment.replace("\ufffd", "").strip()))
         if _is_hallucination(text, prompt):
             continue
         if kept and _bare(text) == _bare(kept[-1]):
