@@ -93,8 +93,7 @@ NO_DEVICE = "这台电脑没有找到麦克风。请插上耳麦后刷新页面�
 
 MIC_CHECK_JS = f"""async () => {{
   const say = (text) => {{
-    const mic = document.querySelector("#mic");
-    if (mic) {{ mic.style.display = "none"; }}
+    document.querySelectorAll("#mic, #mic-live").forEach((m) => {{ m.style.display = "none"; }});
     return text;
   }};
   if (!window.isSecureContext || !navigator.mediaDevices) {{ return say({json.dumps(INSECURE, ensure_ascii=False)}); }}
