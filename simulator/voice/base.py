@@ -153,7 +153,12 @@ class TTS(Protocol):
 
 @runtime_checkable
 class ASR(Protocol):
-    """Speech recognition for the trainee's recordings."""
+    """Speech recognition for the trainee's recordings.
+
+    A backend that can be primed with the call's words sets ``takes_hints = True`` and accepts
+    ``transcribe(wav, hints=(...))``; callers go through :func:`simulator.voice.asr.transcribe`,
+    which passes them only to such backends.
+    """
 
     name: str
 
