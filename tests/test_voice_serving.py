@@ -92,5 +92,9 @@ def test_a_recogniser_whose_model_is_missing_turns_it_off(tmp_path):
     assert not state.on and "no such folder" in state.reason
 
 
+def test_services_without_a_recogniser_turn_it_off():
+    assert not mic_state(None).on
+
+
 def test_a_working_recogniser_leaves_it_on():
     assert mic_state(FakeASR()).on

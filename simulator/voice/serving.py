@@ -69,8 +69,12 @@ class MicState:
     """English, for the trainer and the logs."""
 
 
-def mic_state(asr: ASR) -> MicState:
+def mic_state(asr: ASR | None) -> MicState:
     """Can a spoken turn be recognised with ``asr``? Checked once, when the page is built."""
+    if asr is None:
+        return MicState(
+            False, "本机没有可用的语音识别，麦克风已关闭，请打字说话。", "no recogniser"
+        )
     if asr.name == "none":
         why = getattr(asr, "why", "CALLSIM_ASR=none")
         return MicState(False, "本机没有可用的语音识别，麦克风已关闭，请打字说话。", why)
