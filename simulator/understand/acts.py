@@ -76,8 +76,23 @@ class Act:
         return self.source
 
 
+class HasActs:
+    """What both speakers' understandings answer about their ``acts``."""
+
+    acts: tuple[Act, ...]
+
+    def has(self, *names: str) -> bool:
+        """True if any of the named acts was found."""
+        return any(act.name in names for act in self.acts)
+
+    @property
+    def names(self) -> tuple[str, ...]:
+        """Act names, in order, without repeats."""
+        return tuple(dict.fromkeys(act.name for act in self.acts))
+
+
 @dataclass(frozen=True)
-class Understanding:
+class Understanding(HasActs):
     """Everything the rules found in one utterance."""
 
     text: str
@@ -99,15 +114,6 @@ class Understanding:
     """The agent mentioned the minimum payment (最低还款)."""
     extra: dict = field(default_factory=dict, compare=False)
     """Free-form details for debugging and traces."""
-
-    def has(self, *names: str) -> bool:
-        """True if any of the named acts was found."""
-        return any(act.name in names for act in self.acts)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Act names, in order, without repeats."""
-        return tuple(dict.fromkeys(act.name for act in self.acts))
 
     @property
     def violations(self) -> tuple[Act, ...]:

@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from functools import lru_cache
 
+from simulator.understand.acts import HasActs
 from simulator.understand.customer_rules import (
     STRONG_THIRD_PARTY,
     CustomerAct,
@@ -33,6 +34,7 @@ from simulator.understand.normalize import normalize_with_map
 from simulator.understand.numbers import parse_months
 from simulator.understand.ranges import Amount, amount_spans
 from simulator.understand.relative_dates import DateSpan, date_span
+from simulator.understand.terms import CHANNEL, CHANNELS
 
 __all__ = [
     "CustomerAct",
@@ -51,12 +53,6 @@ _RELATION = re.compile(
     rf"|我的?(?P<c>{RELATIONS})的(?:手机|电话|号码|号|卡)"
 )
 _ANGRY = re.compile(r"烦死|别(再)?打了|催命|够了|烦不烦|有完没完|骚扰")
-_CHANNELS = {
-    "手机银行": "手机银行", "网上银行": "网银", "网银": "网银", "微信": "微信", "支付宝": "支付宝",
-    "柜台": "柜台", "网点": "网点", "掌上生活": "APP", "app": "APP", "自动扣款": "自动扣款",
-    "云闪付": "云闪付", "转账": "转账",
-}  # fmt: skip
-_CHANNEL = re.compile("|".join(sorted(_CHANNELS, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -77,7 +73,7 @@ class Relation:
 
 
 @dataclass(frozen=True)
-class CustomerUnderstanding:
+class CustomerUnderstanding(HasActs):
     """Everything the rules found in one utterance of the customer."""
 
     text: str
@@ -97,15 +93,6 @@ class CustomerUnderstanding:
     angry: bool = False
     """Insulting, threatening to complain, or openly fed up (for calm-under-pressure)."""
     extra: dict = field(default_factory=dict, compare=False)
-
-    def has(self, *names: str) -> bool:
-        """True if any of the named acts was found."""
-        return any(act.name in names for act in self.acts)
-
-    @property
-    def names(self) -> tuple[str, ...]:
-        """Act names, in order, without repeats."""
-        return tuple(dict.fromkeys(act.name for act in self.acts))
 
     @property
     def disputed(self) -> tuple[Amount, ...]:
@@ -141,7 +128,7 @@ def _understand(text: str, today: date) -> CustomerUnderstanding:
         if m:
             word = m.group("a") or m.group("b") or m.group("c")
             relation = Relation(word, "speaker" if m.group("a") else "cardholder")
-    channel = _CHANNEL.search(nm.text)
+    channel = CHANNEL.search(nm.text)
     topics = hardship_topics(nm.text)
     disputed, capacity = _split_amounts(text, amounts, found)
     if "state_capacity" in found and "dispute" in found and not capacity:
@@ -152,7 +139,7 @@ def _understand(text: str, today: date) -> CustomerUnderstanding:
         amounts=amounts,
         months=months,
         date=span,
-        channel=_CHANNELS[channel.group()] if channel else None,
+        channel=CHANNELS[channel.group()] if channel else None,
         relation=relation,
         third_party=third_party,
         topics=topics,

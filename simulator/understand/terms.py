@@ -20,7 +20,7 @@ from simulator.understand.ranges import Amount, amount_spans
 from simulator.understand.relative_dates import DateSpan, date_span
 from simulator.understand.simplify import to_simplified
 
-__all__ = ["FIELDS", "READBACK_CUE", "Terms", "compare", "terms_of"]
+__all__ = ["CHANNEL", "CHANNELS", "FIELDS", "READBACK_CUE", "Terms", "compare", "terms_of"]
 
 FIELDS = ("amount", "months", "due_date", "channel")
 """The fields a plan is compared on, in the scorecard's order."""
@@ -44,12 +44,13 @@ _PAY_BEFORE = re.compile(
 )
 _MONTHLY = re.compile(r"(每个?月|月供|每期|一个月|每月|头一期|首期|第一期)[^，。,.!！?？]{0,6}$")
 _PARTIAL = re.compile(r"一部分|一点|一些|点儿|部分|先还点|先还些")
-_CHANNELS = {
+CHANNELS = {
     "手机银行": "手机银行", "网上银行": "网银", "网银": "网银", "微信": "微信", "支付宝": "支付宝",
     "柜台": "柜台", "网点": "网点", "掌上生活": "APP", "app": "APP", "自动扣款": "自动扣款",
-    "自动还款": "自动扣款", "云闪付": "云闪付",
+    "自动还款": "自动扣款", "云闪付": "云闪付", "转账": "转账",
 }  # fmt: skip
-_CHANNEL = re.compile("|".join(sorted(_CHANNELS, key=len, reverse=True)))
+"""Payment channels as said → the name a plan records (one table for both speakers)."""
+CHANNEL = re.compile("|".join(sorted(CHANNELS, key=len, reverse=True)))
 
 
 @dataclass(frozen=True)
@@ -186,11 +187,11 @@ _VIA = re.compile(r"(通过|用|走|在|到|拿|去)[^，。,.!！?？]{0,2}$")
 
 def _channel(s: str) -> str | None:
     """The channel the payment goes through: one said with 通过 / 用 …, else the last one."""
-    found = list(_CHANNEL.finditer(s))
+    found = list(CHANNEL.finditer(s))
     if not found:
         return None
     via = [m for m in found if _VIA.search(s, 0, m.start())]
-    return _CHANNELS[(via or found)[-1].group()]
+    return CHANNELS[(via or found)[-1].group()]
 
 
 def terms_of(
