@@ -188,3 +188,19 @@ def test_password_checks_run_in_the_hashing_pool_not_on_the_event_loop(server):
 
 def test_the_sign_in_page_states_the_rule():
     assert f"连续输错密码 {NAME_BACKOFF.threshold} 次" in AUTH_MESSAGE
+
+
+def test_every_refused_sign_in_is_one_log_line_with_the_name_never_the_password(server, caplog):
+    import logging
+
+    url, _ = server
+    caplog.set_level(logging.WARNING, logger="callsim.refused")
+    codes = [login(url, "wang", "secret-guess-1").status_code for _ in range(6)]
+    assert codes == [400] * 5 + [429]
+    assert login(url, "li", PASSWORD).status_code == 200  # a success logs nothing
+    lines = [r.getMessage() for r in caplog.records if r.name == "callsim.refused"]
+    assert len(lines) == 6
+    assert all(line.startswith("refused sign-in by wang from 127.0.0.1") for line in lines)
+    assert all("\n" not in line and "secret-guess" not in line for line in lines)
+    assert sum("wrong name or password" in line for line in lines) == 5
+    assert "throttled for 30 s" in lines[-1]

@@ -10,7 +10,8 @@ They reach gradio through ``launch(app_kwargs={"middleware": [...]})`` (see
 - :class:`SignInGate` counts failed ``POST /login`` attempts per name and per client address and
   answers HTTP 429 with a Chinese ``detail`` and ``Retry-After`` once they pile up
   (:mod:`simulator.accounts.throttle`). gradio's own sign-in form shows nothing on a 429; the
-  sign-in message above it states the rule.
+  sign-in message above it states the rule. Every refused sign-in, wrong (400) or throttled
+  (429), is one line in the operators' log with the name and the address, never the password.
 """
 
 from __future__ import annotations
@@ -35,6 +36,8 @@ Receive = Callable[[], Awaitable[Message]]
 Send = Callable[[Message], Awaitable[None]]
 ASGIApp = Callable[[Scope, Receive, Send], Awaitable[None]]
 
+WRONG_PASSWORD = "wrong name or password"
+"""The log's reason for a sign-in gradio refused (HTTP 400); which of the two is not said."""
 MAX_LOGIN_BODY = 64 * 1024
 """A sign-in form is a name and a password; anything bigger is refused unread."""
 
@@ -207,4 +210,9 @@ class SignInGate:
         try:
             await self.app(scope, _replay(body, receive), watch)
         finally:
-            self.throttle.settle(name, address, {200: True, 400: False}.get(status))
+            passed = {200: True, 400: False}.get(status)
+            self.throttle.settle(name, address, passed)
+            if passed is False:  # the password itself is never read here, let alone logged
+                oplog.refused(
+                    f"{name or '(no name)'} from {address}", "sign-in", WRONG_PASSWORD
+                )
