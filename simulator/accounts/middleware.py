@@ -213,6 +213,4 @@ class SignInGate:
             passed = {200: True, 400: False}.get(status)
             self.throttle.settle(name, address, passed)
             if passed is False:  # the password itself is never read here, let alone logged
-                oplog.refused(
-                    f"{name or '(no name)'} from {address}", "sign-in", WRONG_PASSWORD
-                )
+                oplog.refused(f"{name or '(no name)'} from {address}", "sign-in", WRONG_PASSWORD)
