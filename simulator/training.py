@@ -33,12 +33,17 @@ __all__ = [
     "Assignment",
     "PersonaProgress",
     "Progress",
+    "STATUSES",
     "Training",
     "TrainingError",
     "personas_of_difficulty",
 ]
 
 migrations = Migrations("callsim_training")
+
+NOT_STARTED, IN_PROGRESS, PASSED, FAILED = "未开始", "进行中", "已通过", "未通过"
+STATUSES = (NOT_STARTED, IN_PROGRESS, PASSED, FAILED)
+"""How an assignment (or one customer of it) stands, in the words a trainee reads."""
 
 
 @migrations()
@@ -132,11 +137,29 @@ class Progress:
         return not self.done and date.fromisoformat(self.assignment.due) < today
 
     @property
-    def status(self) -> str:
-        """已完成 / 已逾期 / 进行中, as a person reads it."""
+    def started(self) -> bool:
+        """At least one scored call counts for the assignment."""
+        return any(p.calls for p in self.personas)
+
+    def status(self, today: date | None = None) -> str:
+        """The assignment as a person reads it, one of ``STATUSES``.
+
+        未开始 before any scored call, 进行中 while open, 已通过 once every customer is passed,
+        未通过 when the due day passed first.
+        """
         if self.done:
-            return "已完成"
-        return "已逾期" if self.overdue() else "进行中"
+            return PASSED
+        if self.overdue(today):
+            return FAILED
+        return IN_PROGRESS if self.started else NOT_STARTED
+
+    def persona_status(self, pp: PersonaProgress, today: date | None = None) -> str:
+        """One customer of the assignment, in the same four words."""
+        if pp.passed:
+            return PASSED
+        if date.fromisoformat(self.assignment.due) < (today or clock.now().date()):
+            return FAILED
+        return IN_PROGRESS if pp.calls else NOT_STARTED
 
 
 def personas_of_difficulty(personas: dict[str, Any], level: int) -> list[str]:
@@ -221,8 +244,9 @@ class Training:
         """Save an assignment; with certification, pick a seed none of its trainees has used.
 
         Raises:
-            TrainingError: no title, customer or trainee; a bad date or pass mark; an unknown
-                group.
+            TrainingError: no title, customer or trainee; a bad or past due date (before the day
+                the assignment is made, in the deployment's calendar); a bad pass mark; an
+                unknown group.
 
         """
         title = (title or "").strip()
@@ -238,6 +262,12 @@ class Training:
             raise TrainingError(
                 f"截止日期「{due}」不是有效日期，请写成 2026-12-31 的格式。"
             ) from None
+        made = clock.local(created_at) if created_at else clock.now()
+        if due_day < made.date():
+            raise TrainingError(
+                f"截止日期 {due_day.isoformat()} 已经过去（今天是 {made.date().isoformat()}），"
+                "请选择今天或以后的日期。"
+            )
         try:
             pass_mark = int(pass_mark)
         except (TypeError, ValueError):
@@ -256,7 +286,7 @@ class Training:
         row = {
             "title": title,
             "created_by": created_by,
-            "created_at": created_at or clock.now().isoformat(timespec="seconds"),
+            "created_at": created_at or made.isoformat(timespec="seconds"),
             "personas": json.dumps(sorted(set(personas)), ensure_ascii=False),
             "trainees": json.dumps(trainees, ensure_ascii=False),
             "group_name": group,

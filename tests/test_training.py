@@ -118,6 +118,10 @@ def test_certification_uses_a_seed_the_trainee_never_played(training, store):
         ({"pass_mark": 120}, "及格分"),
         ({"trainees": []}, "请选择学员或小组"),
         ({"group": "没有"}, "没有名为「没有」的小组"),
+        (
+            {"due": "2026-11-18"},
+            r"截止日期 2026-11-18 已经过去（今天是 2026-11-19），请选择今天或以后的日期",
+        ),
     ],
 )
 def test_bad_assignments_are_refused_in_chinese(training, kwargs, message):
@@ -128,6 +132,7 @@ def test_bad_assignments_are_refused_in_chinese(training, kwargs, message):
         "personas": ["hostile_zhang"],
         "due": "2026-11-30",
         "pass_mark": 60,
+        "created_at": BEFORE,
         **kwargs,
     }
     with pytest.raises(TrainingError, match=message):
@@ -199,7 +204,7 @@ def test_status_overdue_and_the_trainees_page_text(training):
         personas=["cooperative_wang"],
         due="2026-11-01",
         pass_mark=60,
-        created_at=BEFORE,
+        created_at="2026-10-30T09:00:00+08:00",
     )
     p = training.progress(a, "li")
     assert p.overdue(date(2026, 11, 2)) and not p.overdue(date(2026, 11, 1))
@@ -207,3 +212,42 @@ def test_status_overdue_and_the_trainees_page_text(training):
     assert "&lt;b&gt;旧任务&lt;/b&gt;" in text and "王丽娟" in text
     assert "待完成 1 项，已完成 0 项" in text
     assert tasks_html([], Labels()) == f"<p>{NONE_YET}</p>"
+
+
+def test_a_due_day_in_the_past_is_refused_today_and_today_itself_is_accepted(training):
+    from simulator import clock
+
+    today = clock.now().date()
+    args = {"title": "t", "created_by": "teacher", "trainees": ["wang"], "pass_mark": 60}
+    with pytest.raises(TrainingError, match="已经过去"):
+        training.assign(personas=["hostile_zhang"], due="2020-01-01", **args)
+    assert training.assign(personas=["hostile_zhang"], due=today.isoformat(), **args).id
+
+
+def test_status_is_not_started_before_any_call_then_in_progress_passed_or_failed(training, store):
+    from datetime import date
+
+    from simulator.labels import Labels
+    from simulator.ui.tasks import tasks_html
+
+    a = training.assign(
+        title="t",
+        created_by="teacher",
+        trainees=["zhao", "wang"],
+        personas=["hostile_zhang", "cooperative_wang"],
+        due="2026-12-31",
+        pass_mark=80,
+        created_at=BEFORE,
+    )
+    open_day, after = date(2026, 12, 1), date(2027, 1, 1)
+    zhao = training.progress(a, "zhao")  # no call at all
+    assert zhao.status(open_day) == "未开始" and zhao.status(after) == "未通过"
+    assert {zhao.persona_status(pp, open_day) for pp in zhao.personas} == {"未开始"}
+    wang = training.progress(a, "wang")  # zhang passed at 85, wang failed at 40
+    assert wang.status(open_day) == "进行中" and wang.status(after) == "未通过"
+    by = {pp.persona: wang.persona_status(pp, open_day) for pp in wang.personas}
+    assert by == {"hostile_zhang": "已通过", "cooperative_wang": "进行中"}
+    add_call(store, "wang", "cooperative_wang", "2026-11-24T10:00:00+08:00", 90, True)
+    assert training.progress(a, "wang").status(after) == "已通过"
+    text = tasks_html([zhao], Labels())
+    assert "【未开始】" in text and "未通过" not in text

@@ -16,12 +16,13 @@ from simulator import clock
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.labels import Labels, labels_for
 from simulator.services import Services
-from simulator.training import Progress, Training
+from simulator.training import STATUSES, Progress, Training
 
 __all__ = ["build", "tasks_html"]
 
 NONE_YET = "暂时没有布置给您的任务。"
-STATUS_COLORS = {"已完成": "#15803d", "已逾期": "#b91c1c", "进行中": "#1d4ed8"}
+STATUS_COLORS = dict(zip(STATUSES, ("#6b7280", "#1d4ed8", "#15803d", "#b91c1c"), strict=True))
+"""未开始 grey, 进行中 blue, 已通过 green, 未通过 red."""
 
 
 def _cell(text: Any) -> str:
@@ -31,7 +32,8 @@ def _cell(text: Any) -> str:
 def task_html(p: Progress, names: Labels) -> str:
     """One assignment as a card: title, status, due day, pass mark, a row per customer."""
     a = p.assignment
-    color = STATUS_COLORS[p.status]
+    status = p.status()
+    color = STATUS_COLORS[status]
     cert = ""
     if a.cert_calls:
         state = "已认证" if p.certified else "未认证"
@@ -44,7 +46,7 @@ def task_html(p: Progress, names: Labels) -> str:
         + _cell(names.persona(pp.persona))
         + _cell(pp.calls)
         + _cell("—" if pp.best is None else pp.best)
-        + _cell("已通过" if pp.passed else "未通过")
+        + _cell(p.persona_status(pp))
         + (_cell(f"{min(pp.cert_passed, a.cert_calls)}/{a.cert_calls}") if a.cert_calls else "")
         + "</tr>"
         for pp in p.personas
@@ -58,7 +60,7 @@ def task_html(p: Progress, names: Labels) -> str:
         f"<div class='cs-task' style='border:1px solid #e5e7eb;border-radius:8px;"
         f"padding:10px 14px;margin:8px 0'>"
         f"<div style='font-size:16px'><b>{html.escape(a.title)}</b> "
-        f"<span style='color:{color}'>【{p.status}】</span></div>"
+        f"<span style='color:{color}'>【{status}】</span></div>"
         f"<div>截止日期：{html.escape(a.due)}　及格分：{a.pass_mark}　"
         f"布置人：{html.escape(a.created_by)}　布置时间：{clock.shown(a.created_at)}</div>"
         f"{cert}<table><thead><tr>{head}</tr></thead><tbody>{rows}</tbody></table></div>"
