@@ -9,10 +9,13 @@ file, and customers' names from their persona files, through :class:`Labels`.
 from __future__ import annotations
 
 import logging
+import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
+from simulator import clock
 from simulator.persona import ARCHETYPE_LABELS
 
 __all__ = [
@@ -31,6 +34,7 @@ __all__ = [
     "dimension",
     "ending",
     "labels_for",
+    "quote",
     "severity",
     "turn",
     "user",
@@ -45,13 +49,17 @@ SEVERITIES = {"critical": "严重", "major": "较重", "minor": "轻微"}
 BANDS = {"high": "优", "medium": "中", "low": "差"}
 KINDS = {"prohibited": "禁止行为", "required_step": "必做步骤", "quality": "沟通质量"}
 ENDINGS = {
-    "agreement": "达成还款计划",
+    "agreement": "客户同意还款",
     "customer_hangup": "客户挂断",
     "agent_end": "学员挂断",
     "script_end": "脚本结束",
     "abandoned": "未完成",
 }
-"""How a call ended (``ended_by``); ``abandoned``: left open (tab closed, or idle too long)."""
+"""How a call ended (``ended_by``); ``abandoned``: left open (tab closed, or idle too long).
+
+``agreement`` says only that the customer said yes and the call ended there; whether a concrete
+plan was reached is the scorecard's 还款计划 (已达成… / 未达成还款计划), so the two never read
+as 达成 beside 未达成."""
 IN_PROGRESS = "进行中"
 LOCAL_USER = "local"
 """The name calls get when the app runs without accounts."""
@@ -109,6 +117,32 @@ def user(name: str | None) -> str:
     return name or "—"
 
 
+_ISO_TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:Z|[+-]\d{2}:?\d{2})?")
+_CALL_START = re.compile(r"通话开始于当地时间 ?(\d{1,2}:\d{2}) ?（(?P<iso>[^）]+)）")
+
+
+def quote(text: str | None) -> str:
+    """A scorecard quote with its times as a person reads them (``clock.TIME_FORMAT``, CALLSIM_TZ).
+
+    The contact-hours criterion quotes the call's start as the scorer saw it: ``通话开始于当地时间
+    22:40（2026-11-20T22:40:00+08:00）``. It reads ``通话开始于 2026-11-20 22:40``, with the
+    call's own local time added only when its stated offset puts it elsewhere than the
+    deployment's clock. Any other ISO time in a quote is shown the same way.
+    """
+    text = str(text or "")
+
+    def call_start(m: re.Match[str]) -> str:
+        try:
+            shown = clock.shown(m["iso"])
+            stated = datetime.fromisoformat(m["iso"]).strftime(clock.TIME_FORMAT)
+        except (TypeError, ValueError):
+            return m[0]
+        return f"通话开始于 {shown}" + ("" if stated == shown else f"（通话当地时间 {stated}）")
+
+    text = _CALL_START.sub(call_start, text)
+    return _ISO_TIME.sub(lambda m: clock.shown(m[0]), text)
+
+
 def _titles(rubric: Any) -> tuple[dict[str, str], dict[str, str]]:
     """(criterion id → title, criterion id → source) of a loaded rubric."""
     criteria = rubric.model.criteria
@@ -142,6 +176,22 @@ class Labels:
     def persona(self, pid: str | None) -> str:
         """A customer's display name; the id when its file is gone."""
         return self.personas.get(pid or "", pid or "—")
+
+    def rubric_title(self, rubric_id: str | None, version: str | None = None) -> str:
+        """A rubric's Chinese title (``信用卡催收通话评分标准（默认）``), with its version if given.
+
+        A rubric no longer on disk is named by its id: nothing else is left to name it by.
+        """
+        loaded = self.rubric
+        if rubric_id and (loaded is None or loaded.id != rubric_id) and self.rubric_by_id:
+            try:
+                loaded = self.rubric_by_id(rubric_id)
+            except Exception as exc:  # a rubric since removed
+                log.info("rubric %s unavailable: %s", rubric_id, exc)
+                loaded = None
+        title = loaded.model.title if loaded is not None and loaded.id == rubric_id else None
+        name = title or rubric_id or "—"
+        return f"{name}（版本 {version}）" if version else name
 
     def _tables(self, rubric_id: str | None) -> tuple[dict[str, str], dict[str, str]]:
         key = rubric_id or ""

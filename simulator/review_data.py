@@ -49,7 +49,6 @@ CSV_COLUMNS = [
     ("id", "通话编号"),
     ("user_label", "学员"),
     ("persona_name", "客户"),
-    ("persona", "客户文件"),
     ("started", "开始时间"),
     ("ended", "结束方式"),
     ("n_turns", "轮数"),
@@ -59,7 +58,7 @@ CSV_COLUMNS = [
     ("passed", "最终通过"),
     ("overridden", "主管改分"),
     ("violation_titles", "违规项"),
-    ("rubric", "评分标准版本"),
+    ("rubric", "评分标准"),
     ("persona_version", "客户文件版本"),
 ]
 
@@ -162,7 +161,9 @@ def _all_rows(
                 "overridden": bool(over),
                 "violations": found,
                 "violation_titles": [names.criterion(c, card) for c in found],
-                "rubric": f"{r['rubric_id']}@{r['rubric_version']}" if r["rubric_id"] else "",
+                "rubric": names.rubric_title(r["rubric_id"], r["rubric_version"])
+                if r["rubric_id"]
+                else "",
             }
         )
     return rows
@@ -298,7 +299,9 @@ def transcript_html(
     for v in call_level:
         parts.append(
             f'<div class="cs-call-violation">⚠ 整通电话：{esc(names.violation(v, scorecard))}'
-            f" {esc(str(v.get('quote', '')))}</div>"
+            f" {esc(labels.quote(v.get('quote')))}"
+            f" 依据：{esc(names.source(v.get('criterion'), str(v.get('source', '')), scorecard))}"
+            "</div>"
         )
     for i, turn in enumerate(turns):
         who = "学员" if turn["speaker"] == "agent" else "客户"

@@ -57,6 +57,8 @@ def test_fixed_vocabularies_are_chinese():
     assert labels.turn(0) == "第1句" and labels.turn(None) == "整通电话"
     assert labels.user("local") == "本地模式" and labels.user("wang") == "wang"
     assert labels.verdict(None) == "未评分"
+    # the end of a call never claims the plan the scorecard may deny (未达成还款计划)
+    assert "达成" not in labels.ending("agreement") and labels.ending("agreement") == "客户同意还款"
     fired = {"kind": "prohibited", "passed": False, "points": -100, "max_points": 0}
     assert (
         labels.criterion_result(fired) == "违规" and labels.criterion_points(fired) == "扣 100 分"
@@ -162,3 +164,25 @@ def test_a_stored_utc_time_filters_by_the_local_day(store):
 def test_now_is_aware():
     assert clock.now().tzinfo is not None
     assert clock.local(datetime(2026, 1, 1, tzinfo=UTC)).hour == 8
+
+
+def test_quoted_times_are_shown_on_the_deployment_clock_in_one_format(monkeypatch):
+    monkeypatch.delenv("CALLSIM_TZ", raising=False)
+    night = "通话开始于当地时间 22:40（2026-11-20T22:40:00+08:00）"
+    assert labels.quote(night) == "通话开始于 2026-11-20 22:40"
+    # a call whose stated offset is elsewhere keeps its own local time beside ours
+    tokyo = "通话开始于当地时间 23:30（2026-11-20T23:30:00+09:00）"
+    assert labels.quote(tokyo) == "通话开始于 2026-11-20 22:30（通话当地时间 2026-11-20 23:30）"
+    monkeypatch.setenv("CALLSIM_TZ", "Europe/London")
+    assert labels.quote(night) == "通话开始于 2026-11-20 14:40（通话当地时间 2026-11-20 22:40）"
+    assert labels.quote("别的原话") == "别的原话" and labels.quote(None) == ""
+
+
+def test_a_rubric_is_named_by_its_title():
+    names = Labels.of_rubrics()
+    assert names.rubric_title("cn_card_collection") == "信用卡催收通话评分标准（默认）"
+    assert (
+        names.rubric_title("cn_card_collection", "abc")
+        == "信用卡催收通话评分标准（默认）（版本 abc）"
+    )
+    assert names.rubric_title("gone_rubric") == "gone_rubric"

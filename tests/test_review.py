@@ -220,7 +220,9 @@ def test_csv_export_contents(seeded):
     # Chinese names throughout: criteria, customers, local time in one format
     assert b["违规项"] == "夜间催收（22:00-08:00）；威胁恐吓"
     assert b["开始时间"] == "2026-11-21 15:00" and b["结束方式"] == "学员挂断"
-    assert b["客户"] == "cooperative_wang" and b["客户文件"] == "cooperative_wang"
+    assert b["客户"] == "cooperative_wang" and "客户文件" not in b  # ids stay out of the file
+    assert b["评分标准"] == "信用卡催收通话评分标准（默认）（版本 abc123def456）"
+    assert "cn_card_collection" not in rows_csv(rows)
     assert b["系统判定通过"] == "否" and b["最终通过"] == "是"
 
 
@@ -259,3 +261,32 @@ def test_dashboard(seeded):
     }
     rate = {p["客户"]: p["通过率"] for p in figures["pass_rate"]}
     assert rate == {"cooperative_wang": "0%", "hostile_zhang": "100%"}
+
+
+def test_the_call_detail_names_rubric_and_customer_and_cites_the_basis_of_each_item(seeded):
+    from simulator.labels import Labels
+    from simulator.ui.review_views import call_heading, scorecard_markdown
+
+    store, reviews, ids = seeded
+    d = call_detail(store, reviews, BOSS, ids["b"])
+    names = Labels.of_rubrics()
+    names.personas = {"cooperative_wang": "王丽娟（忘记还款）"}
+    text = scorecard_markdown(d["scorecard"], d["score"], names)
+    assert "| 评分项 | 结果 | 得分 | 原话 | 依据 |" in text
+    row = next(line for line in text.splitlines() if line.startswith("| 自我介绍"))
+    basis = names.source("self_intro", "", d["scorecard"])
+    assert basis and row.rstrip(" |").endswith(basis)  # the Chinese rule from the rubric
+    assert "评分标准：信用卡催收通话评分标准（默认）（版本 abc123def456）" in text
+    assert "cn_card_collection" not in text
+    heading = call_heading(d["session"], names, 1)
+    assert "王丽娟（忘记还款）" in heading and "cooperative_wang" not in heading
+
+
+def test_the_night_call_quote_shows_the_deployment_time_not_iso(seeded, monkeypatch):
+    monkeypatch.delenv("CALLSIM_TZ", raising=False)
+    store, reviews, ids = seeded
+    d = call_detail(store, reviews, BOSS, ids["b"])
+    night = next(v for v in d["scorecard"]["violations"] if v["turn"] is None)
+    night["quote"] = "通话开始于当地时间 22:40（2026-11-20T14:40:00+00:00）"
+    page = transcript_html(d["session"]["turns"], d["scorecard"])
+    assert "通话开始于 2026-11-20 22:40" in page and "T14:40" not in page

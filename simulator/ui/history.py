@@ -151,7 +151,9 @@ def build_tab(services: Services) -> None:
             scorecard_markdown(past.scorecard, ending)
             if ending
             else "这通电话没有正常结束，没有评分。",
-            violation_rows(past.scorecard),
+            [  # the night-call quote's time as every other time is shown
+                [*row[:3], labels.quote(row[3]), *row[4:]] for row in violation_rows(past.scorecard)
+            ],
             missed_markdown(past.scorecard),
             mood_frame(s["turns"]),
             messages(s["turns"]),

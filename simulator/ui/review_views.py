@@ -94,14 +94,19 @@ def call_heading(session: dict[str, Any], names: Labels, voiced: int) -> str:
     customer = html.escape(names.persona(session["persona"]))
     return (
         f"### 通话 {session['id']}\n学员 **{who}** · 客户 **{customer}**"
-        f"（文件 `{session['persona']}`，版本 `{session['persona_version']}`）· "
+        f"（客户资料版本 `{session['persona_version']}`）· "
         f"{clock.shown(session['started_at'])} · {len(turns)} 句 · 有录音 {voiced} 句 · "
         f"{labels.ending(session.get('ended_by'))}"
     )
 
 
 def scorecard_markdown(card: dict[str, Any] | None, score: dict[str, Any], names: Labels) -> str:
-    """The scorecard and the effective score as Markdown (quotes escaped)."""
+    """The scorecard and the effective score as Markdown (quotes escaped).
+
+    One row per criterion, as on the practice page: title, result, points, the words quoted
+    (times as :func:`simulator.labels.quote` shows them) and 依据, the Chinese rule the rubric
+    cites for it.
+    """
     if not card:
         return "这通电话还没有评分。"
     lines = [
@@ -121,17 +126,22 @@ def scorecard_markdown(card: dict[str, Any] | None, score: dict[str, Any], names
         )
     )
     rubric = card.get("rubric", {})
-    lines.append(f"评分标准：`{rubric.get('id')}` 版本 `{rubric.get('version')}`")
-    rows = ["| 评分项 | 结果 | 得分 | 原话 |", "| --- | --- | --- | --- |"]
+    title_of = names.rubric_title(rubric.get("id"), rubric.get("version"))
+    lines.append(f"评分标准：{html.escape(title_of)}")
+    rows = [
+        "| 评分项 | 结果 | 得分 | 原话 | 依据 |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     for c in card.get("criteria", []):
         quotes = "；".join(
-            f"{labels.turn(e.get('turn'))} {html.escape(str(e.get('quote', '')))}"
+            f"{labels.turn(e.get('turn'))} {html.escape(labels.quote(e.get('quote')))}"
             for e in c.get("evidence", [])
         )
         title = html.escape(names.criterion(c.get("id"), card))
+        basis = html.escape(names.source(c.get("id"), str(c.get("source") or ""), card))
         rows.append(
             f"| {title} | {labels.criterion_result(c)} | {labels.criterion_points(c)} "
-            f"| {quotes.replace('|', '｜')} |"
+            f"| {quotes.replace('|', '｜')} | {basis.replace('|', '｜')} |"
         )
     return "\n\n".join(lines) + "\n\n" + "\n".join(rows)
 
