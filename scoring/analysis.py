@@ -9,17 +9,20 @@ disclosed) are worked out here once.
 from __future__ import annotations
 
 import logging
-import re
+from collections import OrderedDict
 from dataclasses import dataclass
 from datetime import date, datetime
 from functools import lru_cache
+from typing import Any
 
 import regex
 
+from scoring import evidence
 from scoring.rubric import Applies, Kind, Rubric
 from scoring.text import Folded, denied_at, fold, quote_around
 from simulator.callstate import CallState, CallTracker
 from simulator.understand import Understanding, understand
+from simulator.understand.acts import Act
 from simulator.understand.customer import CustomerUnderstanding, understand_customer
 
 log = logging.getLogger(__name__)
@@ -29,10 +32,29 @@ __all__ = ["Call", "Hit", "Turn", "analyse", "compiled"]
 
 @dataclass(frozen=True)
 class Hit:
-    """A criterion touched by one turn."""
+    """A criterion touched by one turn, and what found it."""
 
     turn: int
     quote: str
+    act: Act | None = None
+    """The act of ``understand`` that evidences the criterion, with its ``source`` (a rule, the
+    nearest labelled example, the LLM classifier); None when the rubric's own pattern or the
+    call state found it."""
+    rule: str = ""
+    """Without an act: ``rubric:<criterion>#<n>`` (the rubric's pattern *n*) or
+    ``call_state:<what>`` (an offer or read-back worked out from both speakers' turns)."""
+
+    @property
+    def found(self) -> dict[str, Any]:
+        """The scorecard's evidence fields for this hit (see :mod:`scoring.evidence`)."""
+        if self.act is not None:
+            return evidence.from_act(self.act)
+        if self.rule.startswith("rubric:"):
+            criterion, _, number = self.rule[7:].rpartition("#")
+            return evidence.from_pattern(criterion, int(number))
+        if self.rule.startswith("call_state:"):
+            return evidence.from_state(self.rule[11:])
+        return {}
 
 
 @dataclass(frozen=True)
@@ -132,62 +154,141 @@ class _Matcher:
 
     id: str
     acts: tuple[str, ...]
-    patterns: re.Pattern[str] | None
-    unless: re.Pattern[str] | None
+    patterns: regex.Pattern[str] | None
+    parts: tuple[regex.Pattern[str], ...]
+    """Each pattern alone, to name the one that matched (``rubric:<id>#<n>``)."""
+    unless: regex.Pattern[str] | None
     guard_denials: bool
 
 
-_MATCHERS: dict[int, tuple[Rubric, tuple[_Matcher, ...]]] = {}
+_Found = tuple[str, Act | None, str]
+"""A criterion's evidence in one utterance: (quote, act, rule); see :class:`Hit`."""
+
+TURN_CACHE = 65536
+"""Utterances whose criterion hits each rubric remembers (their texts are the keys)."""
 
 
-def _matchers(rubric: Rubric) -> tuple[_Matcher, ...]:
-    cached = _MATCHERS.get(id(rubric))
-    if cached is not None and cached[0] is rubric:
-        return cached[1]
-    matchers = tuple(
-        _Matcher(
-            c.id,
-            tuple(c.detect.acts),
-            compiled(tuple(c.detect.patterns)),
-            compiled(tuple(c.detect.unless)),
-            c.kind == Kind.prohibited,
+class _RubricMatch:
+    """A rubric's matchers, and what they found in each utterance already seen.
+
+    Which criteria an utterance touches depends only on its words and the call's date (through
+    ``understand``), so scoring a call again, or another call with the same lines, costs a
+    dictionary look-up per turn.
+    """
+
+    def __init__(self, rubric: Rubric):
+        self.rubric = rubric  # keeps the rubric alive, so its id stays unique
+        self.matchers = tuple(
+            _Matcher(
+                c.id,
+                tuple(c.detect.acts),
+                compiled(tuple(c.detect.patterns)),
+                tuple(regex.compile(p) for p in c.detect.patterns),
+                compiled(tuple(c.detect.unless)),
+                c.kind == Kind.prohibited,
+            )
+            for c in rubric.criteria
+            if c.detect.acts or c.detect.patterns
         )
-        for c in rubric.criteria
-        if c.detect.acts or c.detect.patterns
-    )
+        self.voiding = frozenset(c.id for c in rubric.criteria if c.detect.params.get("voids_turn"))
+        self._seen: OrderedDict[tuple[str, date], dict[str, _Found]] = OrderedDict()
+
+    def hits(self, text: str, today: date) -> dict[str, _Found]:
+        """Criterion id → evidence, for one agent utterance (shared: do not modify)."""
+        key = (text, today)
+        found = self._seen.get(key)
+        if found is None:
+            found = _turn_hits(fold(text), _understand(text, today), self.matchers)
+            self._seen[key] = found
+            if len(self._seen) > TURN_CACHE:
+                self._seen.popitem(last=False)
+        return found
+
+
+_MATCHERS: dict[int, _RubricMatch] = {}
+
+
+def _matchers(rubric: Rubric) -> _RubricMatch:
+    cached = _MATCHERS.get(id(rubric))
+    if cached is not None and cached.rubric is rubric:
+        return cached
     if len(_MATCHERS) > 64:
         _MATCHERS.clear()
-    _MATCHERS[id(rubric)] = (rubric, matchers)  # keeps the rubric alive, so its id stays unique
-    return matchers
+    made = _MATCHERS[id(rubric)] = _RubricMatch(rubric)
+    return made
 
 
-def _turn_hits(folded: Folded, u: Understanding, matchers: tuple[_Matcher, ...]) -> dict[str, str]:
-    hits: dict[str, str] = {}
-    acts = {act.name: act.quote for act in u.acts}
+def _understood_against(folded: Folded, u: Understanding, m: _Matcher, start: int) -> bool:
+    """The understanding read the words at ``start`` as a denied or dismissed form of the act.
+
+    ``您也别琢磨着去借网贷来还``: ``understand`` put induce_borrowing in ``denied``; a rubric
+    pattern over the same clause must not bring it back. Acts are compared by clause: the
+    denied act's quote is the clause it was denied in.
+    """
+    against = [a for a in u.denied if a.name in m.acts]
+    against += [a for a in u.extra.get("overruled", ()) if a.name in m.acts]
+    if not against:
+        return False
+    at = folded.origin[start]
+    for act in against:
+        begin = folded.original.find(act.quote)
+        if begin >= 0 and begin <= at < begin + len(act.quote):
+            return True
+    return False
+
+
+def _pattern_hit(folded: Folded, u: Understanding, m: _Matcher) -> _Found | None:
+    """The first match of a criterion's patterns that the understanding does not read away."""
+    text = folded.text
+    for found in m.patterns.finditer(text, timeout=MATCH_BUDGET_S):
+        start, end = found.start(), found.end()
+        if end == start:
+            continue
+        if m.guard_denials:
+            if denied_at(folded, start, end, m.acts):
+                continue
+            if m.acts and _understood_against(folded, u, m, start):
+                continue
+        number = next(
+            (
+                n
+                for n, part in enumerate(m.parts)
+                if part.match(text, start, timeout=MATCH_BUDGET_S)
+            ),
+            0,
+        )
+        return quote_around(folded, start, end), None, f"rubric:{m.id}#{number}"
+    return None
+
+
+def _turn_hits(
+    folded: Folded, u: Understanding, matchers: tuple[_Matcher, ...]
+) -> dict[str, _Found]:
+    """Which criteria one agent utterance touches: by its acts first, else by rubric patterns.
+
+    A prohibited criterion's pattern is read like the act it stands beside: not under a denial
+    in its clause (with that act's own denial cues), and not where ``understand`` denied or
+    overruled the act — one understanding decides.
+    """
+    hits: dict[str, _Found] = {}
+    acts: dict[str, Act] = {}
+    for act in u.acts:
+        acts.setdefault(act.name, act)
     text = folded.text
     for m in matchers:
         try:
             if m.unless is not None and m.unless.search(text, timeout=MATCH_BUDGET_S):
                 continue
-            quote = next((acts[name] for name in m.acts if name in acts), None)
-            if quote is None and m.patterns is not None:
-                for found in m.patterns.finditer(text, timeout=MATCH_BUDGET_S):
-                    if found.end() == found.start():
-                        continue
-                    if m.guard_denials and denied_at(folded, found.start(), found.end()):
-                        continue
-                    quote = quote_around(folded, found.start(), found.end())
-                    break
+            act = next((acts[name] for name in m.acts if name in acts), None)
+            if act is not None:
+                hits[m.id] = (act.quote, act, "")
+            elif m.patterns is not None:
+                found = _pattern_hit(folded, u, m)
+                if found is not None:
+                    hits[m.id] = found
         except TimeoutError:
             _too_slow(m.id)
-            continue
-        if quote is not None:
-            hits[m.id] = quote
     return hits
-
-
-def _voiding_ids(rubric: Rubric) -> set[str]:
-    return {c.id for c in rubric.criteria if c.detect.params.get("voids_turn")}
 
 
 def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> Call:
@@ -200,8 +301,8 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
     """
     started = datetime.fromisoformat(transcript["started_at"])
     today = started.date()
-    voiding = _voiding_ids(rubric)
-    matchers = _matchers(rubric)
+    match = _matchers(rubric)
+    voiding = match.voiding
     turns: list[Turn] = []
     tracker = CallTracker(today, third_party=archetype == "third_party")
     verify_ids = _ids_for(rubric, "verify_identity") | _ids_for(rubric, "ask_for_cardholder")
@@ -211,8 +312,10 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
         folded = fold(text)
         if raw["speaker"] == "agent":
             u = _understand(text, today)
-            found = _turn_hits(folded, u, matchers)
-            hits = {cid: Hit(turn=i, quote=quote) for cid, quote in found.items()}
+            hits = {
+                cid: Hit(i, quote, act, rule)
+                for cid, (quote, act, rule) in match.hits(text, today).items()
+            }
             void = bool(voiding & hits.keys())
             tracker.agent(
                 i,
@@ -242,12 +345,13 @@ def _credit_state(
 
     ``跟您核对一下：每月还2200，一共10期`` is a read-back with or without ``对吗``.
     """
-    found = [(o.turn, offer_ids) for o in state.offers if o.by == "agent"]
-    found += [(r.turn, summary_ids) for r in state.readbacks]
-    for index, ids in found:
+    found = [(o.turn, offer_ids, "offer") for o in state.offers if o.by == "agent"]
+    found += [(r.turn, summary_ids, "readback") for r in state.readbacks]
+    for index, ids, what in found:
         turn = turns[index]
         for cid in ids - turn.hits.keys():
-            turn.hits[cid] = Hit(index, quote_around(turn.folded, 0, len(turn.folded.text)))
+            quote = quote_around(turn.folded, 0, len(turn.folded.text))
+            turn.hits[cid] = Hit(index, quote, rule=f"call_state:{what}")
 
 
 def _plan_ids(rubric: Rubric) -> tuple[set[str], set[str], set[str]]:

@@ -13,8 +13,11 @@ offer, agreement, read-back and confirmation), ``readback``, ``vague``/``vague_f
 
 from __future__ import annotations
 
+from typing import Any
+
 from scoring.analysis import Call, analyse
 from scoring.checks import Result, evaluate_check
+from scoring.evidence import from_state
 from scoring.plan import cross_check, plan_json, readback_differences
 from scoring.rubric import Criterion, Kind, LoadedRubric, Severity
 from scoring.transcript import validate_transcript
@@ -73,6 +76,39 @@ def _readback_mismatch(call: Call) -> Result:
         found.append((rb.turn, call.turns[rb.turn].text[:60]))
         details[rb.turn] = readback_differences(plan)
     return Result(0, 0, violations=tuple(found), extra={"details": details})
+
+
+_STATE_CHECKS = {"readback_mismatch": "readback_mismatch", "contact_time": "contact_time"}
+"""Checks that judge the call as a whole: their findings come from the call state."""
+
+
+def _evidence_ids(c: Criterion) -> tuple[str, ...]:
+    """The criteria whose hits can be a violation's evidence: its own, then its events'."""
+    event = c.detect.params.get("event", [])
+    return (c.id, *([event] if isinstance(event, str) else event))
+
+
+def _found(
+    call: Call, c: Criterion, turn: int | None, quote: str, ids: tuple[str, ...]
+) -> dict[str, Any]:
+    """Where the evidence at ``turn`` came from (:mod:`scoring.evidence`): {} when unknown."""
+    if c.detect.check in _STATE_CHECKS:
+        return from_state(_STATE_CHECKS[c.detect.check])
+    if turn is None:
+        return {}
+    hits = call.turns[turn].hits
+    for cid in ids:
+        hit = hits.get(cid)
+        if hit is not None and hit.quote == quote:
+            return hit.found
+    return {}
+
+
+def _with_found(call: Call, c: Criterion, pairs, ids: tuple[str, ...]) -> list[dict[str, Any]]:
+    """Evidence entries ``{turn, quote}`` with where each came from, when known."""
+    return [
+        {"turn": turn, "quote": quote, **_found(call, c, turn, quote, ids)} for turn, quote in pairs
+    ]
 
 
 def _ids(value: str | list[str]) -> set[str]:
@@ -167,6 +203,7 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
             if fired:
                 dim["deducted"] += c.points
             details = r.extra.get("details", {})
+            found_ids = _evidence_ids(c)
             for turn, quote in r.violations:
                 entry = {
                     "criterion": c.id,
@@ -174,18 +211,19 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
                     "turn": turn,
                     "quote": quote,
                     "source": c.source,
+                    **_found(call, c, turn, quote, found_ids),
                 }
                 if turn in details:
                     entry["detail"] = details[turn]
                 violations.append(entry)
-            cards.append(
-                _card(c, not fired, -c.points if fired else 0, 0, r.violations, r.note, fired)
-            )
+            evidence = _with_found(call, c, r.violations, found_ids)
+            cards.append(_card(c, not fired, -c.points if fired else 0, 0, evidence, r.note, fired))
             continue
         dim["earned"] += r.points
         dim["max"] += r.max_points
         passed = r.points >= r.max_points
-        cards.append(_card(c, passed, r.points, r.max_points, r.evidence, r.note, not passed))
+        evidence = _with_found(call, c, r.evidence, (c.id,))
+        cards.append(_card(c, passed, r.points, r.max_points, evidence, r.note, not passed))
 
     dimensions = {
         dim: dimension_entry(
@@ -291,7 +329,7 @@ def _card(
     passed: bool,
     points: float,
     max_points: int,
-    evidence,
+    evidence: list[dict[str, Any]],
     note: str,
     show_advice: bool,
 ) -> dict:
@@ -306,7 +344,7 @@ def _card(
         "passed": passed,
         "points": _num(points),
         "max_points": max_points,
-        "evidence": [{"turn": turn, "quote": quote} for turn, quote in evidence],
+        "evidence": evidence,
         "advice": advice,
     }
 

@@ -25,9 +25,13 @@ def fold(original: str) -> Folded:
     return normalize_with_map(original)
 
 
-def denied_at(folded: Folded, pos: int, end: int | None = None) -> bool:
-    """True if the words at normalised position ``pos`` are denied in their own clause."""
-    return is_negated(folded, pos, end if end is not None else pos + 1)
+def denied_at(folded: Folded, pos: int, end: int | None = None, acts: tuple[str, ...] = ()) -> bool:
+    """True if the words at normalised position ``pos`` are denied in their own clause.
+
+    ``acts``: also the denial cues those acts have in ``understand`` (advice *against*
+    borrowing denies borrowing words), so a rubric pattern is read like the act it stands for.
+    """
+    return is_negated(folded, pos, end if end is not None else pos + 1, acts)
 
 
 def quote_around(folded: Folded, start: int, end: int, limit: int = 60) -> str:

@@ -58,7 +58,7 @@ def test_critical_violation_zeroes_compliance_and_voids_plan():
     assert card["dimensions"]["compliance"]["score"] == 0
     assert not card["passed"] and card["band"] == "low"
     v = card["violations"][0]
-    assert v == {
+    assert {k: v[k] for k in ("criterion", "severity", "turn", "quote", "source")} == {
         "criterion": "false_legal_claim",
         "severity": "critical",
         "turn": 5,
@@ -66,6 +66,9 @@ def test_critical_violation_zeroes_compliance_and_voids_plan():
         "source": RUBRIC.model.criterion("false_legal_claim").source,
     }
     assert "坐牢" in v["quote"]
+    # where the flag came from: the understanding's rule, named (#11)
+    assert v["found_by"] == "rule" and v["act"] == "false_legal_claim"
+    assert v["rule"].startswith("false_legal_claim#")
     assert card["plan"]["reached"] and not card["plan"]["success"]
     assert crit(card, "plan_reached")["points"] == 0
 

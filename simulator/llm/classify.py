@@ -31,6 +31,7 @@ def parse_acts(raw: str, text: str) -> tuple[Act, ...] | None:
     The answer must be one JSON object ``{"acts": [{"act": label, "quote": words}, ...]}`` and
     nothing else: no code fence, no prose before or after. Every label must be a known act and
     every quote must occur in ``text``; one bad item voids the whole answer (fail closed).
+    Every act read carries ``source="llm"``: the scorecard says the model found it.
     """
     stripped = raw.strip()
     if not stripped.startswith("{") or not stripped.endswith("}"):
@@ -50,7 +51,7 @@ def parse_acts(raw: str, text: str) -> tuple[Act, ...] | None:
             return None
         if not isinstance(quote, str) or not quote.strip() or quote.strip() not in text:
             return None
-        acts.append(Act(name, quote.strip()))
+        acts.append(Act(name, quote.strip(), "llm"))
     return tuple(acts)
 
 

@@ -58,7 +58,8 @@ class Act:
     source: str = ""
     """Who found it: ``rule:<act>#<n>`` (pattern *n* of the act's lexicon, 0-based),
     ``rule:<act>/slots`` (inferred from amounts, dates and months), ``example`` (the example
-    layer, :mod:`simulator.understand.examples`), or empty when the maker did not say."""
+    layer, :mod:`simulator.understand.examples`), ``llm`` (the optional LLM classifier,
+    :mod:`simulator.llm.classify`), or empty when the maker did not say (an old record)."""
     example: str | None = None
     """For ``example`` acts: the nearest labelled ``train`` line carrying this act."""
     similarity: float | None = None
@@ -73,6 +74,8 @@ class Act:
             return f"相似例句（相似度{self.similarity:.2f}）：{self.example}"
         if self.source.startswith("rule:"):
             return f"规则 {self.source[5:]}"
+        if self.source == "llm":
+            return "模型（LLM 分类器）"
         return self.source
 
 

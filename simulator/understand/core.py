@@ -79,12 +79,16 @@ _COMPILED: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...], re.Pat
 _COMMON_CUES = re.compile(COMMON_NEGATIONS)
 
 
-def is_negated(nm: Normalized, start: int, end: int) -> bool:
+def is_negated(nm: Normalized, start: int, end: int, acts: tuple[str, ...] = ()) -> bool:
     """True when ``nm.text[start:end]`` is denied in its own clause (我可没说要去你家).
 
-    The same rule ``understand`` applies to acts; the scorer uses it for rubric patterns.
+    The same rule ``understand`` applies to acts; the scorer uses it for rubric patterns. With
+    ``acts``, each act's own denial cues count too (``别琢磨着去借`` denies borrowing), exactly
+    as when ``understand`` reads those acts.
     """
-    return negated(nm, start, end, _COMMON_CUES)
+    if not acts:
+        return negated(nm, start, end, _COMMON_CUES)
+    return any(negated(nm, start, end, cues_for(act)) for act in acts)
 
 
 def _find(
