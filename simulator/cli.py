@@ -14,6 +14,7 @@ from dataclasses import asdict
 from datetime import datetime
 from pathlib import Path
 
+from simulator import clock, labels
 from simulator.call import Call
 from simulator.engine import EngineError, build_renderer, build_understander
 from simulator.persona import (
@@ -220,13 +221,21 @@ def cmd_sessions_list(args: argparse.Namespace) -> int:
     if args.json:
         print(json.dumps(rows, ensure_ascii=False, indent=2))
         return 0
+    names = _persona_names()
     for r in rows:
         score = "-" if r["overall"] is None else str(r["overall"])
         print(
-            f"{r['id']}  {r['started_at']}  {r['persona']:<24} {r['n_turns']:>3} turns  "
-            f"{r['ended_by'] or 'in progress':<16} score {score}"
+            f"{r['id']}  {clock.shown(r['started_at'])}  {labels.user(r.get('user'))}  "
+            f"{names.persona(r['persona'])}  {r['n_turns']} 句  {labels.ending(r['ended_by'])}  "
+            f"分数 {score}"
         )
     return 0
+
+
+def _persona_names() -> labels.Labels:
+    """Customers' display names for a listing (a broken file leaves its id; nothing printed)."""
+    personas, _ = load_personas_report(None)
+    return labels.Labels(personas={pid: lp.persona.name for pid, lp in personas.items()})
 
 
 def cmd_sessions_export(args: argparse.Namespace) -> int:
@@ -248,12 +257,10 @@ def cmd_sessions_rescore(args: argparse.Namespace) -> int:
         done = rescore_all(store, args.rubric)
     except Exception as exc:  # a broken rubric file names itself in the message
         raise UserError(str(exc)) from None
+    names = labels.Labels.of_rubrics()
     for session_id, card in done:
-        verdict = "通过" if card["passed"] else "未通过"
-        print(
-            f"{session_id}  {card['overall']:>3}  {verdict}  rubric {card['rubric']['id']}"
-            f"@{card['rubric']['version']}"
-        )
+        rubric = names.rubric_title(card["rubric"]["id"], card["rubric"]["version"])
+        print(f"{session_id}  {card['overall']:>3}  {labels.verdict(card['passed'])}  {rubric}")
     print(f"rescored {len(done)} calls")
     return 0
 
