@@ -258,6 +258,7 @@ class Call:
             today=self.today,
             history=tuple((t.speaker, t.text) for t in self.turns),
             revealed=frozenset(self.policy.state.revealed),
+            call=self.policy.call,
         )
 
     def _customer(self, move: Move, acts: tuple[str, ...]) -> Turn:

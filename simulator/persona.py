@@ -33,6 +33,7 @@ __all__ = [
     "Persona",
     "PersonaError",
     "LoadedPersona",
+    "ANSWER_SITUATIONS",
     "REQUIRED_SITUATIONS",
     "COMMON_SITUATIONS",
     "SLOTS",
@@ -103,7 +104,29 @@ ARCHETYPE_SITUATIONS = {
     Archetype.hardship: ("cannot_pay_full",),
 }
 
+# Situations added for issue #13 (answers in kind, objections, memory): optional in a persona
+# file; the renderer has plain lines for each (``simulator.customer.lines``) when a file has none.
+ANSWER_SITUATIONS = (
+    "confirm_name",  # "是我" to a check of identity by name; no ID digits
+    "third_party_who",  # who the person who answered is, and their relation to the cardholder
+    "third_party_back",  # when the cardholder is back (the same time every time)
+    "give_when",  # when they can pay (the plan's date / count)
+    "deflect_when",  # won't say when
+    "give_channel",  # which channel they pay through
+    "amount_ok",  # the stated amount is right
+    "repeat",  # says the last line again
+    "correct_readback",  # a read-back that differs from what was agreed: corrects it
+    "contradiction",  # holds the agent to an earlier promise ({earlier})
+    "object_monthly",  # too much a month
+    "object_months",  # too many instalments
+    "object_lump",  # more at once than they can raise
+    "object_soon",  # a one-off sum before they can raise it
+    "object_channel",  # a channel they cannot use
+    "object_full",  # the whole debt at once
+)
+
 OPTIONAL_SITUATIONS = (
+    *ANSWER_SITUATIONS,
     "vague_promise",
     "dispute",
     "dispute_registered",
@@ -135,8 +158,15 @@ SLOTS = {
     "cardholder": "the cardholder's name (third party)",
     "relation": "how the person who answered is related to the cardholder",
     "back_time": "when the cardholder will be back (third party)",
+    "pay_channel": "the channel the customer pays through (facts.pay_channel)",
+    "earlier": "an earlier promise of the agent, in the customer's words (不找我家里人)",
 }
 
+
+# Channels as a plan records them (simulator.understand's channel tables map words to these).
+PLAN_CHANNELS = (
+    "手机银行", "网银", "微信", "支付宝", "柜台", "网点", "APP", "自动扣款", "云闪付", "转账", "ATM",
+)  # fmt: skip
 
 log = logging.getLogger(__name__)
 
@@ -205,6 +235,13 @@ class Facts(_Strict):
     accepts: list[str] = Field(default_factory=list, description="plans they accept, in words")
     refuses: list[str] = Field(default_factory=list, description="what they refuse, in words")
     sore_points: list[SorePoint] = Field(default_factory=list)
+    pay_channel: str = Field(
+        "手机银行", min_length=1, description="how they pay when asked (手机银行 / 微信 / 柜台)"
+    )
+    no_channels: list[str] = Field(
+        default_factory=list,
+        description="channels they cannot use, as a plan records them (手机银行, APP, 网银 …)",
+    )
     dispute: Dispute | None = None
     third_party: ThirdParty | None = None
 
@@ -231,6 +268,9 @@ class Behaviour(_Strict):
     )
     trust_to_reveal: Level = Field(40, description="trust needed to tell the reason and capacity")
     trust_to_accept: Level = Field(50, description="trust needed to accept a plan")
+    trust_to_give_id: Level = Field(
+        20, description="trust needed to give ID-card digits when asked for them"
+    )
     hangup_anger: Level = Field(90, description="anger at which they hang up")
 
 
@@ -286,6 +326,14 @@ class Persona(_Strict):
             problems.append("facts.third_party: required for a third_party persona")
         if self.archetype == Archetype.hardship and self.facts.can_pay_full:
             problems.append("facts.can_pay_full: a hardship customer cannot pay in full")
+        for i, channel in enumerate(self.facts.no_channels):
+            if channel not in PLAN_CHANNELS:
+                problems.append(
+                    f"facts.no_channels.{i}: unknown channel {channel!r} "
+                    f"(known: {', '.join(PLAN_CHANNELS)})"
+                )
+        if self.facts.pay_channel in self.facts.no_channels:
+            problems.append("facts.pay_channel: is also listed in facts.no_channels")
         if self.facts.dispute and self.facts.dispute.amount >= self.brief.amount:
             problems.append("facts.dispute.amount: must be less than brief.amount")
         if problems:

@@ -15,6 +15,10 @@ from datetime import date, timedelta
 
 from simulator import callstate
 from simulator.callstate import CallTracker
+from simulator.customer import offers
+from simulator.customer.memory import Memory
+from simulator.customer.mood import calming
+from simulator.customer.questions import Question, ask
 from simulator.persona import Archetype, Persona
 from simulator.understand import Understanding, normalize
 from simulator.understand.core import is_negated
@@ -74,6 +78,12 @@ class Move:
     ends_call: str | None = None
     """``agreement`` or ``customer_hangup`` when this move ends the call."""
     reveals: tuple[str, ...] = ()
+    question: str | None = None
+    """The trainee's question this move answers (a key of ``simulator.customer.QUESTIONS``)."""
+    objection: str | None = None
+    """Why an offer is refused or countered (a key of ``simulator.customer.offers.OBJECTIONS``)."""
+    recalls: str | None = None
+    """An earlier promise of the trainee this move holds them to (不找我家里人)."""
 
 
 @dataclass
@@ -95,6 +105,12 @@ class CallState:
     empathy_heard: int = 0
     pushed: int = 0
     turns: int = 0
+    respect_streak: int = 0
+    """Respectful trainee turns in a row (abuse resets it): what lets anger fall faster."""
+    name_confirmed: bool = False
+    id_given: bool = False
+    told_relation: bool = False
+    """A third party said who they are to the cardholder."""
 
     def snapshot(self) -> dict[str, int]:
         """The mood as whole numbers, for traces and storage."""
@@ -134,6 +150,10 @@ class Policy:
         start = persona.start
         self.state = CallState(anger=start.anger, trust=start.trust, patience=start.patience)
         self._tracker = CallTracker(today, third_party=persona.archetype == Archetype.third_party)
+        self.memory = Memory()
+        """The trainee's promises so far (我们不会联系您家人), to hold them to."""
+        self.question: tuple[Question, ...] = ()
+        """The questions the last agent line asked (for traces and the renderer)."""
 
     # --- the call as a whole (read-only this round) -------------------------------------------
 
@@ -173,30 +193,42 @@ class Policy:
 
     def decide(self, u: Understanding) -> Move:
         """Update the state from what the agent said and return the customer's move."""
-        s, _b = self.state, self.persona.behaviour
+        s = self.state
         s.turns += 1
         self._patience(-2)
+        third_party = self.persona.archetype == Archetype.third_party
+        self.question = ask(u, names=(self.persona.brief.name,), third_party=third_party)
         if not u.text.strip():
             self._patience(-5)
             return self._maybe_give_up(Move("silence"))
 
+        touched, spared = self._sore_topics(u.text)
+        broken = self.memory.broken(u, s.turns, touched)
+        self.memory.note(u, s.turns, spared)
         abusive = [a.name for a in u.acts if a.name in ABUSE]
         if abusive:
-            return self._react_to_abuse(abusive, u)
+            return self._with_recall(self._react_to_abuse(abusive, u), broken)
         sore = self._sore_point(u.text)
         if sore:
+            s.respect_streak = 0
             self._anger(sore)
             self._trust(-5)
-            return self._angry_or_hangup()
+            return self._with_recall(self._angry_or_hangup(), broken)
 
         self._update_from_respect(u)
-        if self.persona.archetype == Archetype.third_party:
+        if third_party:
             move = self._third_party(u)
         else:
             move = self._cardholder(u)
         if move.situation in ("filler", "ack") and s.patience < 30:
             move = replace(move, situation="impatient")
         return self._maybe_give_up(move)
+
+    def _with_recall(self, move: Move, broken) -> Move:
+        """An angry reaction that names the promise the trainee just broke."""
+        if broken is None or move.ends_call:
+            return move
+        return replace(move, situation="contradiction", recalls=broken.promise)
 
     def _maybe_give_up(self, move: Move) -> Move:
         if self.state.patience <= 0 and not move.ends_call:
@@ -206,6 +238,7 @@ class Policy:
     def _react_to_abuse(self, abusive: list[str], u: Understanding) -> Move:
         s = self.state
         s.abuse += 1
+        s.respect_streak = 0
         self._anger(max(VIOLATION_ANGER[name] for name in abusive) + 5 * (len(abusive) - 1))
         self._anger(self._sore_point(u.text))
         self._trust(-15)
@@ -230,6 +263,18 @@ class Policy:
             if any(_affirmed(nm, normalize(k)) for k in p.keywords)
         )
 
+    def _sore_topics(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """Sore-point topics this line raises, and those it mentions only to rule out."""
+        nm = normalize_with_map(text)
+        touched, spared = [], []
+        for p in self.facts.sore_points:
+            words = [normalize(k) for k in p.keywords]
+            if any(_affirmed(nm, w) for w in words):
+                touched.append(p.topic)
+            elif any(w and w in nm.text for w in words):
+                spared.append(p.topic)
+        return tuple(touched), tuple(spared)
+
     def _update_from_respect(self, u: Understanding) -> None:
         s = self.state
         for name, gain in RESPECT_TRUST.items():
@@ -239,31 +284,55 @@ class Policy:
                         continue
                     s.introduced = True
                 self._trust(gain)
-        if u.has("apology", "greeting"):
-            self._anger(-3)
         if u.has("empathy"):
             # Diminishing returns: the fifth "我理解" is worth a fifth of the first.
             s.empathy_heard += 1
             self._trust(10 / s.empathy_heard)
-            self._anger(-8 / s.empathy_heard)
         if not u.acts:
             self._patience(-10)
-        else:
-            self._anger(-1)  # time and a civil exchange calm people a little
+        calm = calming(
+            u,
+            streak=s.respect_streak,
+            empathy_heard=s.empathy_heard,
+            behaviour=self.persona.behaviour,
+        )
+        s.respect_streak = calm.streak
+        s.anger = _clamp(s.anger - calm.amount)
+
+    def _asked(self, *kinds: str) -> str | None:
+        """The first question of these kinds the last agent line asked."""
+        return next((q.kind for q in self.question if q.kind in kinds), None)
 
     # --- the person who answered is not the cardholder ---------------------------------------
 
     def _third_party(self, u: Understanding) -> Move:
+        s = self.state
+        asked = self._asked("who_are_you", "relation", "when_back", "name", "id_digits", "repeat")
         if u.has("state_debt", "offer_plan", "summarize_confirm", "explain_consequence"):
             self._anger(12)
             self._trust(-8)
-            return Move("third_party_refuse")
+            return Move("third_party_refuse", question=asked)
+        if asked == "repeat":
+            return Move("repeat", question=asked)
+        if asked in ("who_are_you", "relation"):
+            s.told_relation = True
+            return Move("third_party_who", question=asked)
+        if asked == "when_back":
+            return Move("third_party_back", question=asked)
+        if self._asked("is_in"):
+            s.told_relation = True
+            return Move("third_party_out", question="is_in")
+        if asked in ("name", "id_digits"):
+            s.told_relation = True  # 他不在，我是他妈妈: never the cardholder's identity
+            return Move("third_party_out", question=asked)
+        if self._asked("why_late", "capacity", "when_pay", "channel", "amount_right"):
+            return Move("third_party_refuse", question=self.question[0].kind)
         if u.has("leave_message"):
             return Move("third_party_message")
         if u.has("close"):
             return Move("close", ends_call="agent_end")
         if u.has("verify_identity", "ask_for_cardholder", "ask_reason", "ask_capacity"):
-            return Move("third_party_out")
+            return Move("third_party_out", question=asked)
         if u.has("recording_notice") and "recording_ok" in self.persona.lines:
             return Move("recording_ok")
         if u.has("empathy", "apology"):
@@ -277,7 +346,7 @@ class Policy:
     # --- the cardholder ------------------------------------------------------------------------
 
     def _cardholder(self, u: Understanding) -> Move:
-        s, b, arch = self.state, self.persona.behaviour, self.persona.archetype
+        s = self.state
         if u.has("meta_instruction"):
             self._patience(-8)
             return Move("confused")
@@ -287,39 +356,47 @@ class Policy:
             return Move("dispute_registered")
         if s.confirmed:
             return Move("close", ends_call="agreement")
-        if s.accepted and (u.has("summarize_confirm") or self._same_plan(u)):
+        if s.accepted and (u.has("summarize_confirm") or self._readback_now()):
+            terms = self._terms(u)
+            if terms is not None and self._differs(terms, s.accepted):
+                return Move("correct_readback", plan=s.accepted, objection="readback")
             s.confirmed = True
             return Move("confirm", plan=s.accepted)
+        if s.accepted and self._same_plan(u):
+            s.confirmed = True
+            return Move("confirm", plan=s.accepted)
+        if self._asked("repeat"):
+            return Move("repeat", question="repeat")
+        if self._asked("amount_right"):
+            return self._amount_question()
         if u.has("offer_plan") or (u.has("summarize_confirm") and u.amounts):
-            return self._consider_offer(u)
+            move = self._consider_offer(u)
+            asked = self._asked("channel", "when_pay")
+            return replace(move, question=move.question or asked)
         if u.has("close"):
             return Move("close", ends_call="agent_end")
+        identity = self._asked("id_digits") or self._asked("name")
+        if identity:
+            return self._identity(identity)
+        if self._asked("capacity"):
+            return replace(self._capacity_question(), question="capacity")
+        if self._asked("when_pay"):
+            return self._when_question()
+        if self._asked("channel"):
+            return Move("give_channel", question="channel")
+        if self._asked("why_late"):
+            return self._reason_question()
         if u.has("ask_capacity"):
             return self._capacity_question()
         if u.has("ask_reason"):
-            if s.trust >= b.trust_to_reveal and arch != Archetype.evasive:
-                s.revealed.add("reason")
-                return Move("give_reason", reveals=("reason",))
-            if arch == Archetype.evasive and s.trust >= b.trust_to_reveal + 10:
-                s.revealed.add("reason")
-                return Move("give_reason", reveals=("reason",))
-            return Move("deflect_reason")
+            return self._reason_question()
         if u.has("verify_identity", "ask_for_cardholder"):
-            if s.verified:
-                return Move("ack")
-            if s.introduced or (arch == Archetype.cooperative and s.trust >= 40):
-                s.verified = True
-                s.revealed.add("identity")
-                self._trust(5)
-                return Move("verify_ok", reveals=("identity",))
-            if s.anger >= 70:
-                return Move("verify_refuse")
-            return Move("ask_who")
+            return self._identity("name")
         if u.has("state_debt"):
             first = not s.debt_discussed
             s.debt_discussed = True
             if self.facts.dispute and not s.dispute_registered and first:
-                return Move("dispute")
+                return Move("dispute", objection="dispute")
             if first:
                 return Move("acknowledge_debt")
         if u.has("explain_consequence"):
@@ -336,6 +413,53 @@ class Policy:
             return Move("filler")
         return Move("confused")
 
+    def _identity(self, asked: str) -> Move:
+        """Name when the name is asked; ID digits only when asked for, and only with trust."""
+        s, b = self.state, self.persona.behaviour
+        if asked == "name":
+            s.name_confirmed = True
+            if not s.introduced and s.anger >= 70:
+                return Move("ask_who", question=asked)
+            return Move("confirm_name", question=asked)
+        cooperative = self.persona.archetype == Archetype.cooperative and s.trust >= 40
+        if not (s.introduced or s.id_given or cooperative):
+            return Move("ask_who", question=asked)
+        if s.id_given or (s.trust >= b.trust_to_give_id and s.anger < 70):
+            s.id_given = s.verified = s.name_confirmed = True
+            s.revealed.add("identity")
+            self._trust(5)
+            return Move("verify_ok", reveals=("identity",), question=asked)
+        return Move("verify_refuse", question=asked)
+
+    def _reason_question(self) -> Move:
+        s, b, arch = self.state, self.persona.behaviour, self.persona.archetype
+        needed = b.trust_to_reveal + (10 if arch == Archetype.evasive else 0)
+        if s.trust >= needed:
+            s.revealed.add("reason")
+            return Move("give_reason", reveals=("reason",), question="why_late")
+        return Move("deflect_reason", question="why_late")
+
+    def _amount_question(self) -> Move:
+        s = self.state
+        s.debt_discussed = True
+        if self.facts.dispute and not s.dispute_registered:
+            return Move("dispute", question="amount_right", objection="dispute")
+        return Move("amount_ok", question="amount_right")
+
+    def _when_question(self) -> Move:
+        s, b = self.state, self.persona.behaviour
+        needed = b.trust_to_reveal + (15 if self.persona.archetype == Archetype.evasive else 0)
+        if s.trust < needed:
+            situation = "vague_promise" if "vague_promise" in self.persona.lines else "deflect_when"
+            return Move(situation, question="when_pay")
+        s.revealed.add("capacity")
+        if self.facts.lump_sum:
+            plan = Plan(offers.lump(self.facts.lump_sum), due_date=self._lump_date())
+        else:
+            monthly, months = self._instalments()
+            plan = Plan(monthly, months=months)
+        return Move("give_when", plan=plan, reveals=("capacity",), question="when_pay")
+
     def _capacity_question(self) -> Move:
         s, b = self.state, self.persona.behaviour
         arch = self.persona.archetype
@@ -349,11 +473,20 @@ class Policy:
 
     # --- offers --------------------------------------------------------------------------------
 
-    def _terms(self, u: Understanding) -> Plan | None:
-        """Read the agent's offer as a plan; None when it has no amount or count at all."""
+    def _payable(self) -> int:
         debt = self.persona.brief.amount
         if self.facts.dispute and self.state.dispute_registered:
             debt -= self.facts.dispute.amount
+        return debt
+
+    def _instalments(self) -> tuple[int, int]:
+        from simulator.customer.numbers import instalments
+
+        return instalments(self._payable(), self.facts.monthly_capacity, self.facts.max_months)
+
+    def _terms(self, u: Understanding) -> Plan | None:
+        """Read the agent's offer as a plan; None when it has no amount or count at all."""
+        debt = self._payable()
         amount = max(u.amounts) if u.amounts else None
         months = u.months if u.months and u.months > 1 else None
         if amount is None:
@@ -378,7 +511,24 @@ class Policy:
             and accepted
             and terms.amount == accepted.amount
             and terms.months == accepted.months
+            and not self._differs(terms, accepted)
         )
+
+    @staticmethod
+    def _differs(said: Plan, agreed: Plan) -> bool:
+        """A term read back with another value than agreed (amount, months, date)."""
+        if said.amount != agreed.amount:
+            return True
+        if said.months and agreed.months and said.months != agreed.months:
+            return True
+        if bool(said.months) != bool(agreed.months) and (said.months or 0) > 1:
+            return True
+        return bool(said.due_date and agreed.due_date and said.due_date != agreed.due_date)
+
+    def _readback_now(self) -> bool:
+        """The call state saw a read-back in the line just heard."""
+        rbs = self.call.readbacks
+        return bool(rbs) and rbs[-1].answer is None and rbs[-1].agreement is not None
 
     def _consider_offer(self, u: Understanding) -> Move:
         terms = self._terms(u)
@@ -395,9 +545,9 @@ class Policy:
             payable = debt - f.dispute.amount
             total = terms.amount * (terms.months or 1)
             if total > payable * 1.02:
-                return Move("dispute")
-        counter = self._counter(terms)
-        if counter is None:  # affordable
+                return Move("dispute", objection="dispute")
+        why = self._objection(terms)
+        if why is None:  # affordable
             # People take their own numbers: an offer built on what they disclosed needs less trust.
             needed = b.trust_to_accept - (15 if "capacity" in s.revealed else 0)
             if s.trust >= needed and s.anger < 60:
@@ -406,16 +556,27 @@ class Policy:
                 return Move("accept", plan=s.accepted)
             self._trust(2)  # they listened; not yet enough
             return Move("refuse")
+        counter = self._counter(terms, why)
         s.pushed += 1
         self._patience(-6)
         if s.pushed >= 2:
             self._anger(6)
-        if arch == Archetype.hardship and terms.amount * (terms.months or 1) >= debt:
-            return Move("cannot_pay_full", plan=counter)
+        if arch == Archetype.hardship and why == "full":
+            return Move("cannot_pay_full", plan=counter, objection=why)
         if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
-            return Move("refuse")
+            return Move("refuse", objection=why)
         s.revealed.add("capacity")
-        return Move("counter", plan=counter, reveals=("capacity",))
+        return Move("counter", plan=counter, reveals=("capacity",), objection=why)
+
+    def _objection(self, terms: Plan) -> str | None:
+        """What does not fit the facts in these terms (None: they can keep them)."""
+        return offers.objection(
+            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
+            self.facts,
+            payable=self._payable(),
+            lump_date=self._lump_date(),
+            hardship=self.persona.archetype == Archetype.hardship,
+        )
 
     def _with_default_date(self, terms: Plan) -> Plan:
         if terms.due_date or terms.months:
@@ -425,30 +586,16 @@ class Policy:
     def _lump_date(self) -> date:
         return self.today + timedelta(days=max(self.facts.lump_sum_in_days, 1))
 
-    def _counter(self, terms: Plan) -> Plan | None:
-        """None if the terms are affordable, else the customer's counter-offer."""
-        f = self.facts
-        debt = self.persona.brief.amount
-        if f.dispute and self.state.dispute_registered:
-            debt -= f.dispute.amount
-        if terms.months:
-            if terms.amount <= f.monthly_capacity and terms.months <= f.max_months:
-                return None
-            months = min(f.max_months, max(2, math.ceil(debt / f.monthly_capacity)))
-            return Plan(
-                amount=min(f.monthly_capacity, math.ceil(debt / months)),
-                months=months,
-                channel=terms.channel,
-            )
-        lump_date = self._lump_date()
-        in_time = terms.due_date is None or terms.due_date >= lump_date
-        if terms.amount <= f.lump_sum and in_time:
-            if self.persona.archetype == Archetype.hardship and terms.amount >= debt:
-                pass  # whatever is said, a hardship customer cannot clear it all at once
-            else:
-                return None
-        if f.lump_sum and f.lump_sum < debt or f.can_pay_full:
-            amount = min(f.lump_sum, terms.amount) if f.lump_sum else terms.amount
-            return Plan(amount=amount, due_date=lump_date, channel=terms.channel)
-        months = min(f.max_months, max(2, math.ceil(debt / f.monthly_capacity)))
-        return Plan(amount=min(f.monthly_capacity, math.ceil(debt / months)), months=months)
+    def _counter(self, terms: Plan, why: str | None = None) -> Plan | None:
+        """None if the terms are affordable, else the customer's counter-offer (round figures)."""
+        why = why or self._objection(terms)
+        if why is None:
+            return None
+        c = offers.counter(
+            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
+            self.facts,
+            payable=self._payable(),
+            lump_date=self._lump_date(),
+            why=why,
+        )
+        return Plan(amount=c.amount, months=c.months, due_date=c.due_date, channel=c.channel)

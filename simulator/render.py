@@ -7,11 +7,13 @@ slots it can fill, never the line it said last, and fills the slots in spoken fo
 from __future__ import annotations
 
 import random
+import re
 import string
 from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
+from simulator.customer.lines import DEFAULT_LINES, OBJECTION_WORDS, objection_situation
 from simulator.persona import LoadedPersona
 from simulator.policy import Move
 from simulator.understand import spoken_amount, spoken_date
@@ -21,6 +23,9 @@ __all__ = ["Rendered", "Renderer", "RenderContext", "TemplateRenderer", "slot_va
 # Said when a persona has no fillable line for a move (schema checks make this rare).
 FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
 DEFAULT_FALLBACK = "嗯……"
+_STATES_OBJECTION = re.compile(OBJECTION_WORDS)
+_OBJECTING = ("counter", "refuse")
+"""Moves that say their objection first (分那么多期不行。……)."""
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,8 @@ class RenderContext:
     history: tuple[tuple[str, str], ...] = ()
     """(speaker, text) of the call so far."""
     revealed: frozenset[str] = frozenset()
+    call: object | None = None
+    """The call as a whole (:class:`simulator.callstate.CallState`), when the caller has one."""
 
 
 @dataclass(frozen=True)
@@ -64,7 +71,10 @@ def slot_values(loaded: LoadedPersona, move: Move, today: date) -> dict[str, str
         "capacity": spoken_amount(f.monthly_capacity),
         "reason": f.reason,
         "cardholder": p.brief.name,
+        "pay_channel": f.pay_channel,
     }
+    if move.recalls:
+        values["earlier"] = move.recalls
     if p.brief.minimum_payment:
         values["minimum"] = spoken_amount(p.brief.minimum_payment)
     if f.lump_sum:
@@ -109,12 +119,34 @@ class TemplateRenderer:
 
     def render(self, move: Move, ctx: RenderContext) -> Rendered:
         """Pick a fillable variant not said last time (preferring ones not said yet)."""
-        return Rendered(self.line(move, ctx.today), self.name)
+        return Rendered(self.line(move, ctx.today, history=ctx.history), self.name)
 
-    def line(self, move: Move, today: date) -> str:
-        """The persona's line for ``move``, slots filled."""
+    def variants(self, situation: str) -> list[str]:
+        """The persona's lines for a situation, or the plain ones of issue #13's answers."""
+        return list(self.loaded.persona.lines.get(situation) or DEFAULT_LINES.get(situation, ()))
+
+    def line(self, move: Move, today: date, history: tuple[tuple[str, str], ...] = ()) -> str:
+        """The persona's line for ``move``, slots filled (``history``: the call so far)."""
+        if move.situation == "repeat":
+            return self._repeat(history, today)
         values = slot_values(self.loaded, move, today)
-        variants = self.loaded.persona.lines.get(move.situation, [])
+        said = self._pick(move.situation, move, values)
+        why = objection_situation(move.objection) if move.situation in _OBJECTING else None
+        if why is None:
+            return said if said is not None else FALLBACK.get(move.situation, DEFAULT_FALLBACK)
+        reason = self._pick(why, Move(why), values) or ""
+        if move.situation == "refuse" or said is None:
+            return reason or said or DEFAULT_FALLBACK
+        return f"{reason}{said}"
+
+    def _repeat(self, history: tuple[tuple[str, str], ...], today: date) -> str:
+        last = next((text for speaker, text in reversed(history) if speaker == "customer"), "")
+        if not last:
+            return self.line(Move("filler"), today)
+        return last if last.startswith(("我说", "我是说")) else f"我说，{last}"
+
+    def _pick(self, situation: str, move: Move, values: dict[str, str]) -> str | None:
+        variants = self.variants(situation)
         fillable = [v for v in variants if _slots(v) <= values.keys()]
         if move.plan and fillable:
             # Say the plan's own kind (instalments name a count, a lump sum a date), and prefer
@@ -123,9 +155,13 @@ class TemplateRenderer:
             fillable = same_kind or fillable
             richest = max(len(_slots(v)) for v in fillable)
             fillable = [v for v in fillable if len(_slots(v)) == richest]
+        if move.objection and situation in _OBJECTING:
+            # The objection is said first, in its own words: not a reason of the line's own.
+            plain = [v for v in fillable if not _STATES_OBJECTION.search(v)]
+            fillable = plain or fillable
         if not fillable:
-            return FALLBACK.get(move.situation, DEFAULT_FALLBACK)
-        used = self._used.setdefault(move.situation, [])
+            return None
+        used = self._used.setdefault(situation, [])
         fresh = [v for v in fillable if v not in used] or [v for v in fillable if v != self._last]
         choice = self.rng.choice(fresh or fillable)
         used.append(choice)

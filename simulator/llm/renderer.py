@@ -129,7 +129,7 @@ class LLMRenderer:
     ) -> Generator[str, None, Rendered]:
         deadline = Deadline(self.budget_s)
         trace = self.last_trace = TurnTrace()
-        reference = self.script.line(move, ctx.today)
+        reference = self.script.line(move, ctx.today, history=ctx.history)
         guard = build_guard(self.loaded, move, ctx)
         usable_reference = reference if guard.check_text(reference) is None else None
         if time.monotonic() < self._down_until:

@@ -1,0 +1,93 @@
+"""Plain lines for the situations a persona file may leave out (issue #13's answers).
+
+A persona's own lines always win; these keep every persona able to answer a question in kind,
+object to the right term and correct a read-back before its file has lines of its own. They are
+ordinary spoken Simplified Chinese with the persona's slots, and carry no hidden fact a slot
+does not put there on purpose.
+"""
+
+from __future__ import annotations
+
+__all__ = ["DEFAULT_LINES", "OBJECTION_WORDS", "objection_situation"]
+
+DEFAULT_LINES: dict[str, tuple[str, ...]] = {
+    "confirm_name": ("对，我是{name}。什么事？", "是我，你哪位？", "嗯，是我，你说。"),
+    "third_party_who": (
+        "我是他{relation}。你找他什么事？",
+        "我是{cardholder}的{relation}，他现在不在。",
+        "我？我是他{relation}。",
+    ),
+    "third_party_back": (
+        "他{back_time}才回来。",
+        "{back_time}吧，你那会儿再打。",
+        "他现在不在，得{back_time}。",
+    ),
+    "give_when": (
+        "{date}之前我能先还{amount}块。",
+        "最快也得{date}，到时候能拿出{amount}块。",
+        "一个月{amount}块，分{months}期，下个月就能开始。",
+        "我算了算，每个月{amount}块，{months}期。",
+    ),
+    "deflect_when": (
+        "什么时候还我现在说不好，得看看。",
+        "这个我一下定不了，过几天再说吧。",
+        "你先别催，我得算算手头的钱。",
+    ),
+    "give_channel": (
+        "我一般用{pay_channel}还。",
+        "用{pay_channel}吧，我习惯这个。",
+        "{pay_channel}就行。",
+    ),
+    "amount_ok": ("嗯，是{debt}块，这个数我知道。", "对，是这个数。", "数没错，我知道欠着呢。"),
+    "correct_readback": (
+        "不对，我说的是每个月{amount}，分{months}期。",
+        "你记错了吧？是一个月{amount}，{months}期。",
+        "不对不对，是{date}之前还{amount}块。",
+        "不是这个，我说的是{date}前{amount}块。",
+    ),
+    "contradiction": (
+        "你刚才不是说{earlier}吗？怎么又变了？",
+        "哎，你刚才还说{earlier}，现在又这样？",
+        "你们说话算不算数？刚才不是说{earlier}吗？",
+    ),
+    "object_monthly": (
+        "一个月这么多，我真拿不出来。",
+        "每个月还这个数，我扛不住。",
+        "月供太高了，我还不起。",
+    ),
+    "object_months": (
+        "分那么多期不行，拖太久了。",
+        "期数太长了，我不想背那么多年。",
+        "分这么多期，我不干，太长了。",
+    ),
+    "object_lump": (
+        "一次拿这么多，我凑不出来。",
+        "一下子这么多钱，我手上真没有。",
+        "一次性这个数不行。",
+    ),
+    "object_soon": (
+        "那么快不行，钱还没到呢。",
+        "这么急我凑不上，得再等几天。",
+        "时间太赶了，钱还没到手。",
+    ),
+    "object_channel": (
+        "那个我用不了，我不会弄。",
+        "那个我没开通，用不了。",
+        "那个我弄不来，换个办法吧。",
+    ),
+    "object_full": ("一次全还清？我做不到。", "全额我现在拿不出来。", "一下子全还上，不可能。"),
+}
+"""Lines for the situations of :data:`simulator.persona.ANSWER_SITUATIONS`."""
+
+OBJECTION_WORDS = (
+    r"这么多|太多|太高|那么多|拿不出|还不起|要我命|有点多|少点|少一点|数太|这个数|全还|全额"
+    r"|一次还清|一下子|有点高|真没那么多"
+)
+"""Words with which a counter line gives an objection of its own (a reason about the sum)."""
+
+
+def objection_situation(objection: str | None) -> str | None:
+    """The situation whose line says this objection (``object_months``), if it has one."""
+    if objection in ("monthly", "months", "lump", "soon", "channel", "full"):
+        return f"object_{objection}"
+    return None

@@ -1,0 +1,244 @@
+"""Which question the trainee's line asks the customer, so that the customer can answer it.
+
+A collections agent asks a small set of questions, each with its own honest answer: who picked
+up, how they are related to the cardholder and when the cardholder is back; whether this is the
+cardholder (by name) and the last digits of their ID; why the payment is late, how much a month,
+when, through which channel; whether the amount is right; and "what did you say?". The reading
+works clause by clause on the simplified text, over the acts ``understand`` found, so a
+paraphrase (``他一般几点到家``, ``您跟李强是什么关系``, ``徐桂芳是吧``) is read like the textbook form.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from simulator.understand import Understanding
+from simulator.understand.simplify import to_simplified
+
+__all__ = ["QUESTIONS", "Question", "ask", "clauses"]
+
+QUESTIONS = {
+    "who_are_you": "asks who picked up (您是哪位 / 怎么称呼您)",
+    "relation": "asks how the person who picked up is related to the cardholder",
+    "is_in": "asks whether the cardholder is there (请问李强在家吗)",
+    "when_back": "asks when the cardholder is back or how to reach them",
+    "name": "asks whether this is the cardholder, by name (请问是王丽娟女士吗 / 本人吗)",
+    "id_digits": "asks for ID-card digits or other identity details (身份证后四位)",
+    "why_late": "asks why the payment is late",
+    "capacity": "asks how much the customer can pay (a month)",
+    "when_pay": "asks when the customer can pay",
+    "channel": "asks how / through which channel the customer will pay",
+    "amount_right": "asks whether the stated amount is right",
+    "repeat": "asks the customer to say it again (您说什么 / 没听清)",
+}
+
+_CLAUSE = re.compile(r"[，,。.！!？?；;、\s…~～]+")
+_QMARK = re.compile(r"[？?]")
+_PARTICLE = re.compile(r"(吗|嘛|么|呢|吧|是不是|对不对|对吧|是吧|不是|没有|没)$")
+_WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
+
+_PATTERNS: dict[str, tuple[str, ...]] = {
+    "repeat": (
+        r"(刚才|刚刚)?(您|你)?(说|讲)(的)?(是)?(什么|啥)(\?|$)",
+        r"(没|没有)(听清|听清楚|听见|听到|听明白)",
+        r"(再|重新)(说|讲|重复)(一遍|一次|一下)",
+        r"(您|你)(刚才|刚刚)(说|讲)(的)?(是)?(多少|几|哪)",
+        r"(您|你)说(啥|什么)",
+        r"^(您说)?(什么|啥)$",
+        r"^(啊|嗯|哈)$",
+    ),
+    "relation": (
+        r"(您|你)(是|跟|和|与).{0,6}(什么|啥)(人|关系|亲戚)",
+        r"(什么|啥)关系",
+        r"(您|你)是(他|她|[\u4e00-\u9fff]{2,3})的(家人|家属|亲戚|爱人|妻子|丈夫|老婆|老公|妈妈|母亲|"
+        r"爸爸|父亲|儿子|女儿|姐姐|妹妹|哥哥|弟弟|朋友|同事)",
+        r"(您|你)是(他|她)(家人|家属|亲戚|爱人|妈妈|母亲|爸爸|父亲)",
+        r"(您|你)是(他|她).{0,2}(什么|哪位|谁)",
+    ),
+    "who_are_you": (
+        r"(您|你)是(哪位|谁|哪个)",
+        r"(怎么|如何)称呼",
+        r"(您|你)(贵姓|姓什么)",
+        r"(请问|那)(您|你)是[?？]?$",
+        r"哪位(接的|接听)?",
+        r"(接电话|接听)的是(哪位|谁)",
+    ),
+    "is_in": (
+        r"(在家|在吗|在不在|在不|在没在|方便接(电话)?)(吗|呢)?$",
+        r"(让|请|叫)(他|她|[\u4e00-\u9fff]{2,3})接(一下)?电话",
+    ),
+    "when_back": (
+        r"(什么时候|几点|哪天|啥时候|多会儿|多久|什么时间)(能|会|才)?(回来|回家|到家|在家|下班|方便|有空|能接|"
+        r"接电话|联系)",
+        r"(回来|回家|到家|下班)(大概|一般)?(是)?(什么时候|几点|啥时候)",
+        r"(怎么|如何|哪里|怎样)(能|才能|可以)?(联系|找|找到)(上|到)?(他|她)",
+        r"(他|她)的?(手机|电话|号码)(是)?(多少|几号|多少号)",
+        r"(他|她)(一般|大概|通常|平时).{0,4}(几点|什么时候|啥时候)",
+        r"(他|她)(去|在)(哪|哪儿|哪里)",
+    ),
+    "id_digits": (
+        r"(身份证|证件)(号|号码)?(的)?(后|末|最后)?(四|4|六|6)位",
+        r"(身份证|证件)(号|号码)",
+        r"(报|说|提供)(一下)?.{0,4}(身份证|证件|出生日期|生日)",
+        r"出生(日期|年月)",
+    ),
+    "name": (
+        r"(请问)?(您|你)?是[\u4e00-\u9fff]{1,4}(女士|先生|小姐|阿姨|大姐|大哥)?(本人)?(吗|嘛|么|是吧|对吧|对吗)",
+        r"[\u4e00-\u9fff]{2,4}(女士|先生|小姐)?(是吧|对吧|对吗|是吗|吗)$",
+        r"(是不是|确认是)?.{0,4}本人",
+        r"(持卡人|机主|卡主)",
+        r"(找|找一下|请|麻烦)(一下)?(?![您你他她])[\u4e00-\u9fff]{1,4}(女士|先生|小姐)",
+        r"(女士|先生|小姐)(在|在家|方便接)",
+    ),
+    "why_late": (
+        r"(什么|啥)(原因|困难|情况|问题|难处|事)",
+        r"为(什么|啥)(没|还没|不|一直|迟迟|逾期|拖)",
+        r"怎么(没|还没|一直|迟迟|回事|搞的|会逾期)",
+        r"是(不是)?(遇到|碰到|有)(了)?(什么|啥)?(困难|难处|事|问题)",
+        r"(逾期|没还|拖欠)(的)?(原因|是因为)",
+        r"出(了)?(什么|啥)(事|状况|问题)",
+    ),
+    "capacity": (
+        r"(能|可以|方便|打算|准备)(先)?(还|拿出|凑出|凑|承担|负担|拿)(多少|几)",
+        r"(每个?月|一个月|每期|现在|手头|目前|这个月).{0,6}(还|拿出|凑|承担|负担|拿)(得起|得出)?(多少|几)",
+        r"手头(有|能拿出|上有)多少",
+        r"(最多|最少)(能|可以)?还(多少)?",
+        r"收入(情况)?(怎么样|多少|大概)",
+        r"(还|拿)多少(合适|比较合适|能接受|没问题)",
+        r"(您|你)觉得.{0,6}多少",
+        r"多少(合适|能行|可以)",
+    ),
+    "when_pay": (
+        r"(什么时候|哪天|几号|啥时候|多久|什么时间)(能|可以|方便|打算|准备|会)?(先|开始)?(还|凑|拿|处理|存|转|结清)",
+        r"(还|凑|存|转)(款|钱|上)?(的)?(时间|日子|日期)",
+        r"(最快|最早)(什么时候|哪天|几号)",
+        r"(几号|哪天)(之前|以前|前)(能|可以)?",
+    ),
+    "channel": (
+        r"(什么|哪种|哪个|啥)(方式|渠道|途径|办法)(还|来还|还款|转|存|付)",
+        r"(通过|用|走)(什么|哪个|哪种|啥)",
+        r"(怎么|如何)(还|还款|转账|存进去|付)(呢|吗|比较方便|方便)",
+        r"(还款|转账)(方式|渠道)",
+        r"(手机银行|网银|微信|支付宝|柜台|网点|app|自动扣款|云闪付).{0,4}(还是|或者|方便吗|可以吗|行吗)",
+    ),
+    "amount_right": (
+        r"(金额|数目|数字|这个数|钱数|欠款|账单)(对|没错|有问题|没问题|准确|清楚)",
+        r"(对不对|有没有问题|没问题吧|没错吧|对吧|对吗|是吧)$",
+        r"(您|你)(知道|清楚|认可|确认|核对)(一下)?.{0,10}(欠|金额|账单)",
+        r"(有|对).{0,6}(异议|疑问)",
+    ),
+}
+_COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
+# A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
+_DEBT_WORDS = re.compile(r"欠|账单|逾期|应还|未还|金额|总共|一共")
+_PLAN_WORDS = re.compile(r"每个?月|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案")
+
+
+@dataclass(frozen=True)
+class Question:
+    """One question found in the trainee's line."""
+
+    kind: str
+    """A key of :data:`QUESTIONS`."""
+    quote: str
+    """The clause that asks it."""
+
+
+def clauses(text: str) -> list[tuple[str, bool]]:
+    """The clauses of a line, each with whether it is marked as a question (？ or a particle).
+
+    A question mark marks the clause before it; a trailing ``吗/呢/吧`` marks its own clause.
+    """
+    simple = to_simplified(text or "").strip()
+    out: list[tuple[str, bool]] = []
+    pos = 0
+    for m in _CLAUSE.finditer(simple + "。"):
+        piece = simple[pos : m.start()].strip()
+        pos = m.end()
+        if not piece:
+            continue
+        asked = bool(_QMARK.search(m.group())) or bool(_PARTICLE.search(piece))
+        out.append((piece.lower(), asked))
+    return out
+
+
+def _asks(clause: str, asked: bool) -> bool:
+    return asked or bool(_WH.search(clause))
+
+
+def ask(
+    u: Understanding | str, *, names: Iterable[str] = (), third_party: bool = False
+) -> tuple[Question, ...]:
+    """Every question the line asks, in the order asked (one per kind).
+
+    Args:
+        u: what ``understand`` made of the line (or the bare text).
+        names: the cardholder's name(s), so that ``王丽娟是吧`` reads as a check of identity.
+        third_party: the person on the line is known not to be the cardholder (``他在家吗`` asks
+            when he is back, not whether this is him).
+
+    """
+    if isinstance(u, str):
+        u = Understanding(text=u)
+    names = tuple(n for n in names if n)
+    found: dict[str, str] = {}
+
+    def add(kind: str, quote: str) -> None:
+        found.setdefault(kind, quote)
+
+    for clause, asked in clauses(u.text):
+        if not _asks(clause, asked) and not _COMPILED["id_digits"].search(clause):
+            continue
+        for kind, pattern in _COMPILED.items():
+            m = pattern.search(clause)
+            if not m:
+                continue
+            if kind == "name" and not _names_someone(clause, m.group(), names):
+                continue
+            if kind == "amount_right" and not _DEBT_WORDS.search(clause):
+                if _PLAN_WORDS.search(u.text) or not re.search(
+                    r"\d|[一二三四五六七八九十百千万]", clause
+                ):
+                    continue
+            if kind == "repeat" and re.search(r"什么(原因|事|时候|方式|关系|人)", clause):
+                continue
+            add(kind, clause)
+    # Acts the understanding found count as the same questions where the clause rules missed.
+    text = u.text
+    if u.has("ask_reason"):
+        add("why_late", text)
+    if u.has("ask_capacity") and "when_pay" not in found:
+        add("capacity", text)
+    if u.has("verify_identity") and _COMPILED["id_digits"].search(text.lower()):
+        add("id_digits", text)
+    if u.has("ask_for_cardholder", "verify_identity") and "id_digits" not in found:
+        if not ({"relation", "who_are_you", "when_back"} & found.keys()):
+            add("name", text)
+    if "is_in" in found and (third_party or "when_back" in found):
+        found.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
+    elif "is_in" in found and "name" in found:
+        found.pop("is_in")  # to the cardholder, a check of who they are
+    if "relation" in found:
+        found.pop("who_are_you", None)  # 您是他什么人 asks the relation, which says who too
+        found.pop("name", None)
+    if {"when_pay", "capacity"} <= found.keys() and found["when_pay"] == found["capacity"]:
+        found.pop("capacity")
+    order = {kind: i for i, kind in enumerate(QUESTIONS)}
+    return tuple(
+        Question(kind, quote)
+        for kind, quote in sorted(found.items(), key=lambda kv: (text.find(kv[1]), order[kv[0]]))
+    )
+
+
+def _names_someone(clause: str, hit: str, names: tuple[str, ...]) -> bool:
+    """A ``name`` pattern hit is a check of identity only when it names the cardholder or 本人."""
+    if re.search(r"本人|持卡人|机主|卡主|女士|先生|小姐", hit):
+        return True
+    for name in names:
+        if name in clause or (len(name) >= 2 and name[0] + "女士" in clause):
+            return True
+        if len(name) >= 3 and name[1:] in clause:  # 丽娟是吧
+            return True
+    return False
