@@ -82,7 +82,10 @@ def plan_json(state: CallState, success: bool) -> dict:
             "missing": list(rb.missing),
             "answer": rb.answer,
             "answer_turn": rb.answer_turn,
+            "terms": rb.terms.describe(),
         }
+        if not rb.matches:
+            out["readback"]["detail"] = readback_differences(plan)
     if capacity:
         out["capacity_turn"] = capacity.turn
     if state.disputes:

@@ -2,10 +2,14 @@
 
 Names come from :mod:`simulator.labels`, the table the web pages use, so the terminal and the
 practice page say the same thing (合规 / 沟通与共情 / 还款结果; turns counted from 1, 第6句).
+Beside each quote stands what found it (:func:`scoring.evidence.describe`: 规则 threat#3, or
+与例句「…」相似，相似度 0.87) and the rule it breaks.
 """
 
 from __future__ import annotations
 
+from scoring.evidence import describe
+from scoring.plan_words import plan_note, plan_status, plan_steps, plan_terms
 from simulator import labels
 
 __all__ = ["render_scorecard", "render_summary"]
@@ -34,26 +38,35 @@ def render_scorecard(card: dict, title: str = "") -> str:
             lines.append(
                 f"    ✗ [{_SEVERITY[v['severity']]}] {title_of}（{_turn(v['turn'])}）：“{v['quote']}”"
             )
-            lines.append(f"      依据：{v['source']}")
-    missed = [c for c in card["criteria"] if c["kind"] == "required_step" and not c["passed"]]
+            found = describe(v)
+            if found:
+                lines.append(f"      识别依据：{found}")
+            if v.get("detail"):
+                lines.append(f"      不一致之处：{v['detail']}")
+            lines.append(f"      规定依据：{v['source']}")
+    missed = [c for c in card["criteria"] if c.get("kind") == "required_step" and not c["passed"]]
     if missed:
         lines.append("  未做到或未做好的步骤：")
         for c in missed:
             lines.append(f"    - {c['title']}（{c['points']}/{c['max_points']}）")
-    advice = [c for c in card["criteria"] if c["advice"]]
+    advice = [c for c in card["criteria"] if c.get("advice")]
     if advice:
         lines.append("  改进建议：")
         for c in advice:
             lines.append(f"    · {c['title']}：{c['advice']}")
     good = [
-        c for c in card["criteria"] if c["kind"] != "prohibited" and c["passed"] and c["evidence"]
+        c
+        for c in card["criteria"]
+        if c.get("kind") != "prohibited" and c["passed"] and c.get("evidence")
     ]
     if good:
         lines.append("  做得好的地方：")
         for c in good:
             ev = c["evidence"][0]
-            lines.append(f"    ✓ {c['title']}（{_turn(ev['turn'])}）：“{ev['quote']}”")
-    lines.append(f"  还款约定：{_plan(card['plan'])}")
+            found = describe(ev)
+            basis = f"（识别依据：{found}）" if found else ""
+            lines.append(f"    ✓ {c['title']}（{_turn(ev['turn'])}）：“{ev['quote']}”{basis}")
+    lines.extend(_plan(card["plan"]))
     if "judge" in card:
         lines.extend(_judge(card))
     return "\n".join(lines)
@@ -116,43 +129,27 @@ def _title(card: dict, criterion: str) -> str:
     return next((c["title"] for c in card["criteria"] if c["id"] == criterion), criterion)
 
 
-def _plan(plan: dict) -> str:
-    if plan.get("agreed") and plan.get("terms"):  # the agreed terms as said, ranges kept (#12)
-        parts = [plan["terms"]]
-        steps = plan.get("steps") or {}
-        shown = {"offer": "提出", "agreement": "同意", "readback": "复述", "confirmation": "确认"}
-        done = [f"{word}{_turn(steps[k])}" for k, word in shown.items() if steps.get(k) is not None]
-        if done:
-            parts.append("、".join(done))
-        state = "已确认" if plan.get("confirmed") else "客户同意但未复述确认"
-        text = "，".join(parts) + f"（{state}）"
-        if plan.get("vague"):
-            text += "，条件不具体"
-        if not plan.get("success"):
-            text += "，不计为成功"
-    elif plan.get("agreed"):
-        parts = []
-        if plan.get("months"):
-            parts.append(f"每期 {plan['amount']} 元，共 {plan['months']} 期")
-        else:
-            parts.append(f"{plan['amount']} 元")
-        if plan.get("due_date"):
-            parts.append(f"{plan['due_date']} 前")
-        if plan.get("channel"):
-            parts.append(f"通过{plan['channel']}")
-        state = "已确认" if plan.get("confirmed") else "客户同意但未复述确认"
-        text = "，".join(parts) + f"（{state}，{_turn(plan.get('turn'))}）"
-        if not plan.get("success"):
-            text += "，不计为成功"
-    elif plan.get("vague_promise_turn") is not None:
-        text = f"未达成（客户只是含糊表态，{_turn(plan['vague_promise_turn'])}）"
-    else:
-        text = "未达成"
+def _plan(plan: dict) -> list[str]:
+    """The plan block: reached or why not, the agreed terms, and the turn of each step."""
+    head = plan_status(plan)
+    terms = plan_terms(plan) if plan.get("agreed", plan.get("reached")) else ""
+    if terms:
+        head += f"；客户同意的条件：{terms}"
+    if plan.get("amount_range"):
+        low, high = plan["amount_range"]
+        head += f"（金额是范围 {low}-{high} 元）"
+    lines = [f"  还款约定：{head}"]
+    steps = plan_steps(plan)
+    for word, where, note in steps:
+        lines.append(f"    · {word}：{where}" + (f"（{note}）" if note else ""))
+    if not steps and plan.get("turn") is not None and terms:
+        lines[0] += f"（{_turn(plan['turn'])}）"
     if plan.get("simulator_agrees") is False:
-        text += "；⚠ 与模拟器记录不一致"
-    if plan.get("note"):
-        text += f"；{plan['note']}"
-    return text
+        lines.append("    ⚠ 与模拟器记录不一致")
+    note = plan_note(plan)
+    if note:
+        lines.append(f"    说明：{note}")
+    return lines
 
 
 def render_summary(rows: list[tuple[str, dict | str]]) -> str:

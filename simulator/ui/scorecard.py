@@ -12,6 +12,8 @@ from typing import Any
 
 import pandas as pd
 
+from scoring.evidence import describe
+from scoring.plan_words import plan_note, plan_status, plan_steps, plan_terms
 from simulator import labels
 
 __all__ = [
@@ -21,6 +23,7 @@ __all__ = [
     "VIOLATION_HEADERS",
     "messages",
     "mood_frame",
+    "plan_markdown",
     "plan_text",
     "scorecard_markdown",
     "missed_markdown",
@@ -93,9 +96,15 @@ def mood_frame(turns: Iterable[Any]) -> pd.DataFrame:
 
 
 def plan_text(plan: Mapping[str, Any] | None) -> str:
-    """The plan in one Chinese line, or a line saying none was reached."""
-    if not plan or not plan.get("reached", True) or not plan.get("amount"):
+    """The plan in one Chinese line: reached with its terms, or why not."""
+    if not plan:
         return "未达成还款计划"
+    if not plan.get("reached", True) or not plan.get("amount"):
+        status = plan_status(plan)
+        if status == "未达成":
+            return "未达成还款计划"
+        terms = plan_terms(plan) if plan.get("agreed") else ""
+        return status + (f"；客户同意的条件：{terms}" if terms else "")
     parts = []
     if plan.get("months"):
         parts.append(f"每月 {plan['amount']:,} 元，分 {plan['months']} 期")
@@ -106,7 +115,33 @@ def plan_text(plan: Mapping[str, Any] | None) -> str:
     if plan.get("channel"):
         parts.append(f"通过{plan['channel']}")
     where = f"（第{plan['turn'] + 1}句）" if plan.get("turn") is not None else ""
-    return "已达成：" + "，".join(parts) + where
+    text = "已达成：" + "，".join(parts) + where
+    if plan.get("success") is False:
+        text += "，但在严重违规之后，不计为成功"
+    return text
+
+
+def plan_markdown(plan: Mapping[str, Any] | None) -> str:
+    """The plan's steps as a Markdown table (提出条件 → 客户同意 → 坐席复述 → 客户确认).
+
+    Each step with its turn; a read-back that does not match the agreement is flagged with the
+    fields that differ. "" for a scorecard without steps (stored before they existed, or no
+    terms were ever on the table).
+    """
+    rows = plan_steps(plan)
+    if not rows:
+        return ""
+    lines = ["| 步骤 | 句序 | 说明 |", "| --- | --- | --- |"]
+    lines += [f"| {word} | {where} | {_cell(note)} |" for word, where, note in rows]
+    note = plan_note(plan)
+    if note:
+        lines += ["", f"说明：{note}"]
+    return "\n".join(lines)
+
+
+def _cell(text: str) -> str:
+    """Text safe inside a Markdown table cell."""
+    return text.replace("|", "｜").replace("\n", " ")
 
 
 def scorecard_markdown(
@@ -138,6 +173,9 @@ def scorecard_markdown(
         "",
         f"**还款计划**：{plan_text(scorecard.get('plan'))}",
     ]
+    steps = plan_markdown(scorecard.get("plan"))
+    if steps:
+        lines += ["", steps]
     if ending:
         lines.append(f"\n**通话结束方式**：{ending}")
     return "\n".join(lines)
@@ -147,6 +185,9 @@ def violation_rows(
     scorecard: Mapping[str, Any] | None, names: labels.Labels | None = None
 ) -> list[list[Any]]:
     """One table row per violation: turn (1-based, or 整通电话), severity, criterion, quote, source.
+
+    The quote cell also says what found the words (a rule, a labelled example and how alike,
+    the LLM classifier, the call record), when the scorecard says.
 
     ``names`` gives criterion titles and citations from the rubric file as it is now (a
     corrected citation reaches old scorecards); without it the scorecard's own are shown.
@@ -162,11 +203,23 @@ def violation_rows(
                 labels.turn(v.get("turn")),
                 labels.severity(v.get("severity")),
                 names.criterion(cid, scorecard),
-                v.get("quote", ""),
+                _quote_with_basis(v),
                 names.source(cid, v.get("source", ""), scorecard),
             ]
         )
     return rows
+
+
+def _quote_with_basis(entry: Mapping[str, Any]) -> str:
+    """The words said, and beside them what found them (识别依据：规则 threat#3 / 与例句「…」相似).
+
+    A scorecard stored before violations said where they came from shows the words alone.
+    """
+    quote = str(entry.get("quote", ""))
+    found = describe(entry)
+    if entry.get("detail"):
+        found = f"{found}；{entry['detail']}" if found else str(entry["detail"])
+    return f"{quote}\n（识别依据：{found}）" if found else quote
 
 
 def missed_markdown(scorecard: Mapping[str, Any] | None) -> str:
