@@ -288,8 +288,8 @@ class Policy:
             # Diminishing returns: the fifth "我理解" is worth a fifth of the first.
             s.empathy_heard += 1
             self._trust(10 / s.empathy_heard)
-        if not u.acts:
-            self._patience(-10)
+        if not u.acts and not self.question and not u.denied:
+            self._patience(-10)  # a question or a promise is on topic even without an act
         calm = calming(
             u,
             streak=s.respect_streak,
@@ -411,6 +411,8 @@ class Policy:
             )
         if u.has("state_debt", "listen", "apology"):
             return Move("filler")
+        if u.denied:  # 我们不会联系您家人的: a reassurance, heard
+            return Move("ack")
         return Move("confused")
 
     def _identity(self, asked: str) -> Move:
@@ -453,7 +455,9 @@ class Policy:
             situation = "vague_promise" if "vague_promise" in self.persona.lines else "deflect_when"
             return Move(situation, question="when_pay")
         s.revealed.add("capacity")
-        if self.facts.lump_sum:
+        if self.facts.can_pay_full and self.facts.lump_sum >= self._payable():
+            plan = Plan(self._payable(), due_date=self._lump_date())
+        elif self.facts.lump_sum:
             plan = Plan(offers.lump(self.facts.lump_sum), due_date=self._lump_date())
         else:
             monthly, months = self._instalments()

@@ -20,9 +20,7 @@ from .conftest import PERSONAS_DIR
 
 TODAY = date(2026, 11, 28)
 PERSONAS = load_personas(PERSONAS_DIR)
-CARDHOLDERS = [
-    pid for pid, lp in PERSONAS.items() if lp.persona.archetype != Archetype.third_party
-]
+CARDHOLDERS = [pid for pid, lp in PERSONAS.items() if lp.persona.archetype != Archetype.third_party]
 WITH_LUMP = [pid for pid in CARDHOLDERS if PERSONAS[pid].persona.facts.lump_sum > 0]
 
 
@@ -98,9 +96,10 @@ def test_lump_sum_on_the_day_it_can_be_raised_is_accepted(pid):
     f = PERSONAS[pid].persona.facts
     day = lump_day(pid)
     move = offer(trusting(pid), f"那您{said(day)}之前一次性还{f.lump_sum}元，可以吗？")
-    if PERSONAS[pid].persona.archetype == Archetype.hardship and f.lump_sum >= PERSONAS[
-        pid
-    ].persona.brief.amount:
+    if (
+        PERSONAS[pid].persona.archetype == Archetype.hardship
+        and f.lump_sum >= PERSONAS[pid].persona.brief.amount
+    ):
         pytest.skip("a hardship customer never clears it all at once")
     assert move.situation == "accept", move
     assert move.plan.amount == f.lump_sum and move.plan.due_date == day

@@ -290,3 +290,30 @@ def test_after_a_failed_turn_the_model_is_skipped_for_a_cool_down(fake_server):
     assert time.monotonic() - started < 0.3
     assert reply.engine == "scripted (fallback: LLM down, cooling off)"
     assert len(fake_server.requests) == asked  # nobody waited on the dead server again
+
+
+def test_the_question_and_the_call_so_far_are_in_the_prompt(fake_server):
+    """The model hears which question it answers and the plan as it stands (issue #13)."""
+    fake_server.responder = lambda body: Reply("嗯。")
+    call = Call(LIU, renderer=renderer(fake_server), started_at=STARTED)
+    call.open()
+    call.say("您好，我是招商银行信用卡中心的小李。")
+    call.say("请问是刘建军先生吗？")
+    system = system_text(fake_server)
+    assert "问你是不是持卡人本人" in system and "不报身份证号" in system
+    assert "刘建军先生" not in system  # the trainee's words stay out of the system message
+    call.say("方便说一下是遇到什么困难了吗？")
+    call.say("那您每个月还3000元，分6期，可以吗？")
+    assert call.turns[-1].move in ("accept", "refuse"), call.turns[-1]
+    system = system_text(fake_server)
+    assert "【通话到现在】" in system and "3000" in system and "6 期" in system
+
+
+def test_an_objection_and_a_recalled_promise_reach_the_prompt(fake_server):
+    fake_server.push(Reply("分那么多期不行，太长了。"), Reply("你刚才不是说不找我家里人吗？"))
+    r = renderer(fake_server)
+    plan = Plan(amount=2200, months=6)
+    r.render(Move("counter", plan=plan, objection="months"), ctx(revealed=frozenset({"capacity"})))
+    assert "期数超过能接受的上限" in system_text(fake_server)
+    r.render(Move("contradiction", recalls="不找我家里人"), ctx())
+    assert "不找我家里人" in system_text(fake_server) and "矛盾" in system_text(fake_server)

@@ -15,13 +15,21 @@ from __future__ import annotations
 
 import re
 
+from simulator.customer.offers import OBJECTIONS
 from simulator.llm.guard import revealed_facts
 from simulator.persona import ARCHETYPE_LABELS, LoadedPersona
 from simulator.policy import Move
 from simulator.render import RenderContext, slot_values
 from simulator.understand.normalize import normalize
 
-__all__ = ["HISTORY_TURNS", "SITUATION_GUIDE", "build_messages", "public_description"]
+__all__ = [
+    "HISTORY_TURNS",
+    "QUESTION_GUIDE",
+    "SITUATION_GUIDE",
+    "build_messages",
+    "call_summary",
+    "public_description",
+]
 
 HISTORY_TURNS = 12
 STYLE_SITUATIONS = ("opening", "ack", "filler", "impatient", "angry", "confused")
@@ -64,7 +72,33 @@ SITUATION_GUIDE = {
     "third_party_message": "答应帮忙转告让他回电话。",
     "cannot_pay_full": "说一次还清实在做不到，提出下面这个方案。",
     "recording_ok": "表示知道录音了，没关系。",
+    "confirm_name": "确认自己就是这个人（只认名字，不报身份证号）。",
+    "third_party_who": "说自己是谁、和持卡人是什么关系。",
+    "third_party_back": "说持卡人什么时候回来（和之前说的时间一致）。",
+    "give_when": "说自己什么时候能还、能还多少（就用下面的方案）。",
+    "deflect_when": "不肯说什么时候能还，含糊带过。",
+    "give_channel": "说自己打算用什么方式还款。",
+    "amount_ok": "承认这个欠款金额没错。",
+    "repeat": "把自己上一句话再说一遍。",
+    "correct_readback": "对方复述的方案和刚才说好的不一样，纠正对方，说出刚才说好的方案。",
+    "contradiction": "指出对方前后说法矛盾，提醒对方刚才说过的话，很不满。",
 }
+
+QUESTION_GUIDE = {
+    "who_are_you": "问你是谁",
+    "relation": "问你和持卡人是什么关系",
+    "is_in": "问持卡人在不在",
+    "when_back": "问持卡人什么时候回来、怎么联系上他",
+    "name": "问你是不是持卡人本人（只问了名字）",
+    "id_digits": "要你报身份证后四位",
+    "why_late": "问你为什么没按时还款",
+    "capacity": "问你每个月能还多少",
+    "when_pay": "问你什么时候能还",
+    "channel": "问你用什么方式还款",
+    "amount_right": "问欠款金额对不对",
+    "repeat": "没听清，让你再说一遍",
+}
+"""The trainee's question, as the customer should understand it (keys of ``QUESTIONS``)."""
 
 
 def public_description(loaded: LoadedPersona) -> str:
@@ -139,6 +173,36 @@ def _move_terms(loaded: LoadedPersona, move: Move, ctx: RenderContext) -> str:
     return "方案：" + "，".join(parts) + "。"
 
 
+def call_summary(call) -> list[str]:
+    """The call so far in a few plain facts (who is on the line, the plan as it stands).
+
+    Built from the call state's fields, never from the trainee's words: numbers and steps only.
+    """
+    if call is None:
+        return []
+    out = []
+    line = call.line
+    if line.who == "cardholder":
+        out.append("对方已经知道你是持卡人本人" + ("，身份已核实。" if line.verified else "。"))
+    if call.identity_refused_at is not None:
+        out.append("你之前拒绝过报身份信息。")
+    plan = call.plan
+    if plan.agreed and plan.terms is not None:
+        out.append(f"你已经同意的方案：{plan.terms.describe()}。")
+        rb = plan.readback
+        if rb is not None and rb.differs:
+            out.append("对方复述的方案和说好的不一致。")
+    elif call.offers:
+        last = call.offers[-1]
+        who = "对方" if last.by == "agent" else "你"
+        out.append(f"{who}最近提出的方案：{last.terms.describe()}。")
+    if call.disputes:
+        out.append("你已经说过有一笔消费有争议。")
+    if call.stop_requests:
+        out.append("你之前要求过别再打电话。")
+    return out
+
+
 def system_prompt(
     loaded: LoadedPersona, move: Move, ctx: RenderContext, reference: str | None
 ) -> str:
@@ -163,6 +227,12 @@ def system_prompt(
     style = "”“".join(_style_lines(loaded))
     guide = SITUATION_GUIDE.get(move.situation, "随口应一声。")
     terms = _move_terms(loaded, move, ctx)
+    if move.objection in OBJECTIONS and move.situation not in ("accept", "confirm"):
+        guide += f"不同意的真正原因：{OBJECTIONS[move.objection]}，就说这个原因。"
+    if move.recalls:
+        guide += f"对方之前说过“{move.recalls}”，现在的话跟它矛盾。"
+    question = QUESTION_GUIDE.get(move.question or "")
+    summary = call_summary(ctx.call)
     sections = [
         "你在一个电话场景里扮演一位信用卡逾期的客户，对方是银行的催收员。"
         "这一轮你要做什么已经定好了，你只负责用这个人的口吻把它说出来，不能改变决定。",
@@ -170,6 +240,8 @@ def system_prompt(
         f"【说话风格】口语、简短、像打电话。这个人平时这样说话：“{style}”" if style else "",
         f"【账单，对方也知道】{bill}。" if not p.facts.third_party else "",
         "【你已经告诉对方的事】" + " ".join(revealed),
+        "【通话到现在】" + " ".join(summary) if summary else "",
+        f"【对方刚才的问题】对方{question}；这一轮要正面回答这个问题。" if question else "",
         f"【这一轮你要做的】{guide}{terms}",
         f"【参考说法】“{reference}”（可以换个说法，意思不能变）" if reference else "",
         "【规则】"
