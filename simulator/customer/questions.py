@@ -37,6 +37,7 @@ QUESTIONS = {
 _CLAUSE = re.compile(r"[，,。.！!？?；;、\s…~～]+")
 _QMARK = re.compile(r"[？?]")
 _PARTICLE = re.compile(r"(吗|嘛|么|呢|吧|是不是|对不对|对吧|是吧|不是|没有|没)$")
+_TAG = re.compile(r"(对吗|对吧|是吧|是吗|好吗|行吗|可以吗|没问题吧|没错吧|对不对|是不是)")
 _WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
 
 _PATTERNS: dict[str, tuple[str, ...]] = {
@@ -160,6 +161,9 @@ def clauses(text: str) -> list[tuple[str, bool]]:
         if not piece:
             continue
         asked = bool(_QMARK.search(m.group())) or bool(_PARTICLE.search(piece))
+        if out and _TAG.fullmatch(piece):  # 您是王丽娟，对吧？ asks about the clause before
+            out[-1] = (out[-1][0] + piece.lower(), True)
+            continue
         out.append((piece.lower(), asked))
     return out
 
@@ -216,10 +220,10 @@ def ask(
     if u.has("ask_for_cardholder", "verify_identity") and "id_digits" not in found:
         if not ({"relation", "who_are_you", "when_back"} & found.keys()):
             add("name", text)
-    if "is_in" in found and (third_party or "when_back" in found):
+    if "when_back" in found:
+        found.pop("is_in", None)  # 他什么时候在家 asks when, not whether
+    if "is_in" in found and third_party:
         found.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
-    elif "is_in" in found and "name" in found:
-        found.pop("is_in")  # to the cardholder, a check of who they are
     if "relation" in found:
         found.pop("who_are_you", None)  # 您是他什么人 asks the relation, which says who too
         found.pop("name", None)
