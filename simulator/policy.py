@@ -7,17 +7,18 @@ keeps a hostile customer hostile and an unaffordable plan refused, whichever ren
 
 from __future__ import annotations
 
-import math
 import random
 import re
 from dataclasses import dataclass, field, replace
-from datetime import date, timedelta
+from datetime import date
 
 from simulator import callstate
 from simulator.callstate import CallTracker
-from simulator.customer import offers
+from simulator.customer.answers import Answers
 from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
+from simulator.customer.moves import Move, Plan
+from simulator.customer.negotiation import Negotiation
 from simulator.customer.questions import Question, ask
 from simulator.persona import Archetype, Persona
 from simulator.understand import Understanding, normalize
@@ -39,7 +40,6 @@ VIOLATION_ANGER = {
     "illegitimate_fee": 15,
 }
 ABUSE = frozenset(VIOLATION_ANGER)
-_MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
 RESPECT_TRUST = {
     "ask_reason": 6,
     "listen": 3,
@@ -48,42 +48,6 @@ RESPECT_TRUST = {
     "explain_consequence": 2,
     "self_intro": 5,
 }
-
-
-@dataclass(frozen=True)
-class Plan:
-    """Repayment terms: a one-off ``amount`` by ``due_date``, or ``amount`` a month for ``months``."""
-
-    amount: int
-    months: int | None = None
-    due_date: date | None = None
-    channel: str | None = None
-
-    def as_dict(self) -> dict:
-        """The plan as stored and printed (dates as ISO strings)."""
-        return {
-            "amount": self.amount,
-            "months": self.months,
-            "due_date": self.due_date.isoformat() if self.due_date else None,
-            "channel": self.channel,
-        }
-
-
-@dataclass(frozen=True)
-class Move:
-    """What the customer does this turn; ``situation`` names the persona lines that voice it."""
-
-    situation: str
-    plan: Plan | None = None
-    ends_call: str | None = None
-    """``agreement`` or ``customer_hangup`` when this move ends the call."""
-    reveals: tuple[str, ...] = ()
-    question: str | None = None
-    """The trainee's question this move answers (a key of ``simulator.customer.QUESTIONS``)."""
-    objection: str | None = None
-    """Why an offer is refused or countered (a key of ``simulator.customer.offers.OBJECTIONS``)."""
-    recalls: str | None = None
-    """An earlier promise of the trainee this move holds them to (不找我家里人)."""
 
 
 @dataclass
@@ -139,8 +103,12 @@ def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-class Policy:
-    """Decides the customer's move for each agent utterance; deterministic for a seed."""
+class Policy(Answers, Negotiation):
+    """Decides the customer's move for each agent utterance; deterministic for a seed.
+
+    The answers to questions (:class:`~simulator.customer.answers.Answers`) and the weighing of
+    offers (:class:`~simulator.customer.negotiation.Negotiation`) live in their own modules.
+    """
 
     def __init__(self, persona: Persona, *, today: date, seed: int = 0):
         self.persona = persona
@@ -414,192 +382,3 @@ class Policy:
         if u.denied:  # 我们不会联系您家人的: a reassurance, heard
             return Move("ack")
         return Move("confused")
-
-    def _identity(self, asked: str) -> Move:
-        """Name when the name is asked; ID digits only when asked for, and only with trust."""
-        s, b = self.state, self.persona.behaviour
-        if asked == "name":
-            s.name_confirmed = True
-            if not s.introduced and s.anger >= 70:
-                return Move("ask_who", question=asked)
-            return Move("confirm_name", question=asked)
-        cooperative = self.persona.archetype == Archetype.cooperative and s.trust >= 40
-        if not (s.introduced or s.id_given or cooperative):
-            return Move("ask_who", question=asked)
-        if s.id_given or (s.trust >= b.trust_to_give_id and s.anger < 70):
-            s.id_given = s.verified = s.name_confirmed = True
-            s.revealed.add("identity")
-            self._trust(5)
-            return Move("verify_ok", reveals=("identity",), question=asked)
-        return Move("verify_refuse", question=asked)
-
-    def _reason_question(self) -> Move:
-        s, b, arch = self.state, self.persona.behaviour, self.persona.archetype
-        needed = b.trust_to_reveal + (10 if arch == Archetype.evasive else 0)
-        if s.trust >= needed:
-            s.revealed.add("reason")
-            return Move("give_reason", reveals=("reason",), question="why_late")
-        return Move("deflect_reason", question="why_late")
-
-    def _amount_question(self) -> Move:
-        s = self.state
-        s.debt_discussed = True
-        if self.facts.dispute and not s.dispute_registered:
-            return Move("dispute", question="amount_right", objection="dispute")
-        return Move("amount_ok", question="amount_right")
-
-    def _when_question(self) -> Move:
-        s, b = self.state, self.persona.behaviour
-        needed = b.trust_to_reveal + (15 if self.persona.archetype == Archetype.evasive else 0)
-        if s.trust < needed:
-            situation = "vague_promise" if "vague_promise" in self.persona.lines else "deflect_when"
-            return Move(situation, question="when_pay")
-        s.revealed.add("capacity")
-        if self.facts.can_pay_full and self.facts.lump_sum >= self._payable():
-            plan = Plan(self._payable(), due_date=self._lump_date())
-        elif self.facts.lump_sum:
-            plan = Plan(offers.lump(self.facts.lump_sum), due_date=self._lump_date())
-        else:
-            monthly, months = self._instalments()
-            plan = Plan(monthly, months=months)
-        return Move("give_when", plan=plan, reveals=("capacity",), question="when_pay")
-
-    def _capacity_question(self) -> Move:
-        s, b = self.state, self.persona.behaviour
-        arch = self.persona.archetype
-        needed = b.trust_to_reveal + (15 if arch == Archetype.evasive else 0)
-        if s.trust >= needed:
-            s.revealed.add("capacity")
-            return Move("give_capacity", reveals=("capacity",))
-        if arch == Archetype.evasive:
-            return Move("vague_promise")
-        return Move("deflect_capacity")
-
-    # --- offers --------------------------------------------------------------------------------
-
-    def _payable(self) -> int:
-        debt = self.persona.brief.amount
-        if self.facts.dispute and self.state.dispute_registered:
-            debt -= self.facts.dispute.amount
-        return debt
-
-    def _instalments(self) -> tuple[int, int]:
-        from simulator.customer.numbers import instalments
-
-        return instalments(self._payable(), self.facts.monthly_capacity, self.facts.max_months)
-
-    def _terms(self, u: Understanding) -> Plan | None:
-        """Read the agent's offer as a plan; None when it has no amount or count at all."""
-        debt = self._payable()
-        amount = max(u.amounts) if u.amounts else None
-        months = u.months if u.months and u.months > 1 else None
-        if amount is None:
-            if u.full_payment:
-                amount = debt
-            elif u.minimum_payment and self.persona.brief.minimum_payment:
-                amount = self.persona.brief.minimum_payment
-        if months:
-            if amount is None:
-                amount = math.ceil(debt / months)
-            elif amount >= debt * 0.8 and not _MONTHLY.search(u.text):  # "一万二分12期": the total
-                amount = math.ceil(amount / months)
-        if amount is None:
-            return None
-        return Plan(amount=amount, months=months, due_date=u.due_date, channel=u.channel)
-
-    def _same_plan(self, u: Understanding) -> bool:
-        terms = self._terms(u)
-        accepted = self.state.accepted
-        return bool(
-            terms
-            and accepted
-            and terms.amount == accepted.amount
-            and terms.months == accepted.months
-            and not self._differs(terms, accepted)
-        )
-
-    @staticmethod
-    def _differs(said: Plan, agreed: Plan) -> bool:
-        """A term read back with another value than agreed (amount, months, date)."""
-        if said.amount != agreed.amount:
-            return True
-        if said.months and agreed.months and said.months != agreed.months:
-            return True
-        if bool(said.months) != bool(agreed.months) and (said.months or 0) > 1:
-            return True
-        return bool(said.due_date and agreed.due_date and said.due_date != agreed.due_date)
-
-    def _readback_now(self) -> bool:
-        """The call state saw a read-back in the line just heard."""
-        rbs = self.call.readbacks
-        return bool(rbs) and rbs[-1].answer is None and rbs[-1].agreement is not None
-
-    def _consider_offer(self, u: Understanding) -> Move:
-        terms = self._terms(u)
-        evasive = self.persona.archetype == Archetype.evasive
-        if terms is None or (evasive and not (terms.months or terms.due_date)):
-            self._patience(-3)  # nothing concrete to say yes or no to
-            return Move("vague_promise" if evasive else "filler")
-        return self._decide_terms(terms)
-
-    def _decide_terms(self, terms: Plan) -> Move:
-        s, b, arch, f = self.state, self.persona.behaviour, self.persona.archetype, self.facts
-        debt = self.persona.brief.amount
-        if f.dispute and not s.dispute_registered:
-            payable = debt - f.dispute.amount
-            total = terms.amount * (terms.months or 1)
-            if total > payable * 1.02:
-                return Move("dispute", objection="dispute")
-        why = self._objection(terms)
-        if why is None:  # affordable
-            # People take their own numbers: an offer built on what they disclosed needs less trust.
-            needed = b.trust_to_accept - (15 if "capacity" in s.revealed else 0)
-            if s.trust >= needed and s.anger < 60:
-                s.accepted = self._with_default_date(terms)
-                s.pushed = 0
-                return Move("accept", plan=s.accepted)
-            self._trust(2)  # they listened; not yet enough
-            return Move("refuse")
-        counter = self._counter(terms, why)
-        s.pushed += 1
-        self._patience(-6)
-        if s.pushed >= 2:
-            self._anger(6)
-        if arch == Archetype.hardship and why == "full":
-            return Move("cannot_pay_full", plan=counter, objection=why)
-        if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
-            return Move("refuse", objection=why)
-        s.revealed.add("capacity")
-        return Move("counter", plan=counter, reveals=("capacity",), objection=why)
-
-    def _objection(self, terms: Plan) -> str | None:
-        """What does not fit the facts in these terms (None: they can keep them)."""
-        return offers.objection(
-            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
-            self.facts,
-            payable=self._payable(),
-            lump_date=self._lump_date(),
-            hardship=self.persona.archetype == Archetype.hardship,
-        )
-
-    def _with_default_date(self, terms: Plan) -> Plan:
-        if terms.due_date or terms.months:
-            return terms
-        return replace(terms, due_date=self._lump_date())
-
-    def _lump_date(self) -> date:
-        return self.today + timedelta(days=max(self.facts.lump_sum_in_days, 1))
-
-    def _counter(self, terms: Plan, why: str | None = None) -> Plan | None:
-        """None if the terms are affordable, else the customer's counter-offer (round figures)."""
-        why = why or self._objection(terms)
-        if why is None:
-            return None
-        c = offers.counter(
-            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
-            self.facts,
-            payable=self._payable(),
-            lump_date=self._lump_date(),
-            why=why,
-        )
-        return Plan(amount=c.amount, months=c.months, due_date=c.due_date, channel=c.channel)

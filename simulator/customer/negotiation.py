@@ -1,0 +1,152 @@
+"""Weighing the trainee's offers (a part of :class:`simulator.policy.Policy`).
+
+An offer is read as terms, checked against the persona's facts (:mod:`.offers` names what does
+not fit), and accepted once trust allows, or answered with the customer's own round terms.
+A read-back is compared with what was agreed, field by field.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+from dataclasses import replace
+from datetime import date, timedelta
+
+from simulator.customer import offers
+from simulator.customer.moves import Move, Plan
+from simulator.customer.numbers import instalments
+from simulator.persona import Archetype
+from simulator.understand import Understanding
+
+__all__ = ["Negotiation"]
+
+_MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
+
+
+class Negotiation:
+    """Offers and read-backs; mixed into the policy, whose state, persona and mood it uses."""
+
+    def _payable(self) -> int:
+        debt = self.persona.brief.amount
+        if self.facts.dispute and self.state.dispute_registered:
+            debt -= self.facts.dispute.amount
+        return debt
+
+    def _instalments(self) -> tuple[int, int]:
+        return instalments(self._payable(), self.facts.monthly_capacity, self.facts.max_months)
+
+    def _terms(self, u: Understanding) -> Plan | None:
+        """Read the agent's offer as a plan; None when it has no amount or count at all."""
+        debt = self._payable()
+        amount = max(u.amounts) if u.amounts else None
+        months = u.months if u.months and u.months > 1 else None
+        if amount is None:
+            if u.full_payment:
+                amount = debt
+            elif u.minimum_payment and self.persona.brief.minimum_payment:
+                amount = self.persona.brief.minimum_payment
+        if months:
+            if amount is None:
+                amount = math.ceil(debt / months)
+            elif amount >= debt * 0.8 and not _MONTHLY.search(u.text):  # "一万二分12期": the total
+                amount = math.ceil(amount / months)
+        if amount is None:
+            return None
+        return Plan(amount=amount, months=months, due_date=u.due_date, channel=u.channel)
+
+    def _same_plan(self, u: Understanding) -> bool:
+        terms = self._terms(u)
+        accepted = self.state.accepted
+        return bool(
+            terms
+            and accepted
+            and terms.amount == accepted.amount
+            and terms.months == accepted.months
+            and not self._differs(terms, accepted)
+        )
+
+    @staticmethod
+    def _differs(said: Plan, agreed: Plan) -> bool:
+        """A term read back with another value than agreed (amount, months, date)."""
+        if said.amount != agreed.amount:
+            return True
+        if said.months and agreed.months and said.months != agreed.months:
+            return True
+        if bool(said.months) != bool(agreed.months) and (said.months or 0) > 1:
+            return True
+        return bool(said.due_date and agreed.due_date and said.due_date != agreed.due_date)
+
+    def _readback_now(self) -> bool:
+        """The call state saw a read-back in the line just heard."""
+        rbs = self.call.readbacks
+        return bool(rbs) and rbs[-1].answer is None and rbs[-1].agreement is not None
+
+    def _consider_offer(self, u: Understanding) -> Move:
+        terms = self._terms(u)
+        evasive = self.persona.archetype == Archetype.evasive
+        if terms is None or (evasive and not (terms.months or terms.due_date)):
+            self._patience(-3)  # nothing concrete to say yes or no to
+            return Move("vague_promise" if evasive else "filler")
+        return self._decide_terms(terms)
+
+    def _decide_terms(self, terms: Plan) -> Move:
+        s, b, arch, f = self.state, self.persona.behaviour, self.persona.archetype, self.facts
+        debt = self.persona.brief.amount
+        if f.dispute and not s.dispute_registered:
+            payable = debt - f.dispute.amount
+            total = terms.amount * (terms.months or 1)
+            if total > payable * 1.02:
+                return Move("dispute", objection="dispute")
+        why = self._objection(terms)
+        if why is None:  # affordable
+            # People take their own numbers: an offer built on what they disclosed needs less trust.
+            needed = b.trust_to_accept - (15 if "capacity" in s.revealed else 0)
+            if s.trust >= needed and s.anger < 60:
+                s.accepted = self._with_default_date(terms)
+                s.pushed = 0
+                return Move("accept", plan=s.accepted)
+            self._trust(2)  # they listened; not yet enough
+            return Move("refuse")
+        counter = self._counter(terms, why)
+        s.pushed += 1
+        self._patience(-6)
+        if s.pushed >= 2:
+            self._anger(6)
+        if arch == Archetype.hardship and why == "full":
+            return Move("cannot_pay_full", plan=counter, objection=why)
+        if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
+            return Move("refuse", objection=why)
+        s.revealed.add("capacity")
+        return Move("counter", plan=counter, reveals=("capacity",), objection=why)
+
+    def _objection(self, terms: Plan) -> str | None:
+        """What does not fit the facts in these terms (None: they can keep them)."""
+        return offers.objection(
+            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
+            self.facts,
+            payable=self._payable(),
+            lump_date=self._lump_date(),
+            hardship=self.persona.archetype == Archetype.hardship,
+        )
+
+    def _with_default_date(self, terms: Plan) -> Plan:
+        if terms.due_date or terms.months:
+            return terms
+        return replace(terms, due_date=self._lump_date())
+
+    def _lump_date(self) -> date:
+        return self.today + timedelta(days=max(self.facts.lump_sum_in_days, 1))
+
+    def _counter(self, terms: Plan, why: str | None = None) -> Plan | None:
+        """None if the terms are affordable, else the customer's counter-offer (round figures)."""
+        why = why or self._objection(terms)
+        if why is None:
+            return None
+        c = offers.counter(
+            offers.Offer(terms.amount, terms.months, terms.due_date, terms.channel),
+            self.facts,
+            payable=self._payable(),
+            lump_date=self._lump_date(),
+            why=why,
+        )
+        return Plan(amount=c.amount, months=c.months, due_date=c.due_date, channel=c.channel)
