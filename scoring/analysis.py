@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 from collections import OrderedDict
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date, datetime
 from functools import lru_cache
 from typing import Any
@@ -89,17 +89,24 @@ class Call:
     """Customer turn that disputed a charge."""
     state: CallState
     """The call as a whole: who was on the line, offers, agreements, read-backs, capacity."""
+    agents: tuple[Turn, ...] = ()
+    """The trainee's turns, in order."""
+    touched: dict[str, tuple[Turn, ...]] = field(default_factory=dict)
+    """Criterion id → the agent turns that touch it, in order."""
 
-    def agent_turns(self) -> list[Turn]:
+    def agent_turns(self) -> tuple[Turn, ...]:
         """The trainee's turns, in order."""
-        return [t for t in self.turns if t.speaker == "agent"]
+        return self.agents
+
+    def turns_touching(self, criterion_id: str) -> tuple[Turn, ...]:
+        """The agent turns with a hit for this criterion, in order."""
+        return self.touched.get(criterion_id, ())
 
     def first_hit(self, criterion_id: str, credit: bool = True) -> Hit | None:
         """The first turn evidencing a criterion (void turns earn no credit)."""
-        for turn in self.turns:
-            hit = turn.hits.get(criterion_id)
-            if hit and not (credit and turn.void):
-                return hit
+        for turn in self.touched.get(criterion_id, ()):
+            if not (credit and turn.void):
+                return turn.hits[criterion_id]
         return None
 
     def applies(self, applies: Applies, plan_discussed: bool) -> bool:
@@ -191,6 +198,10 @@ class _RubricMatch:
             if c.detect.acts or c.detect.patterns
         )
         self.voiding = frozenset(c.id for c in rubric.criteria if c.detect.params.get("voids_turn"))
+        self.verify_ids = _ids_for(rubric, "verify_identity") | _ids_for(
+            rubric, "ask_for_cardholder"
+        )
+        self.offer_ids, self.summary_ids, self.debt_ids = _plan_ids(rubric)
         self._seen: OrderedDict[tuple[str, date], dict[str, _Found]] = OrderedDict()
 
     def hits(self, text: str, today: date) -> dict[str, _Found]:
@@ -305,8 +316,8 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
     voiding = match.voiding
     turns: list[Turn] = []
     tracker = CallTracker(today, third_party=archetype == "third_party")
-    verify_ids = _ids_for(rubric, "verify_identity") | _ids_for(rubric, "ask_for_cardholder")
-    offer_ids, summary_ids, debt_ids = _plan_ids(rubric)
+    verify_ids, debt_ids = match.verify_ids, match.debt_ids
+    offer_ids, summary_ids = match.offer_ids, match.summary_ids
     for i, raw in enumerate(transcript["turns"]):
         text = raw["text"]
         folded = fold(text)
@@ -333,8 +344,20 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
         turns.append(Turn(i, "customer", text, folded, None, {}, customer=cu))
     state = tracker.state
     _credit_state(turns, state, offer_ids, summary_ids)
+    agents = tuple(t for t in turns if t.speaker == "agent")
+    touched: dict[str, list[Turn]] = {}
+    for turn in agents:
+        for cid in turn.hits:
+            touched.setdefault(cid, []).append(turn)
     return Call(
-        tuple(turns), started, state.third_party_from, state.verified_at, state.dispute_at, state
+        tuple(turns),
+        started,
+        state.third_party_from,
+        state.verified_at,
+        state.dispute_at,
+        state,
+        agents,
+        {cid: tuple(ts) for cid, ts in touched.items()},
     )
 
 

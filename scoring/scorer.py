@@ -39,25 +39,26 @@ def _prohibited(c: Criterion, call: Call) -> Result:
             quote = f"通话开始于当地时间 {local}（{call.started_at.isoformat()}）"
             return Result(0, 0, violations=((None, quote),))
         return Result(0, 0)
-    hits = [(t.index, t.hits[c.id].quote) for t in call.agent_turns() if c.id in t.hits]
+    hits = [(t.index, t.hits[c.id].quote) for t in call.turns_touching(c.id)]
     if d.check == "disclosure_before_verification":
-        events = _ids(d.params.get("event", []))
+        events = _ordered(d.params.get("event", []))
         limit = call.verified_at if call.verified_at is not None else len(call.turns)
         hits = [
             (t.index, next(t.hits[e].quote for e in events if e in t.hits))
             for t in call.agent_turns()
-            if events & t.hits.keys()
-            and t.index < limit
+            if t.index < limit
+            and not t.hits.keys().isdisjoint(events)
             and call.state.audience(t.index).who != "third_party"
         ] + [h for h in hits if h[0] < limit]
     elif d.check == "third_party_disclosure":
         if call.third_party_from is None:
             return Result(0, 0, applicable=False)
-        events = _ids(d.params.get("event", [])) | {c.id}
+        events = (c.id, *_ordered(d.params.get("event", [])))
         hits = [
             (t.index, next(t.hits[e].quote for e in events if e in t.hits))
             for t in call.agent_turns()
-            if events & t.hits.keys() and call.state.audience(t.index).who == "third_party"
+            if not t.hits.keys().isdisjoint(events)
+            and call.state.audience(t.index).who == "third_party"
         ]
     elif d.check == "readback_mismatch":
         return _readback_mismatch(call)
@@ -111,8 +112,9 @@ def _with_found(call: Call, c: Criterion, pairs, ids: tuple[str, ...]) -> list[d
     ]
 
 
-def _ids(value: str | list[str]) -> set[str]:
-    return {value} if isinstance(value, str) else set(value)
+def _ordered(value: str | list[str]) -> tuple[str, ...]:
+    """Criterion ids in the rubric's order (a set's order would change between processes)."""
+    return (value,) if isinstance(value, str) else tuple(value)
 
 
 def _required(c: Criterion, call: Call, titles: dict[str, str]) -> Result:
@@ -184,9 +186,10 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
     )
     plan = call.state.plan
     plan_discussed = bool(call.state.offers or call.state.agreements)
+    titles = {x.id: x.title for x in model.criteria}
     for c in model.criteria:
         if c.kind == Kind.required_step:
-            results[c.id] = _required(c, call, {x.id: x.title for x in model.criteria})
+            results[c.id] = _required(c, call, titles)
         elif c.kind == Kind.quality:
             results[c.id] = evaluate_check(c, call, critical, prohibited_ids)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -84,9 +85,15 @@ class HasActs:
 
     acts: tuple[Act, ...]
 
+    @functools.cached_property
+    def _act_names(self) -> frozenset[str]:
+        # asked dozens of times per turn by the call state and the policy: a set, built once
+        return frozenset(act.name for act in self.acts)
+
     def has(self, *names: str) -> bool:
         """True if any of the named acts was found."""
-        return any(act.name in names for act in self.acts)
+        found = self._act_names
+        return any(name in found for name in names)
 
     @property
     def names(self) -> tuple[str, ...]:
