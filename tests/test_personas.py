@@ -38,6 +38,8 @@ EDGE_VOICES = {
     "zh-CN-YunyangNeural",
 }
 PLAN_SITUATIONS = ("accept", "counter", "confirm")
+PLAN_ANSWERS = ("correct_readback", "give_when")
+"""Answers that state terms too: the agreed plan, or when and how much they can pay (#13)."""
 DISPUTE_SLOTS = {"disputed_amount", "disputed_merchant"}
 THIRD_PARTY_SLOTS = {"relation", "back_time"}
 CJK = re.compile(r"[\u4e00-\u9fff]")
@@ -124,7 +126,9 @@ def test_slots_are_known_and_fit_the_persona(pid):
         if used & {"lump_sum", "lump_sum_date"}:
             assert p.facts.lump_sum > 0, (situation, line)
         if used & {"amount", "months", "date", "channel"}:
-            assert situation in PLAN_SITUATIONS, (situation, line)
+            assert situation in PLAN_SITUATIONS + PLAN_ANSWERS, (situation, line)
+        if "earlier" in used:
+            assert situation == "contradiction", (situation, line)
 
 
 @params
@@ -364,3 +368,24 @@ def test_missing_file_and_empty_folder(tmp_path):
     empty = tmp_path / "empty"
     empty.mkdir()
     assert check_paths([empty]) == [f"{empty}: no *.yaml persona files"]
+
+
+def test_channels_a_customer_cannot_use_are_known_and_not_their_own(tmp_path):
+    data = valid_persona()
+    data["facts"]["no_channels"] = ["手机银行", "飞鸽传书"]
+    data["facts"]["pay_channel"] = "手机银行"
+    path = write(tmp_path, data)
+    found = problems(path)
+    assert any("facts.no_channels.1: unknown channel '飞鸽传书'" in p for p in found), found
+    assert f"{path}: facts.pay_channel: is also listed in facts.no_channels" in found
+
+
+def test_answer_situations_are_optional_and_use_their_slots(tmp_path):
+    data = valid_persona()
+    data["lines"]["contradiction"] = [
+        "你刚才不是说{earlier}吗？",
+        "刚才还说{earlier}。",
+        "又变了？",
+    ]
+    data["lines"]["give_channel"] = ["用{pay_channel}。", "{pay_channel}吧。", "就{pay_channel}。"]
+    assert problems(write(tmp_path, data)) == []
