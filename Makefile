@@ -38,11 +38,21 @@ format: $(VENV)/.installed-dev
 	$(BIN)/ruff format .
 	$(BIN)/ruff check --fix .
 
+# Every benchmark script in bench/ (not its helpers: app_process, realism_judge, realism_play),
+# cheapest first: seconds for the first few, minutes for the voice and load benches at the end.
 bench: $(VENV)/.installed-dev
-	$(BIN)/python bench/turn_latency.py
-	$(BIN)/python bench/score_throughput.py
+	$(BIN)/python bench/customer_understanding.py heldout
+	$(BIN)/python bench/calibration.py
+	$(BIN)/python bench/voice_vad.py
+	$(BIN)/python bench/realism.py
 	$(BIN)/python bench/voice_latency.py
+	$(BIN)/python bench/turn_latency.py
+	$(BIN)/python bench/understanding.py
+	$(BIN)/python bench/signin.py
 	$(BIN)/python bench/llm_pipeline.py
+	$(BIN)/python bench/voice_asr.py
+	$(BIN)/python bench/voice_turn.py
+	$(BIN)/python bench/score_throughput.py
 	$(BIN)/python bench/concurrent_calls.py
 
 clean:
