@@ -13,7 +13,8 @@ Every turn-level finding of the scorer rests on one of these:
   compared with the agreement).
 
 :func:`fields` turns a finding into the optional keys a violation or an evidence entry carries
-(``found_by``, ``act``, ``rule``, ``example``, ``similarity``, ``probability``); :func:`describe`
+(``found_by``, ``act``, ``rule``, ``example``, ``example_source``, ``similarity``,
+``probability``); :func:`describe`
 words those keys for a trainee. Scorecards stored before these keys existed have none and
 describe to ``""``.
 """
@@ -48,6 +49,8 @@ def from_act(act: Act) -> dict[str, Any]:
             out["example"] = act.example
         if act.similarity is not None:
             out["similarity"] = round(float(act.similarity), 3)
+        if act.example_source:
+            out["example_source"] = act.example_source
     elif source == "llm":
         out = {"found_by": "llm", "act": act.name}
     else:

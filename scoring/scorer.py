@@ -8,7 +8,18 @@ words, and what a critical violation does); a ``readback_mismatch`` violation's 
 fields that differ); and the plan's ``agreed``/``confirmed``/``success``, ``steps`` (the turn of
 offer, agreement, read-back and confirmation), ``readback``, ``vague``/``vague_fields``,
 ``amount_range``, ``capacity``, ``disputed_amount`` and, when the simulator's outcome was given,
-``simulator_agrees`` with a ``note``.
+``simulator_agrees`` with a ``note``; the plan's ``readback`` also gives the read-back's
+``terms`` as said and, when they differ from the agreement, ``detail``.
+
+Where each flag and credit came from (:mod:`scoring.evidence`), on every violation and every
+``criteria[].evidence`` entry, all optional (older scorecards have none):
+``found_by`` — ``rule`` | ``example`` | ``llm`` | ``call_state``; ``act`` — the act of
+``understand`` behind it; ``rule`` — ``<act>#<n>`` (pattern *n* of the act's lexicon),
+``<act>/slots``, ``rubric:<criterion>#<n>`` (the rubric's own pattern *n*) or
+``call_state:<what>``; for ``example``: ``example`` (the nearest labelled ``train`` line
+carrying the act), ``example_source`` (where that line is in the corpus, ``threat.jsonl:12``)
+and ``similarity`` (cosine, 0–1); ``probability`` — the example layer's
+P(act) when it was consulted.
 """
 
 from __future__ import annotations

@@ -67,6 +67,8 @@ class Act:
     """For ``example`` acts: cosine similarity of the utterance and ``example``, 0..1."""
     probability: float | None = None
     """The example layer's P(act | utterance), 0..1, when it was consulted."""
+    example_source: str | None = None
+    """For ``example`` acts: where ``example`` is in the corpus (``threat.jsonl:12``)."""
 
     @property
     def evidence(self) -> str:

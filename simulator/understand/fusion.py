@@ -119,6 +119,7 @@ def combine(
             evidence.example,
             evidence.similarity,
             round(p, 3),
+            evidence.example_source or None,
         )
         if negated(nm, evidence.start, evidence.end, cues_for(name)):
             denied.append(act)
