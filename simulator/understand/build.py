@@ -51,7 +51,7 @@ class Settings:
 
     acts: tuple[str, ...] = tuple(VIOLATION_ACTS)
     """The acts the example layer models (the rest stay with the rules)."""
-    C: float = 10.0
+    C: float = 30.0
     """Inverse L2 regularisation of each logistic regression."""
     min_df: int = 2
     """An n-gram must occur in this many ``train`` lines to be a feature."""

@@ -22,6 +22,7 @@ from simulator.understand.normalize import Normalized
 __all__ = [
     "COMMON_NEGATIONS",
     "DISMISSAL_CUES",
+    "DISMISSED_AFTER",
     "NEGATION_WINDOW",
     "SCOPE_CUES",
     "cues_for",
@@ -32,10 +33,23 @@ __all__ = [
 COMMON_NEGATIONS = (
     r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
     r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
+    r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
 )
 """Cues that deny what follows them in a clause, for every act."""
 NEGATION_WINDOW = 8
 """How far before a hit (in normalised characters) a cue still denies it."""
+DISMISSED_AFTER = re.compile(
+    r"(?:瞎说|瞎编|乱说|乱传|谣传|谣言|胡说|胡扯|骗人的|吓唬人的)"
+    r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事)"
+    r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?)$|^(?:那些|这些|那|这)?都不会(?:的)?$"
+    r"|^(?:我们|银行)?(?:不会|不)(?:那样|这样|这么做|那么做)"
+    r"|不沾边"
+)
+"""A dismissal in a clause just after the words that denies them (``全家上黑名单，那都是网上乱传
+的``; ``会不会上门？不会的``)."""
+_NOT_DISMISSAL = re.compile(r"(?:以为|不是|别当|当成|当作|觉得)(?:是|都是|在)?$")
+_AFTER_CLAUSES = 2
+"""How many clauses after the words' own one a dismissal still reaches."""
 _RHETORICAL = re.compile(r"(吗|么|是什么|是啥|呢|不成)$")
 _CUES: dict[str, re.Pattern[str]] = {}
 
@@ -47,7 +61,7 @@ SCOPE_CUES = re.compile(
 )
 """Words that open a denial scope for the example layer's features (to the end of the clause)."""
 DISMISSAL_CUES = re.compile(
-    r"不会|不是|没有|没(?!还)|别(?!让|怪|逼|给脸|找不|以为|想|跑|躲|不)|不要|不用|不需要|不必|放心|瞎|乱|谣|不存在|不至于|不算|不属于"
+    r"不会|不是|没有|没(?!还)|别(?!让|怪|逼|给脸|找不|以为|想|跑|躲|不|的|人|处|家)|不要|不用|不需要|不必|放心|瞎|乱|谣|不存在|不至于|不算|不属于"
     r"|不影响|不受|不建议|千万|莫|唔|冇|无权|不能|不可能|担心|怕|说的|听说|所谓|说法|以为|传言"
     r"|骗子|并非|并不|绝不|不得|勿|避免|不收|不做|不搞|就算了|您说|你说|您提到|你提到"
 )
@@ -86,6 +100,8 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
     """
     text, clause = nm.text, nm.clause
     own = clause[start]
+    if _dismissed_after(nm, end, own):
+        return True
     lo = max(0, start - NEGATION_WINDOW)
     while lo < start and clause[lo] != own:
         lo += 1
@@ -107,6 +123,35 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
             if _RHETORICAL.search(text, end, hi):  # 你这不是老赖吗: rhetorical, not a denial
                 continue
         return True
+    return False
+
+
+def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
+    """Whether the rest of clause ``own`` after ``end``, or one of the next clauses, dismisses it.
+
+    Only :data:`DISMISSED_AFTER` phrases count, and not when they are themselves denied or
+    supposed (``别以为是瞎说``).
+    """
+    text, clause = nm.text, nm.clause
+    hi = end
+    while hi < len(text) and clause[hi] <= own + _AFTER_CLAUSES:
+        hi += 1
+    if hi == end:
+        return False
+    spans = []  # the rest of the own clause, then each following clause whole
+    start = end
+    for i in range(end, hi + 1):
+        if i == hi or clause[i] != clause[start]:
+            if i > start:
+                spans.append((start, i))
+            start = i
+    for lo, up in spans:
+        piece = text[lo:up]
+        for found in DISMISSED_AFTER.finditer(piece):
+            if lo == end and found.group().startswith(("不", "没有的", "我们", "银行")):
+                continue  # the anchored forms are whole following clauses, not the tail
+            if not _NOT_DISMISSAL.search(piece, 0, found.start()):
+                return True
     return False
 
 
