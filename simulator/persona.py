@@ -108,6 +108,7 @@ ARCHETYPE_SITUATIONS = {
 # file; the renderer has plain lines for each (``simulator.customer.lines``) when a file has none.
 ANSWER_SITUATIONS = (
     "confirm_name",  # "是我" to a check of identity by name; no ID digits
+    "i_am_cardholder",  # asked as if a relative (您是他什么人 / 他在家吗): "我就是本人"
     "third_party_who",  # who the person who answered is, and their relation to the cardholder
     "third_party_back",  # when the cardholder is back (the same time every time)
     "give_when",  # when they can pay (the plan's date / count)

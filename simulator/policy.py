@@ -315,7 +315,10 @@ class Policy(Answers, Negotiation):
 
     def _cardholder(self, u: Understanding) -> Move:
         s = self.state
-        if u.has("meta_instruction"):
+        meta = [a for a in u.acts if a.name == "meta_instruction"]
+        if meta and self._asked("repeat") and all(a.source == "example" for a in meta):
+            meta = []  # 你说什么？ looks like 不管我说什么… to the example layer alone
+        if meta:
             self._patience(-8)
             return Move("confused")
         if u.has("register_dispute") and self.facts.dispute and not s.dispute_registered:
@@ -337,12 +340,20 @@ class Policy(Answers, Negotiation):
             return Move("repeat", question="repeat")
         if self._asked("amount_right"):
             return self._amount_question()
-        if u.has("offer_plan") or (u.has("summarize_confirm") and u.amounts):
+        concrete = self._terms(u) is not None
+        if not concrete and self._asked("capacity", "when_pay", "channel"):
+            pass  # 您什么时候能先还一部分？ asks; it offers nothing to weigh
+        elif u.has("offer_plan") or (u.has("summarize_confirm") and u.amounts):
             move = self._consider_offer(u)
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)
         if u.has("close"):
             return Move("close", ends_call="agent_end")
+        if self._asked("who_are_you", "relation", "when_back", "is_in") and not self._asked(
+            "id_digits", "name"
+        ):
+            s.name_confirmed = True  # 您是他什么人？ — 我就是他本人
+            return Move("i_am_cardholder", question=self.question[0].kind)
         identity = self._asked("id_digits") or self._asked("name")
         if identity:
             return self._identity(identity)

@@ -24,6 +24,7 @@ __all__ = ["Rendered", "Renderer", "RenderContext", "TemplateRenderer", "slot_va
 FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
 DEFAULT_FALLBACK = "嗯……"
 _STATES_OBJECTION = re.compile(OBJECTION_WORDS)
+_REPEAT_PREFIXES = ("我说，", "我是说，", "我刚说了，", "我再说一遍，")
 _OBJECTING = ("counter", "refuse")
 """Moves that say their objection first (分那么多期不行。……)."""
 
@@ -140,10 +141,16 @@ class TemplateRenderer:
         return f"{reason}{said}"
 
     def _repeat(self, history: tuple[tuple[str, str], ...], today: date) -> str:
-        last = next((text for speaker, text in reversed(history) if speaker == "customer"), "")
+        said = [text for speaker, text in history if speaker == "customer"]
+        last = said[-1] if said else ""
         if not last:
             return self.line(Move("filler"), today)
-        return last if last.startswith(("我说", "我是说")) else f"我说，{last}"
+        for prefix in _REPEAT_PREFIXES:  # say the words again, not the "我说" of last time
+            if last.startswith(prefix):
+                last = last[len(prefix) :]
+                break
+        fresh = [p for p in _REPEAT_PREFIXES if p + last not in said] or list(_REPEAT_PREFIXES)
+        return fresh[0] + last
 
     def _pick(self, situation: str, move: Move, values: dict[str, str]) -> str | None:
         variants = self.variants(situation)

@@ -12,6 +12,13 @@ __all__ = ["DEFAULT_LINES", "OBJECTION_WORDS", "objection_situation"]
 
 DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "confirm_name": ("对，我是{name}。什么事？", "是我，你哪位？", "嗯，是我，你说。"),
+    "i_am_cardholder": (
+        "我就是{name}，你找我什么事？",
+        "{name}就是我啊。",
+        "我就是本人，你说吧。",
+        "没有别人，我就是{name}。",
+        "你找的就是我，我就是{name}。",
+    ),
     "third_party_who": (
         "我是他{relation}。你找他什么事？",
         "我是{cardholder}的{relation}，他现在不在。",

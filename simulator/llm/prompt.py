@@ -73,6 +73,7 @@ SITUATION_GUIDE = {
     "cannot_pay_full": "说一次还清实在做不到，提出下面这个方案。",
     "recording_ok": "表示知道录音了，没关系。",
     "confirm_name": "确认自己就是这个人（只认名字，不报身份证号）。",
+    "i_am_cardholder": "对方以为你是家里人，告诉对方你就是持卡人本人。",
     "third_party_who": "说自己是谁、和持卡人是什么关系。",
     "third_party_back": "说持卡人什么时候回来（和之前说的时间一致）。",
     "give_when": "说自己什么时候能还、能还多少（就用下面的方案）。",
