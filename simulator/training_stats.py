@@ -1,17 +1,21 @@
-"""Figures for the manager's dashboard: completion and pass rates, skills, weekly trends, CSV.
+"""Figures for the manager's dashboard: completion and pass rates, skills, weekly trends, files.
 
 Every function takes the rows :meth:`simulator.training.Training.scored_calls` and
 :meth:`~simulator.training.Training.all_progress` return and gives back plain rows with Chinese
-column names, ready for a table, a gradio plot or a CSV file. A *skill* is one of the rubric's
-dimensions (its average score) or one of its criteria (the share of calls where it was met).
+column names, ready for a table, a gradio plot, a CSV file or an Excel workbook. A *skill* is one
+of the rubric's dimensions (its average score) or one of its criteria (the share of calls where
+it was met). A missing figure (no calls yet) is an empty cell in both files, never ``nan``.
 """
 
 from __future__ import annotations
 
 import csv
 import io
+import math
+import re
 from collections import defaultdict
-from datetime import timedelta
+from datetime import date, timedelta
+from pathlib import Path
 from typing import Any
 
 from simulator import clock, labels
@@ -19,13 +23,17 @@ from simulator.labels import Labels
 from simulator.training import Progress
 
 __all__ = [
+    "PROGRESS_COLUMNS",
     "TEAM_COLUMNS",
     "csv_text",
+    "missing",
+    "progress_rows",
     "skill_rows",
     "team_rows",
     "trainee_call_rows",
     "weakest_skills",
     "weekly_rows",
+    "write_xlsx",
 ]
 
 TEAM_COLUMNS = ["学员", "任务数", "已完成", "完成率", "通话数", "通过数", "通过率", "平均分"]
@@ -58,6 +66,56 @@ def team_rows(progress: list[Progress], calls: list[dict[str, Any]]) -> list[dic
                 else None,
             }
         )
+    return rows
+
+
+PROGRESS_COLUMNS = [
+    "任务",
+    "学员",
+    "客户",
+    "本客户",
+    "已评分通话",
+    "通过次数",
+    "最好成绩",
+    "及格分",
+    "截止日期",
+    "任务状态",
+    "认证",
+]
+
+
+def progress_rows(
+    progress: list[Progress], names: Labels, today: date | None = None
+) -> list[dict[str, Any]]:
+    """Who did what on each assignment: one row per trainee and assigned customer.
+
+    ``本客户`` and ``任务状态`` are 未开始 / 进行中 / 已通过 / 未通过 as the trainee's 我的任务
+    shows them; the rows come soonest due first, then by task, trainee and customer.
+    """
+    rows = []
+    ordered = sorted(progress, key=lambda p: (p.assignment.due, p.assignment.id, p.user))
+    for p in ordered:
+        a = p.assignment
+        status = p.status(today)
+        for pp in p.personas:
+            cert = ""
+            if a.cert_calls:
+                cert = f"{min(pp.cert_passed, a.cert_calls)}/{a.cert_calls}"
+            rows.append(
+                {
+                    "任务": a.title,
+                    "学员": labels.user(p.user),
+                    "客户": names.persona(pp.persona),
+                    "本客户": p.persona_status(pp, today),
+                    "已评分通话": pp.calls,
+                    "通过次数": pp.passed,
+                    "最好成绩": pp.best,
+                    "及格分": a.pass_mark,
+                    "截止日期": a.due,
+                    "任务状态": status,
+                    "认证": cert or "—",
+                }
+            )
     return rows
 
 
@@ -143,15 +201,59 @@ def trainee_call_rows(calls: list[dict[str, Any]], names: Labels) -> list[dict[s
     return rows
 
 
+def missing(value: Any) -> bool:
+    """True for a figure that does not exist: None, or the NaN a table puts in its place."""
+    return value is None or (isinstance(value, float) and math.isnan(value))
+
+
+def _columns(rows: list[dict[str, Any]], columns: list[str] | None) -> list[str]:
+    if columns is not None:
+        return columns
+    found: list[str] = []
+    for row in rows:
+        found.extend(k for k in row if k not in found)
+    return found
+
+
 def csv_text(rows: list[dict[str, Any]], columns: list[str] | None = None) -> str:
-    """Rows as CSV text; columns in first-seen order unless given. Write it as ``utf-8-sig``."""
-    if columns is None:
-        columns = []
-        for row in rows:
-            columns.extend(k for k in row if k not in columns)
+    """Rows as CSV text; columns in first-seen order unless given. Write it as ``utf-8-sig``.
+
+    A missing value (None or NaN) is an empty cell.
+    """
+    columns = _columns(rows, columns)
     buf = io.StringIO()
     writer = csv.writer(buf)
     writer.writerow(columns)
     for row in rows:
-        writer.writerow(["" if row.get(c) is None else row.get(c) for c in columns])
+        writer.writerow(["" if missing(row.get(c)) else row.get(c) for c in columns])
     return buf.getvalue()
+
+
+def write_xlsx(
+    path: Path, sheets: dict[str, tuple[list[dict[str, Any]], list[str] | None]]
+) -> Path:
+    """Write an Excel workbook: one sheet per entry, ``name → (rows, columns or None)``.
+
+    Headers are the Chinese column names, in bold and frozen; numbers stay numbers; a missing
+    value is an empty cell. Sheet names lose the characters Excel refuses and are cut to 31.
+    """
+    from openpyxl import Workbook
+    from openpyxl.styles import Font
+
+    book = Workbook()
+    book.remove(book.active)
+    for name, (rows, columns) in sheets.items():
+        sheet = book.create_sheet(re.sub(r"[\[\]:*?/\\]", "_", name)[:31] or "Sheet")
+        columns = _columns(rows, columns)
+        sheet.append(columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        for row in rows:
+            sheet.append([None if missing(row.get(c)) else row.get(c) for c in columns])
+        sheet.freeze_panes = "A2"
+        for i, column in enumerate(columns, 1):
+            longest = max([len(str(column))] + [len(str(r.get(column) or "")) for r in rows])
+            # a Chinese character is about two Latin ones wide in Excel's default font
+            sheet.column_dimensions[sheet.cell(1, i).column_letter].width = min(60, 4 + 2 * longest)
+    book.save(path)
+    return path

@@ -95,9 +95,7 @@ def test_a_trainer_assigns_a_difficulty_set_to_a_trainee(app, page, store):
     sign_in(page, url, "teacher", password, "/programme")
     page.get_by_text("当前用户：teacher").wait_for()
     page.locator("#assign-title").wait_for()
-    page.get_by_role("tab", name="主管看板").click()
-    assert not page.locator("#board-team").is_visible()
-    page.get_by_role("tab", name="布置任务").click()
+    assert page.get_by_role("tab", name="主管看板").count() == 0  # a trainer only
     page.locator("#assign-title input, #assign-title textarea").first.fill("难度四")
     page.get_by_label("或按难度选一组客户").click()
     page.get_by_role("option", name="★★★★☆").click()
@@ -125,6 +123,11 @@ def test_a_manager_reads_the_dashboard_and_exports_csv(app, page):
     playwright.expect(page.locator("#board-weakest")).to_contain_text("评分项")
     for plot in ("#board-pass", "#board-done", "#board-skills", "#board-weeks"):
         page.locator(f"{plot} canvas, {plot} svg").first.wait_for()
+    # every week is a marker with its value, so a single week is not a blank chart
+    weeks = page.locator("#board-weeks")
+    assert weeks.locator("circle.cs-point").count() == 2 * 2  # two weeks, two measures
+    assert "11-16 起" in weeks.inner_text() and "11-23 起" in weeks.inner_text()
+    assert page.get_by_role("tab", name="布置任务").count() == 0  # a manager only: no trainer tab
     page.wait_for_timeout(800)
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "training-dashboard.png", full_page=True)
@@ -151,12 +154,45 @@ def test_a_manager_reads_the_dashboard_and_exports_csv(app, page):
     )
     assert {r["客户"] for r in rows} == {"张卫东（上次被打到家里，一接就火）", "王丽娟（忘记还款）"}
 
+    page.locator("#board-export-team-xlsx").click()
+    playwright.expect(page.locator("#board-file")).to_contain_text(".xlsx")
+    with page.expect_download() as download:
+        page.locator("#board-file a").first.click()
+    from openpyxl import load_workbook
 
-def test_a_trainee_cannot_open_the_programme_page(app, page):
+    assert download.value.suggested_filename == "团队培训报表.xlsx"
+    with open(download.value.path(), "rb") as workbook:
+        sheet = load_workbook(workbook).active
+    assert [c.value for c in sheet[1]][:3] == ["学员", "任务数", "已完成"]
+
+
+def test_a_trainee_is_told_the_programme_page_is_for_staff_and_the_refusal_logged(
+    app, page, caplog
+):
+    import logging
+
+    caplog.set_level(logging.WARNING, logger="callsim.refused")
     url, password = app
     sign_in(page, url, "wang", password, "/programme")
-    page.get_by_text("当前用户：wang").wait_for()
+    page.get_by_text("这一页只对培训师和主管开放。").wait_for()
+    playwright.expect(page.get_by_role("link", name="我的任务").last).to_be_visible()
     page.wait_for_timeout(500)
+    # no manager or trainer tab at all, not even empty ones
+    assert page.get_by_role("tab", name="主管看板").count() == 0
+    assert page.get_by_role("tab", name="布置任务").count() == 0
     assert not page.locator("#assign-title").is_visible()
-    page.get_by_role("tab", name="主管看板").click()
-    assert not page.locator("#board-team").is_visible()
+    lines = [r.getMessage() for r in caplog.records if r.name == "callsim.refused"]
+    assert lines == ["refused open page /programme by wang: 这一页只对培训师和主管开放。"]
+
+
+def test_a_trainer_follows_progress_on_the_assignments_they_gave(app, page):
+    url, password = app
+    sign_in(page, url, "teacher", password, "/programme")
+    table = page.locator("#assign-progress")
+    playwright.expect(table).to_contain_text("第一周：张卫东与王丽娟")
+    text = table.inner_text()
+    # who, which customer, where they stand, best score, due day
+    assert "wang" in text and "li" in text and "2026-12-31" in text
+    assert "王丽娟（忘记还款）" in text and "已通过" in text and "进行中" in text
+    assert "hostile_zhang" not in text
+    assert page.get_by_role("tab", name="主管看板").count() == 0

@@ -251,3 +251,90 @@ def test_status_is_not_started_before_any_call_then_in_progress_passed_or_failed
     assert training.progress(a, "wang").status(after) == "已通过"
     text = tasks_html([zhao], Labels())
     assert "【未开始】" in text and "未通过" not in text
+
+
+def test_missing_figures_are_empty_cells_in_csv_and_excel(training, tmp_path):
+    import csv
+    import io
+
+    import pandas as pd
+    from openpyxl import load_workbook
+
+    from simulator.training_stats import TEAM_COLUMNS, csv_text, team_rows, write_xlsx
+
+    training.assign(
+        title="t",
+        created_by="teacher",
+        trainees=["zhao"],  # no call at all: no pass rate, no average
+        personas=["hostile_zhang"],
+        due="2026-12-31",
+        pass_mark=80,
+        created_at=BEFORE,
+    )
+    # through a table, as the page does: None becomes NaN there
+    team = pd.DataFrame(team_rows(training.all_progress(), []), columns=TEAM_COLUMNS)
+    rows = team.to_dict("records")
+    text = csv_text(rows, TEAM_COLUMNS)
+    assert "nan" not in text.lower()
+    zhao = next(csv.DictReader(io.StringIO(text)))
+    assert zhao["通过率"] == "" and zhao["平均分"] == "" and zhao["任务数"] == "1"
+
+    path = write_xlsx(tmp_path / "团队.xlsx", {"团队/一组": (rows, TEAM_COLUMNS)})
+    sheet = load_workbook(path).active
+    assert sheet.title == "团队_一组"
+    assert [c.value for c in sheet[1]] == TEAM_COLUMNS  # Chinese headers
+    values = {h: c.value for h, c in zip(TEAM_COLUMNS, sheet[2], strict=True)}
+    assert values["学员"] == "zhao" and values["任务数"] == 1  # numbers stay numbers
+    assert values["通过率"] is None and values["平均分"] is None
+
+
+def test_a_trainer_sees_who_did_what_on_the_assignments_they_gave(training):
+    from datetime import date
+
+    from simulator.labels import Labels
+    from simulator.training_stats import PROGRESS_COLUMNS, progress_rows
+
+    mine = training.assign(
+        title="我的",
+        created_by="teacher",
+        trainees=["wang", "zhao"],
+        personas=["hostile_zhang", "cooperative_wang"],
+        due="2026-12-31",
+        pass_mark=80,
+        cert_calls=1,
+        created_at=BEFORE,
+    )
+    training.assign(
+        title="别人的",
+        created_by="other",
+        trainees=["li"],
+        personas=["hostile_zhang"],
+        due="2026-12-31",
+        pass_mark=80,
+        created_at=BEFORE,
+    )
+    progress = [p for p in training.all_progress() if p.assignment.created_by == "teacher"]
+    names = Labels(personas={"hostile_zhang": "张先生", "cooperative_wang": "王女士"})
+    rows = progress_rows(progress, names, today=date(2026, 12, 1))
+    assert all(list(r) == PROGRESS_COLUMNS for r in rows)
+    got = {(r["学员"], r["客户"]): (r["本客户"], r["已评分通话"], r["最好成绩"]) for r in rows}
+    assert got == {
+        ("wang", "张先生"): ("已通过", 1, 85),
+        ("wang", "王女士"): ("进行中", 1, 40),
+        ("zhao", "张先生"): ("未开始", 0, None),
+        ("zhao", "王女士"): ("未开始", 0, None),
+    }
+    assert {r["任务"] for r in rows} == {mine.title} and rows[0]["截止日期"] == "2026-12-31"
+    assert {r["任务状态"] for r in rows if r["学员"] == "zhao"} == {"未开始"}
+    assert {r["认证"] for r in rows} == {"0/1"}
+
+
+def test_chart_axis_labels_are_cut_apart_and_a_single_point_is_a_marker():
+    from simulator.ui.charts import line_chart, short_labels
+
+    short = short_labels(["合规", "以联系家人或单位施压", "以联系家人或单位吓唬", "共情"], width=6)
+    assert short["合规"] == "合规" and short["共情"] == "共情"
+    assert short["以联系家人或单位施压"] == "以联系家人…①"
+    assert short["以联系家人或单位吓唬"] == "以联系家人…②"
+    svg = line_chart({"平均分": [(0, 82.5)], "通过率": [(0, 100.0)]}, x_labels={0: "11-16 起"})
+    assert svg.count('class="cs-point"') == 2 and ">82.5</text>" in svg and "11-16 起" in svg

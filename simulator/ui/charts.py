@@ -1,7 +1,8 @@
-"""Small inline SVG line charts for the review page.
+"""Small inline SVG line charts (review page, weekly trends) and labels that fit a chart's axis.
 
 Drawn on the server as plain SVG so a chart shows the same in every browser and needs no
-client-side plotting library; every label is escaped.
+client-side plotting library; every label is escaped. Every point is drawn as a marker with its
+value, so a series of one point (the first week of a programme) is seen, not a blank chart.
 """
 
 from __future__ import annotations
@@ -9,10 +10,12 @@ from __future__ import annotations
 import html
 from collections.abc import Sequence
 
-__all__ = ["line_chart"]
+__all__ = ["line_chart", "short_labels"]
 
 COLORS = ("#d62728", "#1f77b4", "#2ca02c", "#ff7f0e", "#9467bd", "#8c564b", "#e377c2", "#17becf")
-W, H, LEFT, RIGHT, TOP, BOTTOM = 560, 260, 40, 12, 12, 46
+W, H, LEFT, RIGHT, TOP, BOTTOM = 560, 260, 40, 12, 22, 46
+PAD = 28
+"""Room inside the plot on either side, so the first and last points and their labels show."""
 
 
 def line_chart(
@@ -22,6 +25,7 @@ def line_chart(
     y_max: float = 100,
     caption: str = "",
     empty: str = "暂无数据",
+    values: bool | None = None,
 ) -> str:
     """An SVG line chart: one polyline with dots per series, a legend, y from 0 to ``y_max``.
 
@@ -31,6 +35,8 @@ def line_chart(
         y_max: top of the y axis.
         caption: a line of text under the chart.
         empty: what to show when there are no points.
+        values: write each point's value above its marker; by default when there are at most
+            12 points per series.
 
     """
     points = [p for pts in series.values() for p in pts]
@@ -42,7 +48,9 @@ def line_chart(
     plot_w, plot_h = W - LEFT - RIGHT, H - TOP - BOTTOM
 
     def sx(x: float) -> float:
-        return LEFT + (x - x0) / span * plot_w if x1 != x0 else LEFT + plot_w / 2
+        if x1 == x0:
+            return LEFT + plot_w / 2
+        return LEFT + PAD + (x - x0) / span * (plot_w - 2 * PAD)
 
     def sy(y: float) -> float:
         return TOP + plot_h - max(0, min(y, y_max)) / y_max * plot_h
@@ -69,11 +77,18 @@ def line_chart(
         ordered = sorted(pts)
         path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in ordered)
         parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        write = values if values is not None else len(ordered) <= 12
         for x, y in ordered:
             parts.append(
-                f'<circle cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="3" fill="{color}">'
+                f'<circle class="cs-point" cx="{sx(x):.1f}" cy="{sy(y):.1f}" r="4" '
+                f'fill="{color}" stroke="#fff" stroke-width="1">'
                 f"<title>{html.escape(name)}：{y:g}</title></circle>"
             )
+            if write:
+                parts.append(
+                    f'<text x="{sx(x):.1f}" y="{sy(y) - 7:.1f}" text-anchor="middle" '
+                    f'fill="{color}">{y:g}</text>'
+                )
         parts.append(
             f'<rect x="{legend_x}" y="{H - 16}" width="10" height="10" fill="{color}"/>'
             f'<text x="{legend_x + 14}" y="{H - 7}">{html.escape(name)}</text>'
@@ -83,3 +98,25 @@ def line_chart(
     if caption:
         parts.append(f'<div style="color:#6b7280;font-size:12px">{html.escape(caption)}</div>')
     return "".join(parts)
+
+
+def short_labels(names: Sequence[str], width: int = 8) -> dict[str, str]:
+    """Each name cut to ``width`` characters (``…`` marks a cut) and still told apart.
+
+    For a chart's category axis, where long Chinese criterion titles would run into each other;
+    two names cut to the same text get ``①``, ``②``… so their bars stay separate.
+    """
+    cut = {n: n if len(n) <= width else n[: width - 1] + "…" for n in dict.fromkeys(names)}
+    seen: dict[str, int] = {}
+    for short in cut.values():
+        seen[short] = seen.get(short, 0) + 1
+    marks = "①②③④⑤⑥⑦⑧⑨⑩"
+    used: dict[str, int] = {}
+    out = {}
+    for name, short in cut.items():
+        if seen[short] > 1:
+            i = used.get(short, 0)
+            used[short] = i + 1
+            short = short + (marks[i] if i < len(marks) else str(i + 1))
+        out[name] = short
+    return out

@@ -1,8 +1,10 @@
-"""培训计划: trainers assign customers and keep groups; managers read the team's dashboard.
+"""培训计划: trainers assign, keep groups and follow progress; managers read the dashboard.
 
-Two tabs, each filled only for its role (布置任务 for trainers, 主管看板 for managers); hiding is
-courtesy, the handlers check the role on every request. The dashboard's figures come from
-:mod:`simulator.training_stats`; the CSV files carry a BOM so Excel reads them as UTF-8.
+Two tabs, each shown only to its role (布置任务 for trainers, 主管看板 for managers); anyone else
+(a trainee) reads 这一页只对培训师和主管开放 and a link to 我的任务, and the refusal is one line in
+the operators' log. Hiding is courtesy: the handlers check the role on every request. The
+dashboard's figures come from :mod:`simulator.training_stats`; exports are CSV (with a BOM so
+Excel reads UTF-8) or Excel workbooks, with Chinese headers and empty cells for missing figures.
 """
 
 from __future__ import annotations
@@ -15,22 +17,26 @@ from typing import Any
 import gradio as gr
 import pandas as pd
 
-from simulator import clock, labels
+from simulator import clock, labels, oplog
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.accounts.users import Users
 from simulator.labels import labels_for
 from simulator.services import Services
 from simulator.training import Training, TrainingError, personas_of_difficulty
 from simulator.training_stats import (
+    PROGRESS_COLUMNS,
     TEAM_COLUMNS,
     csv_text,
+    progress_rows,
     skill_rows,
     team_rows,
     trainee_call_rows,
     weakest_skills,
     weekly_rows,
+    write_xlsx,
 )
 from simulator.ui.cards import stars
+from simulator.ui.charts import line_chart, short_labels
 from simulator.ui.refuse import quiet_error
 
 __all__ = ["build"]
@@ -39,10 +45,50 @@ ASSIGNED_COLUMNS = ["编号", "任务", "客户", "学员", "小组", "截止日
 DIFFICULTIES = [("不按难度（用上面勾选的客户）", 0)] + [(stars(n), n) for n in range(1, 6)]
 
 
+STAFF_ONLY = "这一页只对培训师和主管开放。"
+TO_MY_TASKS = "您的任务请到 [我的任务](tasks) 查看。"
+FORMATS = {"csv": "CSV", "xlsx": "Excel"}
+"""Export formats: file suffix → button word."""
+SKILL_COLUMNS = ["类型", "技能", "得分", "通话数"]
+
+
+def _export_path(name: str) -> Path:
+    return Path(tempfile.mkdtemp(prefix="callsim-export-")) / name
+
+
 def _write_csv(name: str, text: str) -> str:
-    out = Path(tempfile.mkdtemp(prefix="callsim-export-")) / name
+    out = _export_path(name)
     out.write_text(text, encoding="utf-8-sig")
     return str(out)
+
+
+def _format(kind: str) -> str:
+    if kind not in FORMATS:
+        raise quiet_error(f"未知的导出格式：{kind}（可选 csv、xlsx）")
+    return kind
+
+
+def weeks_chart(weeks: pd.DataFrame) -> str:
+    """每周平均分与通过率 as an SVG line chart; each week is a marker with its value."""
+    series: dict[str, list[tuple[float, float]]] = {"平均分": [], "通过率": []}
+    ticks: dict[float, str] = {}
+    for i, row in enumerate(weeks.to_dict("records")):
+        ticks[i] = f"{row['周'][5:]} 起"
+        for key in series:
+            if row.get(key) is not None and row[key] == row[key]:  # NaN: no figure that week
+                series[key].append((i, float(row[key])))
+    return "<b>每周平均分与通过率（%）</b>" + line_chart(
+        series, x_labels=ticks, empty="还没有评过分的通话。"
+    )
+
+
+def skills_frame(skills: pd.DataFrame) -> pd.DataFrame:
+    """The skills table for the bar chart: names cut short enough to stand apart on the axis."""
+    frame = skills.copy()
+    short = short_labels(list(frame["技能"]))
+    frame["全称"] = frame["技能"]
+    frame["技能"] = [short[n] for n in frame["技能"]]
+    return frame
 
 
 class ProgrammeHandlers:
@@ -102,6 +148,22 @@ class ProgrammeHandlers:
         ]
         return pd.DataFrame(rows, columns=ASSIGNED_COLUMNS)
 
+    def progress_frame(self, trainer: str | None = None) -> pd.DataFrame:
+        """Who did what on the assignments ``trainer`` gave (everyone's when None)."""
+        progress = [
+            p
+            for p in self.training.all_progress()
+            if trainer is None or p.assignment.created_by == trainer
+        ]
+        return pd.DataFrame(
+            progress_rows(progress, labels_for(self.services)), columns=PROGRESS_COLUMNS
+        )
+
+    def my_progress(self, request: Any) -> pd.DataFrame:
+        """The calling trainer's view of progress on the assignments they gave."""
+        user = self._require(request, "trainer", "read assignment progress")
+        return self.progress_frame(user.name)
+
     def assign(self, request: Any, **fields: Any) -> str:
         """Save an assignment; a difficulty level replaces the ticked customers with that level's."""
         user = self._require(request, "trainer", "create an assignment")
@@ -149,12 +211,8 @@ class ProgrammeHandlers:
         ]
         return {
             "team": pd.DataFrame(team_rows(progress, calls), columns=TEAM_COLUMNS),
-            "skills": pd.DataFrame(
-                skill_rows(calls, names), columns=["类型", "技能", "得分", "通话数"]
-            ),
-            "weakest": pd.DataFrame(
-                weakest_skills(calls, names), columns=["类型", "技能", "得分", "通话数"]
-            ),
+            "skills": pd.DataFrame(skill_rows(calls, names), columns=SKILL_COLUMNS),
+            "weakest": pd.DataFrame(weakest_skills(calls, names), columns=SKILL_COLUMNS),
             "weeks": pd.DataFrame(weekly_rows(calls), columns=["周", "通话数", "平均分", "通过率"]),
             "by_trainee": pd.DataFrame(
                 skill_rows(calls, names, by_trainee=True),
@@ -162,34 +220,45 @@ class ProgrammeHandlers:
             ),
         }
 
-    def export_team(self, request: Any) -> str:
-        """The team table and each trainee's skill marks, as one CSV file."""
+    def export_team(self, request: Any, kind: str = "csv") -> str:
+        """The team table and each trainee's skill marks: one CSV file, or a two-sheet workbook."""
+        kind = _format(kind)
         d = self.dashboard(request)
-        text = csv_text(d["team"].to_dict("records"), TEAM_COLUMNS)
-        text += "\n" + csv_text(d["by_trainee"].to_dict("records"))
+        team, by_trainee = d["team"].to_dict("records"), d["by_trainee"].to_dict("records")
+        if kind == "xlsx":
+            sheets = {
+                "各学员完成率与通过率": (team, TEAM_COLUMNS),
+                "各学员各项技能": (by_trainee, None),
+            }
+            return str(write_xlsx(_export_path("团队培训报表.xlsx"), sheets))
+        text = csv_text(team, TEAM_COLUMNS) + "\n" + csv_text(by_trainee)
         return _write_csv("团队培训报表.csv", text)
 
-    def export_trainee(self, request: Any, trainee: str) -> str:
-        """One trainee's calls with every skill, as a CSV file."""
+    def export_trainee(self, request: Any, trainee: str, kind: str = "csv") -> str:
+        """One trainee's calls with every skill, as a CSV file or a workbook."""
+        kind = _format(kind)
         self._require(request, "manager", "export a trainee's report")
         if not trainee:
             raise quiet_error("请先选择一位学员。")
         rows = trainee_call_rows(
             [c for c in self.calls() if c["user"] == trainee], labels_for(self.services)
         )
+        if kind == "xlsx":
+            out = _export_path(f"学员报表_{trainee}.xlsx")
+            return str(write_xlsx(out, {labels.user(trainee): (rows, None)}))
         return _write_csv(f"学员报表_{trainee}.csv", csv_text(rows))
 
 
 def build(services: Services, auth: Auth) -> gr.Blocks:
-    """The page: 布置任务 for trainers, 主管看板 for managers."""
+    """The page: 布置任务 for trainers, 主管看板 for managers, nothing of either for anyone else."""
     h = ProgrammeHandlers(services, auth)
     # The choices known at start are also what gradio's HTTP API accepts; a load refreshes them.
     start_customers, start_people = h.choices()
     with gr.Blocks() as page:
-        head = gr.Markdown(auth.banner())
+        head = gr.Markdown(auth.banner(), elem_id="programme-head")
         gr.Markdown("## 培训计划")
-        with gr.Tabs():
-            with gr.Tab("布置任务"), gr.Column(visible=False) as assign_tab:
+        with gr.Column(visible=False) as body, gr.Tabs():
+            with gr.Tab("布置任务", visible=False) as assign_tab:
                 title = gr.Textbox(label="任务名称", elem_id="assign-title")
                 personas = gr.CheckboxGroup(
                     start_customers, label="客户", elem_id="assign-personas"
@@ -208,13 +277,25 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 assign_btn = gr.Button("布置任务", variant="primary", elem_id="assign-save")
                 assign_msg = gr.Markdown(elem_id="assign-msg")
                 assigned = gr.Dataframe(label="已布置的任务", interactive=False, elem_id="assigned")
+                with gr.Row():
+                    gr.Markdown("### 学员进度（我布置的任务）")
+                    progress_btn = gr.Button(
+                        "刷新进度", size="sm", elem_id="assign-progress-refresh"
+                    )
+                progress = gr.Dataframe(
+                    pd.DataFrame(columns=PROGRESS_COLUMNS),
+                    label="谁做了什么：每位学员、每位客户一行",
+                    interactive=False,
+                    wrap=True,
+                    elem_id="assign-progress",
+                )
                 with gr.Accordion("小组", open=False):
                     with gr.Row():
                         group_name = gr.Textbox(label="小组名称")
                         group_members = gr.CheckboxGroup(start_people, label="成员")
                     group_btn = gr.Button("保存小组")
                     groups = gr.Dataframe(label="小组", interactive=False)
-            with gr.Tab("主管看板"), gr.Column(visible=False) as board_tab:
+            with gr.Tab("主管看板", visible=False) as board_tab:
                 team = gr.Dataframe(
                     label="各学员完成率与通过率（%）", interactive=False, elem_id="board-team"
                 )
@@ -236,45 +317,41 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 weakest = gr.Dataframe(
                     label="团队最薄弱的技能", interactive=False, elem_id="board-weakest"
                 )
-                with gr.Row():
-                    skill_plot = gr.BarPlot(
-                        x="技能",
-                        y="得分",
-                        color="类型",
-                        y_lim=[0, 100],
-                        title="各项技能得分（维度为平均分，评分项为达标率）",
-                        elem_id="board-skills",
-                    )
-                    week_plot = gr.LinePlot(
-                        x="周",
-                        y="值",
-                        color="指标",
-                        y_lim=[0, 100],
-                        title="每周平均分与通过率（%）",
-                        elem_id="board-weeks",
-                    )
+                skill_plot = gr.BarPlot(
+                    x="技能",
+                    y="得分",
+                    color="类型",
+                    y_lim=[0, 100],
+                    # long criterion titles are cut (全称 in the tooltip) and set at an angle
+                    x_label_angle=-40,
+                    tooltip=["全称", "得分", "通话数"],
+                    height=380,
+                    sort="y",
+                    title="各项技能得分（维度为平均分，评分项为达标率）",
+                    elem_id="board-skills",
+                )
+                week_plot = gr.HTML(elem_id="board-weeks")
                 by_trainee = gr.Dataframe(label="各学员各项技能", interactive=False)
                 with gr.Row():
                     team_btn = gr.Button("导出团队 CSV", elem_id="board-export-team")
+                    team_xlsx = gr.Button("导出团队 Excel", elem_id="board-export-team-xlsx")
                     who = gr.Dropdown(
                         label="学员", choices=[], allow_custom_value=True, elem_id="board-who"
                     )
                     one_btn = gr.Button("导出该学员 CSV", elem_id="board-export-one")
+                    one_xlsx = gr.Button("导出该学员 Excel", elem_id="board-export-one-xlsx")
                 export_file = gr.File(label="导出文件", elem_id="board-file")
 
         def show_board(request: gr.Request):
             d = h.dashboard(request)
             users = sorted({c["user"] for c in h.calls()})
-            week_frame = d["weeks"].melt(
-                id_vars=["周"], value_vars=["平均分", "通过率"], var_name="指标", value_name="值"
-            )
             return (
                 d["team"],
                 d["team"].fillna(0),
                 d["team"].fillna(0),
                 d["weakest"],
-                d["skills"],
-                week_frame,
+                skills_frame(d["skills"]),
+                weeks_chart(d["weeks"]),
                 d["by_trainee"],
                 gr.update(choices=[(labels.user(u), u) for u in users]),
             )
@@ -289,53 +366,56 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
             by_trainee,
             who,
         ]
+        trainer_outputs = [
+            personas,
+            trainees,
+            group,
+            due,
+            assigned,
+            progress,
+            group_members,
+            groups,
+        ]
 
         def on_load(request: gr.Request):
+            hidden = gr.update(visible=False)
+            untouched = [gr.update()] * (len(trainer_outputs) + len(board_outputs))
             try:
                 user = auth.user(request, "open page /programme")
             except AccessDenied as exc:
-                hidden = gr.update(visible=False)
-                return (
-                    f"**{exc.message}**",
-                    hidden,
-                    hidden,
-                    *[gr.update()] * 7,
-                    *[gr.update()] * len(board_outputs),
-                )
-            top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
+                return (f"**{exc.message}**", hidden, hidden, hidden, *untouched)
             is_trainer, is_manager = user.has("trainer"), user.has("manager")
+            if not (is_trainer or is_manager):
+                oplog.refused(user.name, "open page /programme", STAFF_ONLY)
+                return (f"**{STAFF_ONLY}**\n\n{TO_MY_TASKS}", hidden, hidden, hidden, *untouched)
+            top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
             persona_choices, people = h.choices()
+            trainer = [gr.update()] * len(trainer_outputs)
+            if is_trainer:
+                trainer = [
+                    gr.update(choices=persona_choices),
+                    gr.update(choices=people),
+                    gr.update(choices=list(h.training.groups())),
+                    (clock.now().date() + timedelta(days=7)).isoformat(),
+                    h.assigned_frame(),
+                    h.progress_frame(user.name),
+                    gr.update(choices=people),
+                    h.groups_frame(),
+                ]
             board = show_board(request) if is_manager else [gr.update()] * len(board_outputs)
             return (
                 top,
+                gr.update(visible=True),
                 gr.update(visible=is_trainer),
                 gr.update(visible=is_manager),
-                gr.update(choices=persona_choices),
-                gr.update(choices=people),
-                gr.update(choices=list(h.training.groups())),
-                (clock.now().date() + timedelta(days=7)).isoformat(),
-                h.assigned_frame() if is_trainer else gr.update(),
-                gr.update(choices=people),
-                h.groups_frame() if is_trainer else gr.update(),
+                *trainer,
                 *board,
             )
 
         page.load(
             on_load,
             None,
-            [
-                head,
-                assign_tab,
-                board_tab,
-                personas,
-                trainees,
-                group,
-                due,
-                assigned,
-                group_members,
-                groups,
-                *board_outputs,
-            ],
+            [head, body, assign_tab, board_tab, *trainer_outputs, *board_outputs],
             api_name=False,
         )
 
@@ -351,14 +431,19 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 pass_mark=pm,
                 cert_calls=cc,
             )
-            return message, h.assigned_frame()
+            return message, h.assigned_frame(), h.my_progress(request)
 
         assign_btn.click(
             do_assign,
             [title, personas, difficulty, trainees, group, due, pass_mark, cert_calls],
-            [assign_msg, assigned],
+            [assign_msg, assigned, progress],
             api_name="assign",
         )
+
+        def do_progress(request: gr.Request):
+            return h.my_progress(request)
+
+        progress_btn.click(do_progress, None, progress, api_name="assignment_progress")
 
         def do_group(name, members, request: gr.Request):
             table = h.save_group(request, name, members)
@@ -369,9 +454,17 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
         def do_team(request: gr.Request):
             return h.export_team(request)
 
+        def do_team_xlsx(request: gr.Request):
+            return h.export_team(request, "xlsx")
+
         def do_one(trainee, request: gr.Request):
             return h.export_trainee(request, trainee)
 
+        def do_one_xlsx(trainee, request: gr.Request):
+            return h.export_trainee(request, trainee, "xlsx")
+
         team_btn.click(do_team, None, export_file, api_name="export_team")
+        team_xlsx.click(do_team_xlsx, None, export_file, api_name="export_team_xlsx")
         one_btn.click(do_one, who, export_file, api_name="export_trainee")
+        one_xlsx.click(do_one_xlsx, who, export_file, api_name="export_trainee_xlsx")
     return page
