@@ -209,10 +209,11 @@ class _RubricMatch:
         key = (text, today)
         found = self._seen.get(key)
         if found is None:
-            found = _turn_hits(fold(text), _understand(text, today), self.matchers)
-            self._seen[key] = found
-            if len(self._seen) > TURN_CACHE:
-                self._seen.popitem(last=False)
+            found, whole = _turn_hits(fold(text), _understand(text, today), self.matchers)
+            if whole:  # a pattern cut short by its time budget is tried again next time
+                self._seen[key] = found
+                if len(self._seen) > TURN_CACHE:
+                    self._seen.popitem(last=False)
         return found
 
 
@@ -274,13 +275,18 @@ def _pattern_hit(folded: Folded, u: Understanding, m: _Matcher) -> _Found | None
 
 def _turn_hits(
     folded: Folded, u: Understanding, matchers: tuple[_Matcher, ...]
-) -> dict[str, _Found]:
+) -> tuple[dict[str, _Found], bool]:
     """Which criteria one agent utterance touches: by its acts first, else by rubric patterns.
 
     A prohibited criterion's pattern is read like the act it stands beside: not under a denial
     in its clause (with that act's own denial cues), and not where ``understand`` denied or
     overruled the act — one understanding decides.
+
+    Returns:
+        The hits, and False when a pattern ran out of its time budget (the hits may miss one).
+
     """
+    whole = True
     hits: dict[str, _Found] = {}
     acts: dict[str, Act] = {}
     for act in u.acts:
@@ -299,7 +305,8 @@ def _turn_hits(
                     hits[m.id] = found
         except TimeoutError:
             _too_slow(m.id)
-    return hits
+            whole = False
+    return hits, whole
 
 
 def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> Call:
