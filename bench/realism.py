@@ -22,7 +22,9 @@ with the count behind it:
 - turns for a hostile customer (archetype ``hostile`` or starting anger ≥ 35) to calm under a
   respectful script: agent lines until the anger the call exposes (``Turn.state``, read-only)
   is below 30, with the largest fall in one turn;
-- lines repeated within a call: identical customer lines in one call — target 0.
+- lines repeated within a call: identical customer lines in one call — target 0;
+- calls cut short: the call ended before the script ran out, by whom (no target: a hang-up may be
+  in character, but ``agent_end`` means a mid-call line was taken for goodbye).
 
 ``--show N`` prints up to N misses of each kind (the agent's line and the reply) to read.
 """
@@ -70,6 +72,7 @@ class Tally:
     round_numbers: int = 0
     wrong_readbacks: Counter = field(default_factory=Counter)
     skipped_readbacks: int = 0
+    cut_short: Counter = field(default_factory=Counter)
     calls_with_repeats: int = 0
     repeated_lines: int = 0
     misses: dict[str, list[tuple[str, str, str]]] = field(default_factory=lambda: defaultdict(list))
@@ -161,6 +164,8 @@ def tally_call(t: Tally, p: Played, show: int) -> None:
             if outcome != "corrected" and len(t.odd) < show:
                 t.odd.append(f"wrong read-back {outcome}: {e.agent} → {e.reply}")
     t.skipped_readbacks += p.skipped_readbacks
+    if p.cut_short:
+        t.cut_short[p.ended_by] += 1
     said = Counter(line.strip() for line in p.customer_lines if line.strip())
     repeats = sum(n - 1 for n in said.values() if n > 1)
     t.repeated_lines += repeats
@@ -214,7 +219,13 @@ def row(name: str, t: Tally) -> str:
     )
 
 
-def print_report(tallies: dict[str, Tally], total: Tally, calm: dict[str, list], show: int) -> None:
+def print_report(
+    tallies: dict[str, Tally],
+    scripts: dict[str, Tally],
+    total: Tally,
+    calm: dict[str, list],
+    show: int,
+) -> None:
     print(
         f"{'persona':<24} {'calls':>5}  {'answered in kind':<20} {'non sequiturs':<20} "
         f"{'ID unasked':<8} {'round numbers':<20} {'read-back fixed':<18} repeated lines"
@@ -222,6 +233,13 @@ def print_report(tallies: dict[str, Tally], total: Tally, calm: dict[str, list],
     for name, t in tallies.items():
         print(row(name, t))
     print(row("ALL", total))
+    print()
+    print(
+        f"{'script':<24} {'calls':>5}  {'answered in kind':<20} {'non sequiturs':<20} "
+        "calls cut short (by)"
+    )
+    for name, t in scripts.items():
+        print(f"{row(name, t)[:72]} {sum(t.cut_short.values()):>3} {dict(t.cut_short) or ''}")
     print()
     print(
         f"{'question kind':<14} {'answered in kind':<20} {'refused':>7} {'non seq':>8} {'other':>6}"
@@ -251,6 +269,11 @@ def print_report(tallies: dict[str, Tally], total: Tally, calm: dict[str, list],
     print(
         f"  lines repeated within a call (0):    {total.repeated_lines} "
         f"in {total.calls_with_repeats} of {total.calls} calls"
+    )
+    print(
+        f"  calls cut short before the script ran out: {sum(total.cut_short.values())} "
+        f"of {total.calls} ({dict(total.cut_short)}; agent_end/agreement: a mid-call line taken "
+        "for goodbye)"
     )
     print()
     print(f"hostile customers under respectful scripts: agent lines until anger < {CALM_BELOW}")
@@ -299,6 +322,7 @@ def main(argv: list[str]) -> int:
         return 2
     started = time.perf_counter()
     tallies = {pid: Tally() for pid in personas}
+    by_script = {s.id: Tally() for s in scripts}
     total = Tally()
     calm: dict[str, list] = defaultdict(list)
     for pid, lp in personas.items():
@@ -306,6 +330,7 @@ def main(argv: list[str]) -> int:
             for seed in range(args.seeds):
                 p = play(script, lp, seed)
                 tally_call(tallies[pid], p, 0)
+                tally_call(by_script[script.id], p, 0)
                 tally_call(total, p, args.show)
                 if script.respectful and hostile(p):
                     calm[pid].append(calming(p))
@@ -314,7 +339,7 @@ def main(argv: list[str]) -> int:
         f"{total.calls} calls, {total.questions} questions "
         f"({time.perf_counter() - started:.1f} s)\n"
     )
-    print_report(tallies, total, calm, args.show)
+    print_report(tallies, by_script, total, calm, args.show)
     return 0
 
 

@@ -36,7 +36,7 @@ from realism_judge import KINDS
 from simulator.call import Call
 from simulator.engine import build_renderer, build_understander
 from simulator.persona import LoadedPersona
-from simulator.understand import parse_amounts, spoken_amount, spoken_date
+from simulator.understand import spoken_amount, spoken_date
 from simulator.understand.customer import understand_customer
 from simulator.understand.terms import Terms, terms_of
 
@@ -117,7 +117,8 @@ class Played:
     exchanges: list[Exchange] = field(default_factory=list)
     ended_by: str | None = None
     skipped_readbacks: int = 0
-    agent_numbers: set[int] = field(default_factory=set)
+    cut_short: bool = False
+    """The call ended before the script ran out (hang-up, or a line taken for goodbye)."""
 
     @property
     def customer_lines(self) -> list[str]:
@@ -339,9 +340,6 @@ def play(script: Script, lp: LoadedPersona, seed: int = 0) -> Played:
             text = step.say_lump
         where = f"{script.id}: {branch} step #{i - 1}"
         line = _fill(text, _values(lp, today, plan), where)
-        played.agent_numbers.update(parse_amounts(line))
-        if plan:
-            played.agent_numbers.update(x for x in (plan.amount, plan.months) if x)
         reply = call.say(line)
         played.exchanges.append(
             Exchange(
@@ -360,6 +358,7 @@ def play(script: Script, lp: LoadedPersona, seed: int = 0) -> Played:
         table.hear(reply.text)
         if branch == "cardholder" and _third_party_said(reply.text, today):
             steps, branch, i = script.third_party, "third_party", 0
+    played.cut_short = i < len(steps)
     if not call.ended:
         call.hang_up("script_end")
     played.ended_by = call.ended_by

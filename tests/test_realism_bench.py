@@ -195,3 +195,16 @@ def test_every_shipped_script_loads():
     assert len(scripts) >= 6
     asked = {k for s in scripts for step in s.cardholder + s.third_party for k in step.asks}
     assert asked == set(KINDS)
+
+
+def test_relation_words_count_only_said_of_themselves():
+    assert judge("relation", "我是他妈妈。").verdict == "answered"
+    assert judge("relation", "你这话什么意思？我儿子怎么了？").verdict == "answered"
+    assert judge("relation", "嗯，你这孩子说话还挺客气的。").verdict == "other"
+
+
+def test_generic_confusion_is_a_non_sequitur_but_a_dispute_answers_the_sum():
+    assert judge("capacity", "这个跟还款有关系吗？").verdict == "non_sequitur"
+    assert judge("when", "对不起，您能再说一遍吗？").verdict == "non_sequitur"
+    assert judge("amount_right", "账单里那笔两千三百九十九块根本不是我买的。").verdict == "answered"
+    assert judge("name", "嗯，我是。什么事？").verdict == "answered"
