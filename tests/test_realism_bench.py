@@ -208,3 +208,37 @@ def test_generic_confusion_is_a_non_sequitur_but_a_dispute_answers_the_sum():
     assert judge("when", "对不起，您能再说一遍吗？").verdict == "non_sequitur"
     assert judge("amount_right", "账单里那笔两千三百九十九块根本不是我买的。").verdict == "answered"
     assert judge("name", "嗯，我是。什么事？").verdict == "answered"
+
+
+def test_tally_counts_what_the_bench_promises(tmp_path):
+    """A hand-written call: each figure's count moves for exactly the reason it documents."""
+    from realism_play import Exchange, Played
+
+    path = tmp_path / "small.yaml"
+    path.write_text(SCRIPT, encoding="utf-8")
+    lp = load_persona(PERSONAS / "hostile_zhang.yaml")
+    id4 = lp.persona.facts.id_last4
+    played = Played(load_script(path), lp, 0, "喂，哪个？", 60)
+    played.exchanges = [
+        Exchange("请问您是张卫东本人吗？", ("name",), f"是我，后四位{id4}。", "喂，哪个？", 58),
+        Exchange("您每个月能还多少？", ("capacity",), "嗯，我在听。", "", 50),
+        Exchange("您每个月能还多少？", ("capacity",), "一个月两千三百三，分四十一期。", "", 40),
+        Exchange(
+            "跟您核对一下，每个月两千三，分九期，对吗？",
+            ("readback",),
+            "对，没错。",
+            "",
+            20,
+            readback="wrong",
+        ),
+        Exchange("好的，再见。", (), "嗯，我在听。", "", 20),
+    ]
+    tally = realism.Tally()
+    realism.tally_call(tally, played, show=10)
+    assert tally.questions == 4
+    assert tally.verdicts == {"answered": 3, "non_sequitur": 1}
+    assert tally.id_unasked == 1  # digits given to a name question
+    assert (tally.numbers, tally.round_numbers) == (2, 0)  # 2330 and 41 months
+    assert tally.wrong_readbacks == {"confirmed": 1}
+    assert (tally.repeated_lines, tally.calls_with_repeats) == (1, 1)
+    assert realism.calming(played) == (4, 20)  # anger 40 → 20 on the 4th line
