@@ -111,6 +111,7 @@ ANSWER_SITUATIONS = (
     "i_am_cardholder",  # asked as if a relative (您是他什么人 / 他在家吗): "我就是本人"
     "third_party_who",  # who the person who answered is, and their relation to the cardholder
     "third_party_back",  # when the cardholder is back (the same time every time)
+    "third_party_not_me",  # asked for the cardholder's ID digits: "我又不是他"
     "give_when",  # when they can pay (the plan's date / count)
     "deflect_when",  # won't say when
     "give_channel",  # which channel they pay through

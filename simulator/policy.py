@@ -75,6 +75,8 @@ class CallState:
     id_given: bool = False
     told_relation: bool = False
     """A third party said who they are to the cardholder."""
+    proposed: Plan | None = None
+    """The customer's own last counter-offer (a read-back of it is checked against it)."""
 
     def snapshot(self) -> dict[str, int]:
         """The mood as whole numbers, for traces and storage."""
@@ -173,7 +175,7 @@ class Policy(Answers, Negotiation):
         touched, spared = self._sore_topics(u.text)
         broken = self.memory.broken(u, s.turns, touched)
         self.memory.note(u, s.turns, spared)
-        abusive = [a.name for a in u.acts if a.name in ABUSE]
+        abusive = self._abuse(u)
         if abusive:
             return self._with_recall(self._react_to_abuse(abusive, u), broken)
         sore = self._sore_point(u.text)
@@ -191,6 +193,19 @@ class Policy(Answers, Negotiation):
         if move.situation in ("filler", "ack") and s.patience < 30:
             move = replace(move, situation="impatient")
         return self._maybe_give_up(move)
+
+    def _abuse(self, u: Understanding) -> list[str]:
+        """The violations in the line; the example layer's alone do not count in a plain question.
+
+        ``您是他什么人？`` resembles a disclosure to the example layer; asked with no rule-found
+        violation, it is the question the customer answers, not an offence.
+        """
+        found = [a for a in u.acts if a.name in ABUSE]
+        plain = {"who_are_you", "relation", "is_in", "when_back", "name", "repeat"}
+        if found and all(a.source == "example" for a in found):
+            if self.question and all(q.kind in plain for q in self.question):
+                return []
+        return [a.name for a in found]
 
     def _with_recall(self, move: Move, broken) -> Move:
         """An angry reaction that names the promise the trainee just broke."""
@@ -290,8 +305,11 @@ class Policy(Answers, Negotiation):
         if self._asked("is_in"):
             s.told_relation = True
             return Move("third_party_out", question="is_in")
-        if asked in ("name", "id_digits"):
-            s.told_relation = True  # 他不在，我是他妈妈: never the cardholder's identity
+        if asked == "id_digits":
+            s.told_relation = True  # 我又不是他: never the cardholder's identity
+            return Move("third_party_not_me", question=asked)
+        if asked == "name":
+            s.told_relation = True  # 他不在，我是他妈妈
             return Move("third_party_out", question=asked)
         if self._asked("why_late", "capacity", "when_pay", "channel", "amount_right"):
             return Move("third_party_refuse", question=self.question[0].kind)
@@ -336,6 +354,10 @@ class Policy(Answers, Negotiation):
         if s.accepted and self._same_plan(u):
             s.confirmed = True
             return Move("confirm", plan=s.accepted)
+        if not s.accepted and s.proposed and u.has("summarize_confirm"):
+            move = self._readback_of_own_terms(u)
+            if move is not None:
+                return move
         if self._asked("repeat"):
             return Move("repeat", question="repeat")
         if self._asked("amount_right"):

@@ -29,6 +29,11 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "{back_time}吧，你那会儿再打。",
         "他现在不在，得{back_time}。",
     ),
+    "third_party_not_me": (
+        "我不是他本人，他的身份证号我可不知道。",
+        "我又不是{cardholder}，这个你问他去。",
+        "我不是他，他的证件号我不清楚，也不能随便说。",
+    ),
     "give_when": (
         "{date}之前我能先还{amount}块。",
         "最快也得{date}，到时候能拿出{amount}块。",

@@ -72,8 +72,8 @@ class Negotiation:
             return True
         if said.months and agreed.months and said.months != agreed.months:
             return True
-        if bool(said.months) != bool(agreed.months) and (said.months or 0) > 1:
-            return True
+        if bool(said.months) != bool(agreed.months):
+            return True  # instalments read back as a one-off sum, or the other way round
         return bool(said.due_date and agreed.due_date and said.due_date != agreed.due_date)
 
     def _readback_now(self) -> bool:
@@ -117,7 +117,26 @@ class Negotiation:
         if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
             return Move("refuse", objection=why)
         s.revealed.add("capacity")
+        s.proposed = counter
         return Move("counter", plan=counter, reveals=("capacity",), objection=why)
+
+    def _readback_of_own_terms(self, u: Understanding) -> Move | None:
+        """The trainee reads back the customer's own counter-offer: right, or corrected.
+
+        None when the line states no terms (it is then weighed as usual).
+        """
+        s = self.state
+        terms = self._terms(u)
+        own = s.proposed
+        if terms is None or own is None:
+            return None
+        if self._differs(terms, own) or (terms.channel and terms.channel in self.facts.no_channels):
+            return Move("correct_readback", plan=own, objection="readback")
+        if self._objection(terms) is not None:
+            return None
+        s.accepted = self._with_default_date(replace(own, channel=terms.channel or own.channel))
+        s.confirmed = True
+        return Move("confirm", plan=s.accepted)
 
     def _objection(self, terms: Plan) -> str | None:
         """What does not fit the facts in these terms (None: they can keep them)."""

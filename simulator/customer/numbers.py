@@ -12,7 +12,7 @@ import math
 
 __all__ = ["TERMS", "instalments", "is_round", "lump", "round_down", "round_up"]
 
-TERMS = (3, 6, 9, 12, 18, 24, 36, 48, 60)
+TERMS = (3, 6, 12, 18, 24, 36)
 """Instalment counts people (and banks) say, shortest first."""
 
 
@@ -40,12 +40,11 @@ def is_round(amount: int) -> bool:
 def instalments(debt: int, capacity: int, max_months: int) -> tuple[int, int]:
     """``(monthly, months)``: the shortest usual term whose round monthly fits the capacity.
 
-    When no usual term up to ``max_months`` fits, the longest allowed term at the most they can
-    pay a month (rounded down): the customer offers what they can, not what clears the debt.
+    When no usual term up to ``max_months`` fits, the longest usual term at the most they can
+    pay a month (rounded down): the customer offers what they can, not what clears the debt
+    (a longer plan the trainee offers within ``max_months`` is still theirs to accept).
     """
     allowed = [n for n in TERMS if n <= max_months] or [max(1, max_months)]
-    if max_months not in allowed and max_months > allowed[-1]:
-        allowed.append(max_months)
     for months in allowed:
         if months < 2 and debt > capacity:
             continue

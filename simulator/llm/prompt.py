@@ -76,6 +76,7 @@ SITUATION_GUIDE = {
     "i_am_cardholder": "对方以为你是家里人，告诉对方你就是持卡人本人。",
     "third_party_who": "说自己是谁、和持卡人是什么关系。",
     "third_party_back": "说持卡人什么时候回来（和之前说的时间一致）。",
+    "third_party_not_me": "说自己不是持卡人本人，不知道也不能说他的身份证号。",
     "give_when": "说自己什么时候能还、能还多少（就用下面的方案）。",
     "deflect_when": "不肯说什么时候能还，含糊带过。",
     "give_channel": "说自己打算用什么方式还款。",
