@@ -208,10 +208,15 @@ class _Table:
         self.agreed: Plan | None = None
 
     def _plan(self, terms: Terms, fallback: Plan | None) -> Plan | None:
+        """The terms said, with what they leave out taken from ``fallback`` (the offer agreed to).
+
+        A yes that names only a date (行，12月2号开始还) keeps the offer's instalments; one that
+        says 一次 (all at once) does not.
+        """
         amount = terms.amount.low if terms.amount else (fallback.amount if fallback else None)
         if amount is None:
             return None
-        months = terms.months or (fallback.months if fallback and not terms.date else None)
+        months = terms.months or (fallback.months if fallback and not terms.partial else None)
         due = terms.date.due if terms.date else (fallback.due if fallback else None)
         return Plan(amount, months, due)
 
@@ -224,7 +229,8 @@ class _Table:
             if "state_capacity" in u.names or terms.months:
                 self.capacity = terms.amount.low
         if u.has("agree") and not u.has("refuse", "counter_offer", "correct"):
-            self.agreed = self._plan(terms, self.offered) or self.agreed
+            lump = "一次" in reply and not terms.months
+            self.agreed = self._plan(terms, None if lump else self.offered) or self.agreed
 
     def offer(self, kind: str, seed: int) -> Plan:
         monthly = self.capacity or _up(self.debt / 12, 100)
