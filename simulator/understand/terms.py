@@ -10,6 +10,7 @@ interest, a fee, the bill (``利息已经三百了``) — are not taken as the a
 
 from __future__ import annotations
 
+import functools
 import math
 import re
 from dataclasses import dataclass, replace
@@ -214,6 +215,14 @@ def terms_of(
         The terms; :attr:`Terms.empty` when the line says none.
 
     """
+    return _terms_of(text, today, None if amounts is None else tuple(amounts), frozenset(debt))
+
+
+@functools.lru_cache(maxsize=65536)
+def _terms_of(
+    text: str, today: date, amounts: tuple[Amount, ...] | None, debt: frozenset[int]
+) -> Terms:
+    # Cached: the scorer asks for the same line's terms on every rescore (Terms is frozen).
     spans = amount_spans(text) if amounts is None else amounts
     months = parse_months(text)
     months = months if months and months > 1 else None
