@@ -196,3 +196,26 @@ def test_a_trainer_follows_progress_on_the_assignments_they_gave(app, page):
     assert "王丽娟（忘记还款）" in text and "已通过" in text and "进行中" in text
     assert "hostile_zhang" not in text
     assert page.get_by_role("tab", name="主管看板").count() == 0
+
+
+@pytest.mark.parametrize(
+    ("who", "shown", "hidden"),
+    [
+        ("wang", ["我的任务", "通话复盘"], ["训练师工作台", "培训计划"]),
+        ("teacher", ["训练师工作台", "培训计划"], []),
+        ("boss", ["培训计划"], ["训练师工作台"]),
+    ],
+)
+def test_the_navigation_bar_lists_staff_pages_only_for_staff(app, page, who, shown, hidden):
+    url, password = app
+    sign_in(page, url, who, password, "/tasks")
+    page.get_by_text(f"当前用户：{who}").wait_for()
+    for path in ("/tasks", "/review", "/programme"):
+        page.goto(url + path)
+        bar = page.locator(".nav-holder, nav").first
+        playwright.expect(page.get_by_role("link", name="退出登录")).to_be_visible()
+        for name in shown:
+            playwright.expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+        for name in hidden:
+            assert page.get_by_role("link", name=name, exact=True).count() == 0, (path, name)
+        assert bar.count() == 1
