@@ -1,6 +1,7 @@
 """Realism of the simulated customer: agent scripts of several styles against every persona.
 
-Usage: ``.venv/bin/python bench/realism.py [--seeds N] [--persona ID] [--script ID] [--show N]``
+Usage: ``.venv/bin/python bench/realism.py [--seeds N] [--persona ID] [--script ID] [--show N]
+[--no-heldout]``
 
 Each script in ``bench/realism_scripts/`` (by-the-book, brisk, warm, a questioner, odd numbers
 with a wrong read-back, third-party-aware) is played against every persona in the personas
@@ -27,6 +28,11 @@ with the count behind it:
   in character, but ``agent_end`` means a mid-call line was taken for goodbye).
 
 ``--show N`` prints up to N misses of each kind (the agent's line and the reply) to read.
+
+The scripts in ``bench/realism_scripts/heldout/`` ask the same kinds of question in other words
+(a colloquial veteran, a trainee reading the script aloud). Their figures are printed apart and
+their misses never: like the corpus' held-out split, they show whether the customer answers
+questions or only the main scripts' phrasings. Do not tune the customer on them.
 """
 
 from __future__ import annotations
@@ -45,7 +51,7 @@ HERE = Path(__file__).resolve().parent
 sys.path[:0] = [str(HERE.parent), str(HERE)]
 
 from realism_judge import KINDS, corrects, gives_id_digits, judge  # noqa: E402
-from realism_play import AT, SCRIPTS_DIR, Played, load_scripts, play  # noqa: E402
+from realism_play import AT, SCRIPTS_DIR, Played, Script, load_scripts, play  # noqa: E402
 
 from simulator.persona import Archetype, load_personas  # noqa: E402
 from simulator.understand import parse_amounts  # noqa: E402
@@ -219,21 +225,16 @@ def row(name: str, t: Tally) -> str:
     )
 
 
-def print_report(
-    tallies: dict[str, Tally],
-    scripts: dict[str, Tally],
-    total: Tally,
-    calm: dict[str, list],
-    show: int,
-) -> None:
-    print(
-        f"{'persona':<24} {'calls':>5}  {'answered in kind':<20} {'non sequiturs':<20} "
-        f"{'ID unasked':<8} {'round numbers':<20} {'read-back fixed':<18} repeated lines"
-    )
-    for name, t in tallies.items():
-        print(row(name, t))
-    print(row("ALL", total))
-    print()
+def print_tables(tallies: dict[str, Tally], scripts: dict[str, Tally], total: Tally) -> None:
+    if tallies:
+        print(
+            f"{'persona':<24} {'calls':>5}  {'answered in kind':<20} {'non sequiturs':<20} "
+            f"{'ID unasked':<8} {'round numbers':<20} {'read-back fixed':<18} repeated lines"
+        )
+        for name, t in tallies.items():
+            print(row(name, t))
+        print(row("ALL", total))
+        print()
     print(
         f"{'script':<24} {'calls':>5}  {'answered in kind':<20} {'non sequiturs':<20} "
         "calls cut short (by)"
@@ -251,9 +252,12 @@ def print_report(
                 f"{kind:<14} {pct(_ok(c), sum(c.values())):<20} {c['refused']:>7} "
                 f"{c['non_sequitur']:>8} {c['other']:>6}"
             )
-    wrong = sum(total.wrong_readbacks.values())
     print()
-    print("overall (target):")
+
+
+def print_overall(total: Tally, title: str) -> None:
+    wrong = sum(total.wrong_readbacks.values())
+    print(f"{title} (target):")
     print(f"  questions answered in kind (≥ 95 %): {pct(_ok(total.verdicts), total.questions)}")
     print(
         f"  non sequiturs (≤ 2 %):               {pct(total.verdicts['non_sequitur'], total.questions)}"
@@ -276,6 +280,9 @@ def print_report(
         "for goodbye)"
     )
     print()
+
+
+def print_calm(calm: dict[str, list]) -> None:
     print(f"hostile customers under respectful scripts: agent lines until anger < {CALM_BELOW}")
     for name, runs in calm.items():
         turns = [t for t, _ in runs if t is not None]
@@ -291,14 +298,42 @@ def print_report(
             f"  {name:<24} {spread}; never {never}; largest one-turn fall: median "
             f"{statistics.median(falls):g}, max {max(falls)}"
         )
-    if show:
-        print("\nmisses by question kind:")
-        for kind in KINDS:
-            for verdict, agent, reply in total.misses.get(kind, []):
-                print(f"  [{kind} / {verdict}] {agent}\n      → {reply}")
-        print("\nother findings:")
-        for line in total.odd:
-            print("  " + line)
+    print()
+
+
+def print_misses(total: Tally) -> None:
+    print("misses by question kind:")
+    for kind in KINDS:
+        for verdict, agent, reply in total.misses.get(kind, []):
+            print(f"  [{kind} / {verdict}] {agent}\n      → {reply}")
+    print("\nother findings:")
+    for line in total.odd:
+        print("  " + line)
+
+
+@dataclass
+class Run:
+    """The tallies of one set of scripts against the personas."""
+
+    by_persona: dict[str, Tally]
+    by_script: dict[str, Tally]
+    total: Tally = field(default_factory=Tally)
+    calm: dict[str, list] = field(default_factory=lambda: defaultdict(list))
+
+
+def run(scripts: list[Script], personas: dict, seeds: int, show: int) -> Run:
+    """Play every script against every persona once per seed, and tally."""
+    r = Run({pid: Tally() for pid in personas}, {s.id: Tally() for s in scripts})
+    for pid, lp in personas.items():
+        for script in scripts:
+            for seed in range(seeds):
+                p = play(script, lp, seed)
+                tally_call(r.by_persona[pid], p, 0)
+                tally_call(r.by_script[script.id], p, 0)
+                tally_call(r.total, p, show)
+                if script.respectful and hostile(p):
+                    r.calm[pid].append(calming(p))
+    return r
 
 
 def main(argv: list[str]) -> int:
@@ -310,36 +345,36 @@ def main(argv: list[str]) -> int:
     ap.add_argument("--scripts-dir", type=Path, default=SCRIPTS_DIR)
     ap.add_argument("--personas-dir", type=Path, default=None)
     ap.add_argument("--show", type=int, default=0, help="print up to N misses of each kind")
+    ap.add_argument("--no-heldout", action="store_true", help="skip the held-out scripts")
     args = ap.parse_args(argv)
     personas = load_personas(args.personas_dir)
     scripts = load_scripts(args.scripts_dir)
+    heldout = [] if args.no_heldout else load_scripts(args.scripts_dir / "heldout")
     if args.persona:
         personas = {k: v for k, v in personas.items() if k in args.persona}
     if args.script:
         scripts = [s for s in scripts if s.id in args.script]
+        heldout = [s for s in heldout if s.id in args.script]
     if not personas or not scripts:
         print("no personas or no scripts to play", file=sys.stderr)
         return 2
     started = time.perf_counter()
-    tallies = {pid: Tally() for pid in personas}
-    by_script = {s.id: Tally() for s in scripts}
-    total = Tally()
-    calm: dict[str, list] = defaultdict(list)
-    for pid, lp in personas.items():
-        for script in scripts:
-            for seed in range(args.seeds):
-                p = play(script, lp, seed)
-                tally_call(tallies[pid], p, 0)
-                tally_call(by_script[script.id], p, 0)
-                tally_call(total, p, args.show)
-                if script.respectful and hostile(p):
-                    calm[pid].append(calming(p))
+    main_run = run(scripts, personas, args.seeds, args.show)
+    held = run(heldout, personas, args.seeds, 0) if heldout else None
+    calls = main_run.total.calls + (held.total.calls if held else 0)
     print(
-        f"realism: {len(scripts)} scripts × {len(personas)} personas × {args.seeds} seeds = "
-        f"{total.calls} calls, {total.questions} questions "
-        f"({time.perf_counter() - started:.1f} s)\n"
+        f"realism: {len(scripts)} scripts (+{len(heldout)} held out) × {len(personas)} personas "
+        f"× {args.seeds} seeds = {calls} calls ({time.perf_counter() - started:.1f} s)\n"
     )
-    print_report(tallies, by_script, total, calm, args.show)
+    print_tables(main_run.by_persona, main_run.by_script, main_run.total)
+    print_overall(main_run.total, f"overall, {main_run.total.questions} questions")
+    print_calm(main_run.calm)
+    if held:
+        print("held-out phrasings (bench/realism_scripts/heldout: never tune the customer on them)")
+        print_tables({}, held.by_script, held.total)
+        print_overall(held.total, f"held out, {held.total.questions} questions")
+    if args.show:
+        print_misses(main_run.total)
     return 0
 
 

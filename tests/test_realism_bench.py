@@ -190,9 +190,10 @@ def test_bad_scripts_name_the_file_and_step(tmp_path):
         load_script(path)
 
 
-def test_every_shipped_script_loads():
-    scripts = load_scripts()
-    assert len(scripts) >= 6
+@pytest.mark.parametrize("folder", ["", "heldout"])
+def test_every_shipped_script_loads_and_asks_every_kind(folder):
+    scripts = load_scripts(BENCH / "realism_scripts" / folder)
+    assert len(scripts) >= (6 if not folder else 2)
     asked = {k for s in scripts for step in s.cardholder + s.third_party for k in step.asks}
     assert asked == set(KINDS)
 
