@@ -34,6 +34,7 @@ COMMON_NEGATIONS = (
     r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
     r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
     r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
+    r"|没人|没有人"
 )
 """Cues that deny what follows them in a clause, for every act."""
 NEGATION_WINDOW = 8
@@ -43,7 +44,8 @@ DISMISSED_AFTER = re.compile(
     r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事)"
     r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?)$|^(?:那些|这些|那|这)?都不会(?:的)?$"
     r"|^(?:我们|银行)?(?:不会|不)(?:那样|这样|这么做|那么做)"
-    r"|不沾边"
+    r"|不沾边|不是一回事|是不会的|(?:那|这)(?:都|多半|就)?是骗子|(?:千万|可)?(?:别|不要|莫|勿)(?:这么|这样)(?:做|干)"
+    r"|^(?:您|你)?(?:千万|可)?(?:别|不要|莫)(?:去|碰|信|听)(?:的|啊|哈|了)?$"
 )
 """A dismissal in a clause just after the words that denies them (``全家上黑名单，那都是网上乱传
 的``; ``会不会上门？不会的``)."""
@@ -102,6 +104,8 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
     own = clause[start]
     if _dismissed_after(nm, end, own):
         return True
+    if _cue_before_fillers(nm, start, own, cues):
+        return True
     lo = max(0, start - NEGATION_WINDOW)
     while lo < start and clause[lo] != own:
         lo += 1
@@ -123,6 +127,35 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
             if _RHETORICAL.search(text, end, hi):  # 你这不是老赖吗: rhetorical, not a denial
                 continue
         return True
+    return False
+
+
+_FILLER = re.compile(r"(?:那个|就是|就是说|嗯|呃|啊|这个|那啥|那个啥|然后)+")
+
+
+def _cue_before_fillers(nm: Normalized, start: int, own: int, cues: re.Pattern[str]) -> bool:
+    """Whether a clause ending in a denial cue precedes the words, with only fillers between.
+
+    Speech breaks a denial from its verb with fillers (``您千万别，那个，去借网贷``); the cue
+    still denies what comes after them, if the words open their own clause.
+    """
+    text, clause = nm.text, nm.clause
+    first = start
+    while first > 0 and clause[first - 1] == own:
+        first -= 1
+    if start - first > 2:  # the words must open their clause (a subject may come first)
+        return False
+    at, number = first, own - 1
+    while at > 0 and number >= 0 and own - number <= 3:
+        lo = at
+        while lo > 0 and clause[lo - 1] == clause[at - 1]:
+            lo -= 1
+        piece = text[lo:at]
+        if not _FILLER.fullmatch(piece):
+            tail = piece[-4:]
+            found = [m for m in cues.finditer(tail) if m.end() == len(tail)]
+            return bool(found)
+        at, number = lo, clause[lo] - 1
     return False
 
 
