@@ -37,6 +37,8 @@ __all__ = [
     "REQUIRED_SITUATIONS",
     "COMMON_SITUATIONS",
     "SLOTS",
+    "TRAIT_SITUATIONS",
+    "Trait",
     "load_persona",
     "load_personas",
     "load_personas_report",
@@ -63,6 +65,39 @@ ARCHETYPE_LABELS = {
     Archetype.evasive: "拖延型",
     Archetype.disputing: "异议型",
     Archetype.third_party: "第三方接听",
+}
+
+
+class Trait(StrEnum):
+    """A way of behaving on top of the archetype: the situations trainees meet on real lines."""
+
+    coached = "coached"
+    """Coached by a debt-relief agent: demands 停息挂账 / 个性化分期 first, cites rules, records."""
+    complains = "complains"
+    """Threatens a regulator complaint at the first offence and hangs up to file it at the next."""
+    hard_of_hearing = "hard_of_hearing"
+    """Elderly, hard of hearing: mishears amounts (an offer must be said twice) and long lines."""
+    fraud_claim = "fraud_claim"
+    """Says the charges are fraud (盗刷): wants them investigated and the card frozen first."""
+    multi_bank = "multi_bank"
+    """Owes several banks and plays them off: wants the longest plan another bank gave."""
+    pretends_relative = "pretends_relative"
+    """The cardholder pretending to be a relative, until pressed politely about identity."""
+
+
+# Situations each trait needs lines for (the renderer has plain ones; a persona should not).
+TRAIT_SITUATIONS = {
+    Trait.coached: ("demand_relief", "cite_rules"),
+    Trait.complains: ("threaten_complaint", "complaint_hangup"),
+    Trait.hard_of_hearing: ("didnt_hear", "mishear_amount"),
+    Trait.fraud_claim: ("fraud_insist", "demand_freeze"),
+    Trait.multi_bank: ("play_banks",),
+    Trait.pretends_relative: (
+        "third_party_out",
+        "third_party_refuse",
+        "third_party_message",
+        "admit_cardholder",
+    ),
 }
 
 # Every situation the offline renderer may be asked to voice. Each names one decided move.
@@ -129,6 +164,16 @@ ANSWER_SITUATIONS = (
 
 OPTIONAL_SITUATIONS = (
     *ANSWER_SITUATIONS,
+    "demand_relief",  # coached: 先给我办停息挂账, before any plan
+    "cite_rules",  # coached: quotes the rules back at a consequence
+    "threaten_complaint",  # complains: 再这样我就打12378投诉
+    "complaint_hangup",  # complains: hangs up to file the complaint
+    "didnt_hear",  # hard of hearing: 啊？你说什么？大点声
+    "mishear_amount",  # hard of hearing: says the offer back with the amount wrong
+    "fraud_insist",  # fraud claim: 盗刷的钱凭什么让我还
+    "demand_freeze",  # fraud claim: 卡先给我冻上
+    "play_banks",  # multi bank: 别家都给我分了这么多期
+    "admit_cardholder",  # pretends relative: 好吧，我就是本人
     "vague_promise",
     "dispute",
     "dispute_registered",
@@ -162,6 +207,7 @@ SLOTS = {
     "back_time": "when the cardholder will be back (third party)",
     "pay_channel": "the channel the customer pays through (facts.pay_channel)",
     "earlier": "an earlier promise of the agent, in the customer's words (不找我家里人)",
+    "other_banks": "the other banks the customer owes (facts.other_banks), spoken",
 }
 
 
@@ -244,6 +290,9 @@ class Facts(_Strict):
         default_factory=list,
         description="channels they cannot use, as a plan records them (手机银行, APP, 网银 …)",
     )
+    other_banks: list[Annotated[str, Field(min_length=1)]] = Field(
+        default_factory=list, description="other banks they owe (for the multi_bank trait)"
+    )
     dispute: Dispute | None = None
     third_party: ThirdParty | None = None
 
@@ -274,6 +323,9 @@ class Behaviour(_Strict):
         20, description="trust needed to give ID-card digits when asked for them"
     )
     hangup_anger: Level = Field(90, description="anger at which they hang up")
+    traits: list[Trait] = Field(
+        default_factory=list, description="ways of behaving on top of the archetype"
+    )
 
 
 class Voice(_Strict):
@@ -309,6 +361,19 @@ class Persona(_Strict):
         for situation in REQUIRED_SITUATIONS + ARCHETYPE_SITUATIONS.get(self.archetype, ()):
             if not self.lines.get(situation):
                 problems.append(f"lines.{situation}: missing (needed for {self.archetype})")
+        for trait in self.behaviour.traits:
+            for situation in TRAIT_SITUATIONS[trait]:
+                if not self.lines.get(situation):
+                    problems.append(f"lines.{situation}: missing (needed for trait {trait})")
+        traits = set(self.behaviour.traits)
+        if Trait.multi_bank in traits and not self.facts.other_banks:
+            problems.append("facts.other_banks: required for the multi_bank trait")
+        if Trait.fraud_claim in traits and self.facts.dispute is None:
+            problems.append("facts.dispute: required for the fraud_claim trait")
+        if Trait.pretends_relative in traits and self.facts.third_party is None:
+            problems.append("facts.third_party: required for the pretends_relative trait")
+        if Trait.pretends_relative in traits and self.archetype == Archetype.third_party:
+            problems.append("behaviour.traits: a third party cannot pretend to be one")
         for situation in COMMON_SITUATIONS:
             variants = self.lines.get(situation) or []
             if variants and len(variants) < 3:

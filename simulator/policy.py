@@ -20,7 +20,8 @@ from simulator.customer.mood import calming
 from simulator.customer.moves import Move, Plan
 from simulator.customer.negotiation import Negotiation
 from simulator.customer.questions import Question, ask
-from simulator.persona import Archetype, Persona
+from simulator.customer.traits import Traits
+from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
 from simulator.understand.core import is_negated
 from simulator.understand.customer import understand_customer
@@ -77,6 +78,16 @@ class CallState:
     """A third party said who they are to the cardholder."""
     proposed: Plan | None = None
     """The customer's own last counter-offer (a read-back of it is checked against it)."""
+    # What the traits (simulator.customer.traits) remember.
+    relief_heard: bool = False
+    card_frozen: bool = False
+    heard_amounts: set[int] = field(default_factory=set)
+    long_lines: int = 0
+    pretending: bool = False
+    identity_pressed: int = 0
+    banks_played: bool = False
+    fraud_pushes: int = 0
+    complaint_warned: bool = False
 
     def snapshot(self) -> dict[str, int]:
         """The mood as whole numbers, for traces and storage."""
@@ -105,7 +116,7 @@ def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-class Policy(Answers, Negotiation):
+class Policy(Answers, Negotiation, Traits):
     """Decides the customer's move for each agent utterance; deterministic for a seed.
 
     The answers to questions (:class:`~simulator.customer.answers.Answers`) and the weighing of
@@ -119,6 +130,7 @@ class Policy(Answers, Negotiation):
         self.rng = random.Random(seed)
         start = persona.start
         self.state = CallState(anger=start.anger, trust=start.trust, patience=start.patience)
+        self.state.pretending = Trait.pretends_relative in persona.behaviour.traits
         self._tracker = CallTracker(today, third_party=persona.archetype == Archetype.third_party)
         self.memory = Memory()
         """The trainee's promises so far (我们不会联系您家人), to hold them to."""
@@ -186,10 +198,11 @@ class Policy(Answers, Negotiation):
             return self._with_recall(self._angry_or_hangup(), broken)
 
         self._update_from_respect(u)
-        if third_party:
-            move = self._third_party(u)
-        else:
-            move = self._cardholder(u)
+        move = self._trait_move(u)
+        if move is None and self._pretending():
+            move = self._pretender_admits() or self._third_party(u)
+        if move is None:
+            move = self._third_party(u) if third_party else self._cardholder(u)
         if move.situation in ("filler", "ack") and s.patience < 30:
             move = replace(move, situation="impatient")
         return self._maybe_give_up(move)
@@ -230,7 +243,11 @@ class Policy(Answers, Negotiation):
 
     def _angry_or_hangup(self) -> Move:
         s, b = self.state, self.persona.behaviour
-        if s.anger >= b.hangup_anger or s.abuse >= 3 or (s.warned and s.abuse >= 2):
+        hang = s.anger >= b.hangup_anger or s.abuse >= 3 or (s.warned and s.abuse >= 2)
+        complaint = self._complaint()
+        if complaint is not None:
+            return Move("complaint_hangup", ends_call="customer_hangup") if hang else complaint
+        if hang:
             return Move("hangup", ends_call="customer_hangup")
         if s.anger >= b.hangup_anger - 15 or s.abuse >= 2:
             s.warned = True

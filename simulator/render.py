@@ -74,6 +74,8 @@ def slot_values(loaded: LoadedPersona, move: Move, today: date) -> dict[str, str
         "cardholder": p.brief.name,
         "pay_channel": f.pay_channel,
     }
+    if f.other_banks:
+        values["other_banks"] = "、".join(f.other_banks)
     if move.recalls:
         values["earlier"] = move.recalls
     if p.brief.minimum_payment:

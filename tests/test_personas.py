@@ -38,7 +38,7 @@ EDGE_VOICES = {
     "zh-CN-YunyangNeural",
 }
 PLAN_SITUATIONS = ("accept", "counter", "confirm")
-PLAN_ANSWERS = ("correct_readback", "give_when")
+PLAN_ANSWERS = ("correct_readback", "give_when", "mishear_amount", "play_banks")
 """Answers that state terms too: the agreed plan, or when and how much they can pay (#13)."""
 DISPUTE_SLOTS = {"disputed_amount", "disputed_merchant"}
 THIRD_PARTY_SLOTS = {"relation", "back_time"}

@@ -96,12 +96,15 @@ class Negotiation:
             payable = debt - f.dispute.amount
             total = terms.amount * (terms.months or 1)
             if total > payable * 1.02:
-                return Move("dispute", objection="dispute")
+                return self._fraud_pressed() or Move("dispute", objection="dispute")
         why = self._objection(terms)
         if why is None:  # affordable
             # People take their own numbers: an offer built on what they disclosed needs less trust.
             needed = b.trust_to_accept - (15 if "capacity" in s.revealed else 0)
             if s.trust >= needed and s.anger < 60:
+                played = self._play_banks(terms)
+                if played is not None:
+                    return played
                 s.accepted = self._with_default_date(terms)
                 s.pushed = 0
                 return Move("accept", plan=s.accepted)
@@ -112,6 +115,9 @@ class Negotiation:
         self._patience(-6)
         if s.pushed >= 2:
             self._anger(6)
+            complaint = self._complaint()
+            if complaint is not None:
+                return complaint
         if arch == Archetype.hardship and why == "full":
             return Move("cannot_pay_full", plan=counter, objection=why)
         if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:

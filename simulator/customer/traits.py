@@ -1,0 +1,146 @@
+"""Behaviours on top of the archetype (``behaviour.traits``), a part of :class:`Policy`.
+
+Each trait changes what the customer *does*, not only what they say:
+
+- ``coached`` — a debt-relief agent told them what to demand: no plan is discussed before the
+  trainee speaks of 个性化分期 / 停息挂账 / 协商还款; a consequence is met with the rules.
+- ``complains`` — the first offence (abuse, a sore point, pressing an unaffordable plan twice)
+  brings a warning that they will complain to the regulator; the next one ends the call.
+- ``hard_of_hearing`` — an amount heard for the first time is heard wrong (ten times over) and
+  said back; a long line without numbers is lost every other time.
+- ``fraud_claim`` — the disputed charges are fraud: pressing for them angers, and once they are
+  registered the card must be frozen (挂失 / 冻结) before any plan.
+- ``multi_bank`` — the first plan they could keep is played off against the other banks: they
+  ask for the longest plan (``max_months``), and take it.
+- ``pretends_relative`` — the cardholder says they are a relative, until asked about their
+  identity again, politely, with trust earned; then they admit it and talk as the cardholder.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.customer.moves import Move, Plan
+from simulator.customer.numbers import round_up
+from simulator.persona import Trait
+from simulator.understand import Understanding, normalize
+from simulator.understand.normalize import normalize_with_map
+
+__all__ = ["FREEZE", "RELIEF", "Traits"]
+
+RELIEF = re.compile(r"个性化分期|停息挂账|停息|挂账|协商还款|协商分期|延期还款|减免|长期分期")
+"""Words with which the trainee takes up a coached customer's demand."""
+FREEZE = re.compile(r"冻结|挂失|止付|换卡|停卡|锁卡|换一张")
+"""Words with which the trainee secures a card the customer says was used by fraud."""
+_OFFERS = ("offer_plan", "summarize_confirm", "ask_capacity")
+
+
+class Traits:
+    """Trait behaviours; mixed into the policy, whose state, persona and helpers they use."""
+
+    def _has_trait(self, trait: Trait) -> bool:
+        return trait in self.persona.behaviour.traits
+
+    def _said(self, u: Understanding, pattern: re.Pattern[str]) -> bool:
+        """The pattern occurs in the line other than under a denial."""
+        from simulator.policy import _affirmed
+
+        nm = normalize_with_map(u.text)
+        return any(_affirmed(nm, normalize(m.group())) for m in pattern.finditer(nm.text))
+
+    # --- before the archetype decides ---------------------------------------------------------
+
+    def _trait_move(self, u: Understanding) -> Move | None:
+        """A move a trait makes instead of the archetype's, or None."""
+        s = self.state
+        if self._has_trait(Trait.coached):
+            if self._said(u, RELIEF):
+                s.relief_heard = True
+            elif not s.relief_heard and u.has(*_OFFERS):
+                self._patience(-4)
+                return Move("demand_relief")
+            if u.has("explain_consequence") and not u.has("offer_plan"):
+                return Move("cite_rules")
+        if self._has_trait(Trait.fraud_claim):
+            if self._said(u, FREEZE):
+                s.card_frozen = True
+            if s.dispute_registered and not s.card_frozen and u.has(*_OFFERS):
+                return Move("demand_freeze")
+        if self._has_trait(Trait.hard_of_hearing):
+            move = self._hearing(u)
+            if move is not None:
+                return move
+        return None
+
+    def _hearing(self, u: Understanding) -> Move | None:
+        s = self.state
+        if u.amounts and u.has("offer_plan", "summarize_confirm"):
+            new = [a for a in u.amounts if a not in s.heard_amounts]
+            s.heard_amounts.update(u.amounts)
+            if new and not self._asked("repeat"):
+                terms = self._terms(u)
+                if terms is not None:
+                    misheard = Plan(terms.amount * 10, terms.months, terms.due_date)
+                    return Move("mishear_amount", plan=misheard)
+            return None
+        s.long_lines += len(u.text.strip()) >= 28 and not u.amounts
+        if len(u.text.strip()) >= 28 and not u.amounts and s.long_lines % 2 == 0:
+            return Move("didnt_hear")
+        return None
+
+    # --- a pretended relative ------------------------------------------------------------------
+
+    def _pretending(self) -> bool:
+        return self._has_trait(Trait.pretends_relative) and self.state.pretending
+
+    def _pretender_admits(self) -> Move | None:
+        """Asked again who they are, politely and trusted: 好吧，我就是本人."""
+        s, b = self.state, self.persona.behaviour
+        if not self._asked("name", "id_digits", "is_in", "who_are_you"):
+            return None
+        s.identity_pressed += 1
+        if s.identity_pressed >= 2 and s.trust >= b.trust_to_reveal and s.anger < 60:
+            s.pretending = False
+            s.name_confirmed = True
+            return Move("admit_cardholder", question=self.question[0].kind)
+        return None
+
+    # --- offers ---------------------------------------------------------------------------------
+
+    def _play_banks(self, terms: Plan) -> Move | None:
+        """The first plan they could keep, played off against the other banks' longer ones."""
+        s, f = self.state, self.facts
+        if not self._has_trait(Trait.multi_bank) or s.banks_played:
+            return None
+        if terms.months and terms.months >= f.max_months:
+            return None
+        s.banks_played = True
+        months = f.max_months
+        monthly = min(round_up(-(-self._payable() // months)), f.monthly_capacity)
+        s.proposed = Plan(monthly, months=months, channel=terms.channel)
+        s.revealed.add("capacity")
+        return Move("play_banks", plan=s.proposed, reveals=("capacity",))
+
+    def _fraud_pressed(self) -> Move | None:
+        """Pressed to pay charges they say were fraud: anger, and the police named."""
+        s = self.state
+        if not self._has_trait(Trait.fraud_claim):
+            return None
+        s.fraud_pushes += 1
+        if s.fraud_pushes < 2:
+            return None
+        self._anger(12)
+        self._trust(-5)
+        return Move("fraud_insist", objection="dispute")
+
+    # --- offences ------------------------------------------------------------------------------
+
+    def _complaint(self) -> Move | None:
+        """A customer who complains: a warning at the first offence, a complaint at the next."""
+        s = self.state
+        if not self._has_trait(Trait.complains):
+            return None
+        if s.complaint_warned:
+            return Move("complaint_hangup", ends_call="customer_hangup")
+        s.complaint_warned = True
+        return Move("threaten_complaint")
