@@ -15,7 +15,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from simulator.call import Call
-from simulator.persona import Archetype, LoadedPersona
+from simulator.persona import Archetype, LoadedPersona, Trait
 
 __all__ = ["STYLES", "PreflightRow", "preflight", "rows_table", "TABLE_HEADERS"]
 
@@ -31,8 +31,15 @@ def _opening(lp: LoadedPersona) -> list[str]:
 
 
 def _model(lp: LoadedPersona) -> list[str]:
-    """A patient agent who verifies, listens, and fits the plan to what the customer can pay."""
+    """A patient agent who verifies, listens, and fits the plan to what the customer can pay.
+
+    It also does what a good agent does for each trait: presses identity politely once more
+    (a pretended relative), takes up 个性化分期 (a coached customer), freezes a card said to be
+    used by fraud, says an offer twice to someone hard of hearing, and offers the longest plan
+    to a customer who plays banks off.
+    """
     b, f = lp.persona.brief, lp.persona.facts
+    traits = set(lp.persona.behaviour.traits)
     if lp.persona.archetype == Archetype.third_party:
         return [
             *_opening(lp),
@@ -42,20 +49,32 @@ def _model(lp: LoadedPersona) -> list[str]:
         ]
     debt = b.amount - (f.dispute.amount if f.dispute else 0)
     months = min(f.max_months, max(2, math.ceil(debt / f.monthly_capacity)))
+    if Trait.multi_bank in traits:
+        months = f.max_months
     monthly = math.ceil(debt / months)
-    lines = [
-        *_opening(lp),
-        f"您尾号{b.card_last4}的信用卡目前逾期{b.days_overdue}天，欠款{b.amount}元。",
-    ]
-    if f.dispute:
+    lines = [*_opening(lp)]
+    if Trait.pretends_relative in traits:
         lines.append(
-            f"您说的那笔{f.dispute.amount}元的交易，我现在帮您登记调查，调查期间这笔先不用还。"
+            f"不好意思，按规定这个电话只能跟持卡人本人沟通。请问您确实不是{b.name}本人吗？"
         )
-    return lines + [
+    lines.append(f"您尾号{b.card_last4}的信用卡目前逾期{b.days_overdue}天，欠款{b.amount}元。")
+    if f.dispute:
+        freeze = "，同时马上帮您把卡挂失冻结，防止再被盗刷" if Trait.fraud_claim in traits else ""
+        lines.append(
+            f"您说的那笔{f.dispute.amount}元的交易，我现在帮您登记调查{freeze}，"
+            "调查期间这笔先不用还。"
+        )
+    lines += [
         "您别着急，方便说一下是遇到什么困难了吗？",
         "我理解您现在的难处，这段时间确实不容易，谢谢您跟我说这些。",
-        "那您每个月大概能还多少呢？",
-        f"那这样，您每个月还{monthly}元，分{months}期，每月通过{f.pay_channel}还款，您看可以吗？",
+    ]
+    if Trait.coached in traits:
+        lines.append("您的情况我们可以帮您申请个性化分期，不收任何额外费用。")
+    offer = f"您每个月还{monthly}元，分{months}期，每月通过{f.pay_channel}还款，您看可以吗？"
+    lines += ["那您每个月大概能还多少呢？", f"那这样，{offer}"]
+    if Trait.hard_of_hearing in traits:
+        lines.append(f"我再说一遍，{offer}")
+    return lines + [
         f"跟您确认一下，您每个月还{monthly}元，分{months}期还清，对吗？",
         "好的，感谢您的配合，我们会按时提醒您，再见。",
     ]
