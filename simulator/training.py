@@ -11,7 +11,10 @@ passed and reached the assignment's pass mark. A customer is done once one call 
 
 Certification, when the assignment asks for it (``cert_calls`` > 0), is ``cert_calls`` passed calls
 on each assigned customer played with the assignment's ``cert_seed`` — a seed none of the assignees
-had used when it was made, so the customer's variant is one they have not practised.
+had used when it was made, so the customer's variant is one they have not practised. It stays
+unseen: the seed is never shown to a trainee, a certification call is started only from 我的任务
+(:meth:`Training.certification_seed`, then :meth:`Training.record_certification`), only calls
+started there count, and practice refuses the seed (:meth:`Training.check_practice_seed`).
 """
 
 from __future__ import annotations
@@ -33,6 +36,7 @@ __all__ = [
     "Assignment",
     "PersonaProgress",
     "Progress",
+    "RESERVED_SEED",
     "STATUSES",
     "Training",
     "TrainingError",
@@ -72,6 +76,20 @@ def m001_groups_assignments(db: Database) -> None:
         pk="id",
         not_null={"title", "created_by", "created_at", "personas", "due", "pass_mark"},
     )
+
+
+@migrations()
+def m002_certification_calls(db: Database) -> None:
+    """Remember which calls were started as certification attempts."""
+    db["certification_calls"].create(
+        {"session_id": str, "assignment_id": int, "user": str, "persona": str, "created_at": str},
+        pk="session_id",
+        foreign_keys=[("assignment_id", "assignments", "id")],
+    )
+
+
+RESERVED_SEED = "这个随机种子留给认证考核，练习时不能使用；认证请到「我的任务」开始。"
+"""Why practice refuses a certification seed (the seed itself is not repeated to the trainee)."""
 
 
 class TrainingError(ValueError):
@@ -331,6 +349,66 @@ class Training:
         mine = [a for a in self.assignments() if user in self.assignees(a)]
         return sorted(mine, key=lambda a: (a.due, a.id))
 
+    # --- certification ------------------------------------------------------------------------
+
+    def certification_seed(self, assignment_id: int, user: str, persona: str) -> int:
+        """The seed to dial one certification call with, after checking it is the user's to make.
+
+        Raises:
+            TrainingError: no such assignment, no certification in it, not assigned to the
+                user, or the customer is not one of its customers.
+
+        """
+        a = next((x for x in self.assignments() if x.id == int(assignment_id)), None)
+        if a is None or user not in self.assignees(a):
+            raise TrainingError("没有找到布置给您的这项任务。")
+        if not a.cert_calls or a.cert_seed is None:
+            raise TrainingError(f"任务「{a.title}」不需要认证。")
+        if persona not in a.personas:
+            raise TrainingError(f"任务「{a.title}」里没有这位客户。")
+        return a.cert_seed
+
+    def record_certification(
+        self, session_id: str, assignment_id: int, user: str, persona: str
+    ) -> None:
+        """Mark a call, started from 我的任务, as a certification attempt (only these count)."""
+        row = {
+            "session_id": session_id,
+            "assignment_id": int(assignment_id),
+            "user": user,
+            "persona": persona,
+            "created_at": clock.now().isoformat(timespec="seconds"),
+        }
+        with self.store.write() as db:
+            db["certification_calls"].insert(row, replace=True)
+
+    def _certification_sessions(self) -> dict[int, set[str]]:
+        """Assignment id → the ids of the calls started as its certification attempts."""
+        out: dict[int, set[str]] = {}
+        with self.store.read() as db:
+            for r in db.query("select session_id, assignment_id from certification_calls"):
+                out.setdefault(r["assignment_id"], set()).add(r["session_id"])
+        return out
+
+    def reserved_seeds(self, user: str, persona: str) -> set[int]:
+        """Certification seeds of the user's assignments that include this customer."""
+        return {
+            a.cert_seed
+            for a in self.assigned_to(user)
+            if a.cert_calls and a.cert_seed is not None and persona in a.personas
+        }
+
+    def check_practice_seed(self, user: str, persona: str, seed: int | None) -> None:
+        """Refuse a practice call on a certification's variant, so it stays unseen.
+
+        Raises:
+            TrainingError: ``seed`` is the certification seed of one of the user's assignments
+                with this customer (``RESERVED_SEED``).
+
+        """
+        if seed is not None and int(seed) in self.reserved_seeds(user, persona):
+            raise TrainingError(RESERVED_SEED)
+
     # --- progress -----------------------------------------------------------------------------
 
     def scored_calls(self, user: str | None = None) -> list[dict[str, Any]]:
@@ -359,9 +437,22 @@ class Training:
             row["passed"] = bool(row["passed"])
         return rows
 
-    def progress(self, a: Assignment, user: str, calls: list[dict] | None = None) -> Progress:
-        """One trainee's standing on an assignment, from their scored calls."""
+    def progress(
+        self,
+        a: Assignment,
+        user: str,
+        calls: list[dict] | None = None,
+        certified: dict[int, set[str]] | None = None,
+    ) -> Progress:
+        """One trainee's standing on an assignment, from their scored calls.
+
+        Only calls started as certification attempts (:meth:`record_certification`) on the
+        certification seed count towards certification.
+        """
         calls = self.scored_calls(user) if calls is None else calls
+        attempts = (self._certification_sessions() if certified is None else certified).get(
+            a.id, set()
+        )
         since = clock.local(a.created_at).date()
         counted = [
             c
@@ -381,7 +472,11 @@ class Training:
                     passed=len(ok),
                     best=max((c["overall"] for c in mine), default=None),
                     cert_passed=sum(
-                        1 for c in ok if a.cert_seed is not None and c["seed"] == a.cert_seed
+                        1
+                        for c in ok
+                        if a.cert_seed is not None
+                        and c["seed"] == a.cert_seed
+                        and c["id"] in attempts
                     ),
                 )
             )
@@ -389,12 +484,14 @@ class Training:
 
     def progress_of(self, user: str) -> list[Progress]:
         """A trainee's standing on every assignment that reaches them."""
-        calls = self.scored_calls(user)
-        return [self.progress(a, user, calls) for a in self.assigned_to(user)]
+        calls, certified = self.scored_calls(user), self._certification_sessions()
+        return [self.progress(a, user, calls, certified) for a in self.assigned_to(user)]
 
     def all_progress(self) -> list[Progress]:
         """Every assignee's standing on every assignment (for the manager's dashboard)."""
-        calls = self.scored_calls()
+        calls, certified = self.scored_calls(), self._certification_sessions()
         return [
-            self.progress(a, user, calls) for a in self.assignments() for user in self.assignees(a)
+            self.progress(a, user, calls, certified)
+            for a in self.assignments()
+            for user in self.assignees(a)
         ]

@@ -83,7 +83,7 @@ def test_a_trainee_sees_what_is_due_and_the_best_score_per_customer(app, page):
     assert "张卫东（上次被打到家里，一接就火）\t1\t85\t已通过" in body
     assert "王丽娟（忘记还款）\t1\t40\t进行中" in body  # one failed try, still open
     assert "hostile_zhang" not in body
-    assert "随机种子填为" in body and "0/1" in body
+    assert "认证考核" in body and "0/1" in body and "随机种子" not in body
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=SCREENSHOTS / "my-tasks.png", full_page=True)
 
@@ -219,3 +219,31 @@ def test_the_navigation_bar_lists_staff_pages_only_for_staff(app, page, who, sho
         for name in hidden:
             assert page.get_by_role("link", name=name, exact=True).count() == 0, (path, name)
         assert bar.count() == 1
+
+
+def test_a_certification_call_is_made_from_my_tasks_on_the_unseen_variant(app, page, store):
+    from simulator.training import Training
+
+    url, password = app
+    training = Training(store)
+    a = training.assignments()[0]
+    sign_in(page, url, "wang", password, "/tasks")
+    box = page.locator("#cert-box")
+    playwright.expect(box).to_be_visible()
+    assert str(a.cert_seed) not in page.locator("body").inner_text()
+    page.locator("#cert-pick input").click()
+    page.get_by_role(
+        "option", name="第一周：张卫东与王丽娟 · 张卫东（上次被打到家里，一接就火）（0/1）"
+    ).click()
+    page.locator("#cert-start").click()
+    playwright.expect(page.locator("#cert-notice")).to_contain_text("认证通话已接通")
+    page.locator("#cert-text textarea, #cert-text input").first.fill(
+        "您好，我是招商银行信用卡中心的小李。"
+    )
+    page.locator("#cert-send").click()
+    playwright.expect(page.locator("#cert-chat")).to_contain_text("招商银行信用卡中心的小李")
+    page.locator("#cert-end").click()
+    playwright.expect(page.locator("#cert-notice")).to_contain_text("认证通话已结束")
+    session = store.sessions("wang")[0]
+    assert session["seed"] == a.cert_seed and session["persona"] == "hostile_zhang"
+    assert session["id"] in training._certification_sessions()[a.id]

@@ -103,10 +103,68 @@ def test_certification_uses_a_seed_the_trainee_never_played(training, store):
     )
     assert a.cert_seed is not None and a.cert_seed != 1  # wang played seed 1
     assert training.assignments()[0].cert_seed == a.cert_seed
-    add_call(store, "wang", "hostile_zhang", "2026-11-23T10:00:00+08:00", 90, True, a.cert_seed)
-    assert not training.progress(a, "wang").certified
-    add_call(store, "wang", "hostile_zhang", "2026-11-24T10:00:00+08:00", 90, True, a.cert_seed)
+    seed = training.certification_seed(a.id, "wang", "hostile_zhang")
+    assert seed == a.cert_seed
+    for day in ("23", "24"):
+        sid = add_call(
+            store, "wang", "hostile_zhang", f"2026-11-{day}T10:00:00+08:00", 90, True, seed
+        )
+        assert not training.progress(a, "wang").certified
+        training.record_certification(sid, a.id, "wang", "hostile_zhang")
     assert training.progress(a, "wang").certified
+
+
+def test_the_certification_variant_stays_unseen(training, store):
+    from simulator.labels import Labels
+    from simulator.training import RESERVED_SEED
+    from simulator.ui.tasks import certification_choices, tasks_html
+
+    a = training.assign(
+        title="认证",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["hostile_zhang"],
+        due="2026-12-31",
+        pass_mark=60,
+        cert_calls=1,
+        created_at=BEFORE,
+    )
+    plain = training.assign(
+        title="练习",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["cooperative_wang"],
+        due="2026-12-31",
+        pass_mark=60,
+        created_at=BEFORE,
+    )
+    # practice refuses the seed for that trainee and customer, and only there
+    with pytest.raises(TrainingError) as refused:
+        training.check_practice_seed("wang", "hostile_zhang", a.cert_seed)
+    assert str(refused.value) == RESERVED_SEED and str(a.cert_seed) not in RESERVED_SEED
+    training.check_practice_seed("wang", "hostile_zhang", a.cert_seed + 1)
+    training.check_practice_seed("wang", "cooperative_wang", a.cert_seed)
+    training.check_practice_seed("li", "hostile_zhang", a.cert_seed)
+    training.check_practice_seed("wang", "hostile_zhang", None)
+    # a practice call that slipped through on the seed does not count
+    add_call(store, "wang", "hostile_zhang", "2026-11-23T10:00:00+08:00", 90, True, a.cert_seed)
+    assert training.progress(a, "wang").personas[0].cert_passed == 0
+    # the seed is never shown to the trainee; the certification is dialled from 我的任务
+    progress = training.progress_of("wang")
+    names = Labels(personas={"hostile_zhang": "张先生"})
+    page = tasks_html(progress, names)
+    assert str(a.cert_seed) not in page and "认证考核" in page
+    assert certification_choices(progress, names) == [
+        ("认证 · 张先生（0/1）", f"{a.id}:hostile_zhang")
+    ]
+    # only the trainee's own certification, with its own customers
+    for args, message in (
+        ((a.id, "li", "hostile_zhang"), "没有找到布置给您的这项任务"),
+        ((a.id, "wang", "cooperative_wang"), "里没有这位客户"),
+        ((plain.id, "wang", "cooperative_wang"), "不需要认证"),
+    ):
+        with pytest.raises(TrainingError, match=message):
+            training.certification_seed(*args)
 
 
 @pytest.mark.parametrize(

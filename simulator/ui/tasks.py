@@ -1,8 +1,11 @@
-"""我的任务: a trainee's assignments — what is due, what is done, the best score per customer.
+"""我的任务: a trainee's assignments (due, done, best score) and their certification calls.
 
 Progress comes from the trainee's own scored calls (:mod:`simulator.training`); the page only
 shows it. The handler asks :class:`~simulator.accounts.auth.Auth` who is calling on every request,
 so each person sees only their own tasks, through the page and through gradio's HTTP API alike.
+A certification is played on a variant of the customer the trainee has never practised: its
+seed is never shown, the call is dialled here with it (typed, through the practice call's own
+functions in :mod:`simulator.ui.call_flow`) and only calls started here count.
 """
 
 from __future__ import annotations
@@ -12,13 +15,16 @@ from typing import Any
 
 import gradio as gr
 
-from simulator import clock
+from simulator import clock, labels
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.labels import Labels, labels_for
 from simulator.services import Services
-from simulator.training import STATUSES, Progress, Training
+from simulator.training import STATUSES, Progress, Training, TrainingError
+from simulator.ui import call_flow
+from simulator.ui.call_flow import PracticeState
+from simulator.ui.refuse import quiet_error
 
-__all__ = ["build", "tasks_html"]
+__all__ = ["build", "certification_choices", "tasks_html"]
 
 NONE_YET = "暂时没有布置给您的任务。"
 STATUS_COLORS = dict(zip(STATUSES, ("#6b7280", "#1d4ed8", "#15803d", "#b91c1c"), strict=True))
@@ -38,7 +44,7 @@ def task_html(p: Progress, names: Labels) -> str:
     if a.cert_calls:
         state = "已认证" if p.certified else "未认证"
         cert = (
-            f"<div>认证：在「通话练习」页把随机种子填为 <b>{a.cert_seed}</b>，"
+            f"<div>认证：在本页下方「认证考核」开始认证通话（客户的一个您没练过的版本），"
             f"每位客户通过 {a.cert_calls} 通即可认证（{state}）。</div>"
         )
     rows = "".join(
@@ -77,23 +83,115 @@ def tasks_html(progress: list[Progress], names: Labels) -> str:
     return summary + "".join(task_html(p, names) for p in ordered)
 
 
+def certification_choices(progress: list[Progress], names: Labels) -> list[tuple[str, str]]:
+    """(label, ``assignment id:persona``) of each certification still to pass."""
+    out = []
+    for p in progress:
+        a = p.assignment
+        if not a.cert_calls:
+            continue
+        for pp in p.personas:
+            if pp.cert_passed < a.cert_calls:
+                label = (
+                    f"{a.title} · {names.persona(pp.persona)}（{pp.cert_passed}/{a.cert_calls}）"
+                )
+                out.append((label, f"{a.id}:{pp.persona}"))
+    return out
+
+
+def _result_line(view: call_flow.CallView) -> str:
+    card = view.scorecard
+    if not card:
+        return view.notice or "认证通话已结束。"
+    verdict = labels.verdict(card.get("passed"))
+    return f"认证通话已结束：**{card.get('overall')} 分，{verdict}**。任务进度已更新。"
+
+
 def build(services: Services, auth: Auth) -> gr.Blocks:
-    """The page; shows the signed-in person's own assignments."""
+    """The page; shows the signed-in person's own assignments and their certification calls."""
     training = Training(services.store)
     with gr.Blocks() as page:
         head = gr.Markdown(auth.banner())
         gr.Markdown("## 我的任务")
         body = gr.HTML(elem_id="tasks-body")
         refresh = gr.Button("刷新", elem_id="tasks-refresh", size="sm")
+        with gr.Column(visible=False, elem_id="cert-box") as cert_box:
+            gr.Markdown(
+                "### 认证考核\n认证通话用的是这位客户的一个您没练过的版本，只能在这里开始"
+                "（练习页不提供）。打字说话，说完点“挂断”即评分。"
+            )
+            with gr.Row():
+                pick = gr.Dropdown([], label="认证项目", elem_id="cert-pick", scale=4)
+                start = gr.Button("开始认证通话", variant="primary", elem_id="cert-start", scale=1)
+            chat = gr.Chatbot(label="认证通话", elem_id="cert-chat", height=320)
+            voice = gr.Audio(label="客户的声音", autoplay=True, interactive=False)
+            with gr.Row():
+                said = gr.Textbox(label="您说", elem_id="cert-text", scale=4)
+                send = gr.Button("发送", elem_id="cert-send", scale=1)
+                end = gr.Button("挂断", variant="stop", elem_id="cert-end", scale=1)
+            notice = gr.Markdown(elem_id="cert-notice")
+        state = gr.State(PracticeState())
 
         def show(request: gr.Request):
             try:
                 user = auth.user(request, "open page /tasks")
             except AccessDenied as exc:
-                return f"**{exc.message}**", ""
+                return f"**{exc.message}**", "", gr.update(visible=False), gr.update()
             top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
-            return top, tasks_html(training.progress_of(user.name), labels_for(services))
+            progress, names = training.progress_of(user.name), labels_for(services)
+            choices = certification_choices(progress, names)
+            return (
+                top,
+                tasks_html(progress, names),
+                gr.update(visible=bool(choices)),
+                gr.update(choices=choices, value=choices[0][1] if choices else None),
+            )
 
-        page.load(show, None, [head, body], api_name="my_tasks")
-        refresh.click(show, None, [head, body], api_name=False)
+        page.load(show, None, [head, body, cert_box, pick], api_name="my_tasks")
+        refresh.click(show, None, [head, body, cert_box, pick], api_name=False)
+
+        def dial(choice: str | None, st: PracticeState, request: gr.Request):
+            try:
+                user = auth.user(request, "start a certification call")
+            except AccessDenied as exc:
+                raise quiet_error(exc.message) from None
+            if st.call is not None and not st.call.ended:
+                raise quiet_error("认证通话还在进行中，请先挂断。")
+            aid, _, persona = (choice or "").partition(":")
+            if not aid.isdigit() or not persona:
+                raise quiet_error("请先选择一个认证项目。")
+            try:
+                seed = training.certification_seed(int(aid), user.name, persona)
+            except TrainingError as exc:
+                raise quiet_error(str(exc)) from None
+            new, view = call_flow.start(
+                services, PracticeState(), persona, seed=seed, user=user.name
+            )
+            if new.call is None:  # not dialled: say why, stay on the choice
+                return st, [], None, view.notice
+            training.record_certification(new.call.session_id, int(aid), user.name, persona)
+            return new, view.messages, view.audio, view.notice or "认证通话已接通。"
+
+        start.click(dial, [pick, state], [state, chat, voice, notice], api_name=False)
+
+        def talk(text: str, st: PracticeState):
+            if st.call is None or st.call.ended:
+                return st, gr.update(), None, text, "请先开始认证通话。"
+            new, view = call_flow.say(services, st, text)
+            if view.phase == "result":
+                return new, view.messages, view.audio, "", _result_line(view)
+            return new, view.messages, view.audio, view.unsent or "", view.notice
+
+        send.click(talk, [said, state], [state, chat, voice, said, notice], api_name=False)
+        said.submit(talk, [said, state], [state, chat, voice, said, notice], api_name=False)
+
+        def hang_up(st: PracticeState, request: gr.Request):
+            if st.call is None:
+                return st, gr.update(), "还没有开始认证通话。"
+            new, view = call_flow.hang_up(services, st)
+            return new, view.messages, _result_line(view)
+
+        end.click(hang_up, state, [state, chat, notice], api_name=False).then(
+            show, None, [head, body, cert_box, pick], api_name=False
+        )
     return page
