@@ -382,7 +382,7 @@ class Policy(Answers, Negotiation, Traits):
         concrete = self._terms(u) is not None
         if not concrete and self._asked("capacity", "when_pay", "channel"):
             pass  # 您什么时候能先还一部分？ asks; it offers nothing to weigh
-        elif u.has("offer_plan") or (u.has("summarize_confirm") and u.amounts):
+        elif u.has("offer_plan") or u.full_payment or (u.has("summarize_confirm") and u.amounts):
             move = self._consider_offer(u)
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)

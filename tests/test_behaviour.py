@@ -8,7 +8,7 @@ from datetime import datetime
 import pytest
 
 from simulator.call import Call
-from simulator.persona import Archetype, load_personas
+from simulator.persona import Archetype, Trait, load_personas
 
 from .conftest import PERSONAS_DIR
 
@@ -51,22 +51,34 @@ def good_call_lines(lp) -> list[str]:
     debt = b.amount - (f.dispute.amount if f.dispute else 0)
     months = min(f.max_months, max(2, math.ceil(debt / f.monthly_capacity)))
     monthly = math.ceil(debt / months)
-    lines = opening_lines(lp) + [
-        f"您尾号{b.card_last4}的信用卡目前逾期{b.days_overdue}天，欠款{b.amount}元。",
-    ]
+    traits = set(lp.persona.behaviour.traits)
+    if Trait.multi_bank in traits:  # another bank gave the longest plan: offer it
+        months = f.max_months
+        monthly = math.ceil(debt / months)
+    lines = opening_lines(lp)
+    if Trait.pretends_relative in traits:  # asked politely once more, the cardholder admits it
+        lines.append(f"不好意思，这个电话只能跟本人沟通，请问您确实不是{b.name}本人吗？")
+    lines.append(f"您尾号{b.card_last4}的信用卡目前逾期{b.days_overdue}天，欠款{b.amount}元。")
     if f.dispute:
+        freeze = "，同时给您的卡挂失冻结" if Trait.fraud_claim in traits else ""
         lines.append(
-            f"您说的那笔{f.dispute.amount}元的交易，我现在帮您登记调查，调查期间这笔先不用还。"
+            f"您说的那笔{f.dispute.amount}元的交易，我现在帮您登记调查{freeze}，"
+            "调查期间这笔先不用还。"
         )
     lines += [
         "您别着急，方便说一下是遇到什么困难了吗？",
         "我理解您现在的难处，这段时间确实不容易，谢谢您跟我说这些。",
-        "那您每个月大概能还多少呢？",
-        f"那这样，您每个月还{monthly}元，分{months}期，每月通过{f.pay_channel}还款，您看可以吗？",
+    ]
+    if Trait.coached in traits:
+        lines.append("您的情况我们可以帮您申请个性化分期，不收额外费用。")
+    offer = f"您每个月还{monthly}元，分{months}期，每月通过{f.pay_channel}还款，您看可以吗？"
+    lines += ["那您每个月大概能还多少呢？", f"那这样，{offer}"]
+    if Trait.hard_of_hearing in traits:
+        lines.append(f"我再说一遍，{offer}")
+    return lines + [
         f"跟您确认一下，您每个月还{monthly}元，分{months}期还清，对吗？",
         "好的，感谢您的配合，我们会按时提醒您，再见。",
     ]
-    return lines
 
 
 @pytest.mark.parametrize(
@@ -85,7 +97,7 @@ def test_a_good_call_reaches_a_confirmed_plan(pid):
 def test_repeated_abuse_ends_in_a_hang_up(pid):
     call = run(pid, opening_lines(PERSONAS[pid]) + ABUSE + ABUSE)
     assert call.ended_by == "customer_hangup"
-    assert call.turns[-1].move == "hangup"
+    assert call.turns[-1].move in ("hangup", "complaint_hangup")
     assert call.plan_dict() is None
     angers = [t.state["anger"] for t in call.turns if t.speaker == "customer"]
     assert angers[-1] > angers[1]

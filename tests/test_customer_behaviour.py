@@ -10,7 +10,7 @@ import pytest
 
 from simulator.call import Call
 from simulator.customer import ask
-from simulator.persona import Archetype, load_personas
+from simulator.persona import Archetype, Trait, load_personas
 from simulator.understand import spoken_amount, understand
 
 from .conftest import PERSONAS_DIR
@@ -139,15 +139,28 @@ def agreed_call(pid: str) -> tuple[Call, int, int, date]:
     months = min(f.max_months, max(2, math.ceil(debt / f.monthly_capacity)))
     monthly = min(f.monthly_capacity, math.ceil(debt / months))
     start = TODAY + timedelta(days=7)
+    traits = set(p.behaviour.traits)
+    if Trait.multi_bank in traits:
+        months = f.max_months
+        monthly = min(f.monthly_capacity, math.ceil(debt / months))
     lines = [INTRO, f"请问是{b.name}本人吗？麻烦您报一下身份证后四位核实一下身份。"]
+    if Trait.pretends_relative in traits:
+        lines.append(f"不好意思，这个电话只能跟本人沟通，请问您确实不是{b.name}本人吗？")
     if f.dispute:
-        lines.append(f"那笔{f.dispute.amount}元的交易我现在帮您登记调查，调查期间先不用还。")
+        lines.append(
+            f"那笔{f.dispute.amount}元的交易我现在帮您登记调查，同时给您的卡挂失冻结，"
+            "调查期间先不用还。"
+        )
     lines += [
         "您别着急，方便说一下是遇到什么困难了吗？",
         "我理解您现在的难处，这段时间确实不容易，谢谢您跟我说这些。",
-        "那您每个月大概能还多少呢？",
-        f"那这样，您每个月还{monthly}元，分{months}期，{said(start)}开始还，您看可以吗？",
     ]
+    if Trait.coached in traits:
+        lines.append("您的情况我们可以帮您申请个性化分期，不收额外费用。")
+    offer = f"您每个月还{monthly}元，分{months}期，{said(start)}开始还，您看可以吗？"
+    lines += ["那您每个月大概能还多少呢？", f"那这样，{offer}"]
+    if Trait.hard_of_hearing in traits:
+        lines.append(f"我再说一遍，{offer}")
     return call_of(pid, lines), monthly, months, start
 
 
@@ -215,7 +228,7 @@ def test_a_broken_promise_is_remembered(pid):
         pid, [INTRO, "我们不会联系您家人的，您放心。", "您再不还，我就只能打给您家里人了。"]
     )
     last = call.turns[-1]
-    if last.move == "hangup":
+    if call.ended_by == "customer_hangup":
         pytest.skip("hung up at once")
     assert last.move == "contradiction", last
     assert "家" in last.text and "刚" in last.text

@@ -25,17 +25,28 @@ WITH_LUMP = [pid for pid in CARDHOLDERS if PERSONAS[pid].persona.facts.lump_sum 
 
 
 def trusting(pid: str) -> Policy:
-    """A policy whose customer already trusts the trainee (and has their dispute registered)."""
+    """A policy whose customer already trusts the trainee, past what each trait asks first.
+
+    The dispute is registered (and the card frozen), 个性化分期 has been named, the banks have
+    been played off, and a pretended relative has admitted who they are.
+    """
     policy = Policy(PERSONAS[pid].persona, today=TODAY, seed=0)
     if PERSONAS[pid].persona.facts.dispute:
-        move = policy.decide(understand("那笔交易我现在帮您登记调查。", today=TODAY))
+        move = policy.decide(
+            understand("那笔交易我现在帮您登记调查，卡也给您挂失冻结。", today=TODAY)
+        )
         assert move.situation == "dispute_registered"
+    policy.decide(understand("我们可以帮您申请个性化分期。", today=TODAY))
+    policy.state.banks_played = True
+    policy.state.pretending = False
     policy.state.trust, policy.state.anger, policy.state.patience = 100.0, 0.0, 100.0
     return policy
 
 
 def offer(policy: Policy, text: str):
     move = policy.decide(understand(text, today=TODAY))
+    if move.situation == "mishear_amount":  # hard of hearing: the offer is said again
+        move = policy.decide(understand(text, today=TODAY))
     policy.state.trust, policy.state.anger, policy.state.patience = 100.0, 0.0, 100.0
     return move
 

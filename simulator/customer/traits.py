@@ -33,6 +33,8 @@ RELIEF = re.compile(r"个性化分期|停息挂账|停息|挂账|协商还款|�
 FREEZE = re.compile(r"冻结|挂失|止付|换卡|停卡|锁卡|换一张")
 """Words with which the trainee secures a card the customer says was used by fraud."""
 _OFFERS = ("offer_plan", "summarize_confirm", "ask_capacity")
+_NOT_OFFERS = ("amount_right", "repeat", "name", "id_digits", "channel")
+"""Questions that are answered as asked even when the line also reads like an offer."""
 
 
 class Traits:
@@ -56,7 +58,7 @@ class Traits:
         if self._has_trait(Trait.coached):
             if self._said(u, RELIEF):
                 s.relief_heard = True
-            elif not s.relief_heard and u.has(*_OFFERS):
+            elif not s.relief_heard and u.has(*_OFFERS) and not self._asked(*_NOT_OFFERS):
                 self._patience(-4)
                 return Move("demand_relief")
             if u.has("explain_consequence") and not u.has("offer_plan"):
@@ -65,6 +67,8 @@ class Traits:
             if self._said(u, FREEZE):
                 s.card_frozen = True
             if s.dispute_registered and not s.card_frozen and u.has(*_OFFERS):
+                if self._asked(*_NOT_OFFERS):
+                    return None
                 return Move("demand_freeze")
         if self._has_trait(Trait.hard_of_hearing):
             move = self._hearing(u)
