@@ -34,7 +34,9 @@ def run(persona_id: str, lines: list[str], seed: int = 0) -> Call:
 
 
 def by_archetype(archetype: Archetype) -> list[str]:
-    return [pid for pid, lp in PERSONAS.items() if lp.persona.archetype == archetype]
+    """Personas of the archetype, those with no traits first (a trait changes the basics)."""
+    found = [pid for pid, lp in PERSONAS.items() if lp.persona.archetype == archetype]
+    return sorted(found, key=lambda pid: len(PERSONAS[pid].persona.behaviour.traits))
 
 
 def opening_lines(lp) -> list[str]:

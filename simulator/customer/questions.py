@@ -214,8 +214,10 @@ def ask(
                     r"\d|[一二三四五六七八九十百千万]", clause
                 ):
                     continue
-            if kind == "repeat" and re.search(r"什么(原因|事|时候|方式|关系|人)", clause):
-                continue
+            if kind == "repeat" and re.search(
+                r"什么(原因|事|时候|方式|关系|人)|我(再|重新)(说|讲|重复)", clause
+            ):
+                continue  # 我再说一遍: the trainee repeats, nobody is asked to
             add(kind, clause)
     # Acts the understanding found count as the same questions where the clause rules missed.
     text = u.text

@@ -81,7 +81,8 @@ class Traits:
         if u.amounts and u.has("offer_plan", "summarize_confirm"):
             new = [a for a in u.amounts if a not in s.heard_amounts]
             s.heard_amounts.update(u.amounts)
-            if new and not self._asked("repeat"):
+            checking = s.accepted is not None and u.has("summarize_confirm")  # her notebook
+            if new and not checking and not self._asked(*_NOT_OFFERS):
                 terms = self._terms(u)
                 if terms is not None:
                     misheard = Plan(terms.amount * 10, terms.months, terms.due_date)
