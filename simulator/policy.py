@@ -288,7 +288,7 @@ class Policy(Answers, Negotiation, Traits):
             # Diminishing returns: the fifth "我理解" is worth a fifth of the first.
             s.empathy_heard += 1
             self._trust(10 / s.empathy_heard)
-        if not u.acts and not self.question and not u.denied:
+        if not (u.acts or self.question or u.denied or self._trait_on_topic(u)):
             self._patience(-10)  # a question or a promise is on topic even without an act
         calm = calming(
             u,

@@ -64,8 +64,10 @@ class Traits:
             if u.has("explain_consequence") and not u.has("offer_plan"):
                 return Move("cite_rules")
         if self._has_trait(Trait.fraud_claim):
-            if self._said(u, FREEZE):
+            if self._said(u, FREEZE) and not s.card_frozen:
                 s.card_frozen = True
+                if not u.has(*_OFFERS, "register_dispute"):
+                    return Move("soften")  # 卡冻上了: what they were waiting to hear
             if s.dispute_registered and not s.card_frozen and u.has(*_OFFERS):
                 if self._asked(*_NOT_OFFERS):
                     return None
@@ -92,6 +94,12 @@ class Traits:
         if len(u.text.strip()) >= 28 and not u.amounts and s.long_lines % 2 == 0:
             return Move("didnt_hear")
         return None
+
+    def _trait_on_topic(self, u: Understanding) -> bool:
+        """The line takes up what a trait asks for (个性化分期, 冻结), act or no act."""
+        return (self._has_trait(Trait.coached) and self._said(u, RELIEF)) or (
+            self._has_trait(Trait.fraud_claim) and self._said(u, FREEZE)
+        )
 
     # --- a pretended relative ------------------------------------------------------------------
 
