@@ -28,8 +28,10 @@ from simulator.ui import cards
 
 __all__ = [
     "CallView",
+    "INTERRUPTED",
     "PracticeState",
     "STATUS",
+    "cut_off",
     "hang_up",
     "listen",
     "listen_streaming",
@@ -124,10 +126,18 @@ def parse_call_time(text: str | None) -> datetime | None:
     return when if when.tzinfo is not None else clock.local(when)
 
 
+INTERRUPTED = "（被您打断）"
+"""Shown after a customer line the trainee spoke over (the stored text ends at the cut)."""
+
+
 def _messages(call: Call) -> list[dict[str, str]]:
     from simulator.ui.scorecard import messages
 
-    return messages(call.turns)
+    shown = messages(call.turns)
+    for turn, message in zip(call.turns, shown, strict=True):  # one message per turn
+        if turn.meta.get("interrupted"):
+            message["content"] += INTERRUPTED
+    return shown
 
 
 def _coach(state: PracticeState) -> tuple[str, ...]:
@@ -413,6 +423,29 @@ def listen_streaming(
         yield state, _in_call(state, None, "没有收到录音，请再录一次，或者直接打字。")
         return
     yield from _turn_streaming(services, state, None, recording or None)
+
+
+def cut_off(services: Services, state: PracticeState, played: str | None) -> CallView | None:
+    """The trainee spoke over the customer: keep only what the customer had said.
+
+    ``played`` is the page's report of the reply's playback when it was stopped (see
+    :mod:`simulator.voice.barge`). Returns the call's view with the line cut, or None when
+    there is nothing to cut (no call, nothing was playing, the line had been said whole).
+    """
+    from simulator.voice.barge import cut_reply, parse_played
+
+    heard = parse_played(played)
+    call = state.call
+    if heard is None or call is None or call.ended:
+        return None
+    try:
+        cut = cut_reply(call, services.store, *heard)
+    except StoreWriteError as exc:  # the whole line stays stored; the call goes on
+        log.warning("call %s: a cut-off reply could not be stored: %s", call.session_id, exc)
+        return None
+    if cut is None:
+        return None
+    return _in_call(state, None, speaking=False)
 
 
 def hang_up(services: Services, state: PracticeState) -> tuple[PracticeState, CallView]:

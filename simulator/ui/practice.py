@@ -259,6 +259,8 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                             ear = gr.State(None)
                             live_heard = gr.Textbox(visible=False, elem_id="live-heard")
                             barge = gr.Number(visible=False, elem_id="barge")
+                            # How far the customer's reply had played when it was cut off.
+                            cut = gr.Textbox(visible=False, elem_id="barge-cut")
                             # With a model writing the replies, each sentence plays as it
                             # arrives (HLS through ffmpeg); the offline lines play whole.
                             reply_audio = gr.Audio(
@@ -425,7 +427,17 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
             on_live, [live_mic, ear], [ear, live_heard, barge], stream_every=0.25,
             api_visibility="private",
         )  # fmt: skip
-        barge.change(None, js=BARGE_IN_JS, api_visibility="private")
+        barge.change(None, None, cut, js=BARGE_IN_JS, api_visibility="private")
+
+        def on_cut(played: str, st: PracticeState):
+            view = call_flow.cut_off(services, st, played)
+            if view is None:
+                return gr.skip(), gr.skip()
+            return view.messages, view.status
+
+        cut.change(
+            on_cut, [cut, state], [chat, status], api_visibility="private", show_progress="hidden"
+        )
         live_heard.change(None, None, status, js=HEARD_JS, api_visibility="private")
         live_heard.change(  # the status says 识别中; no overlay over a page the trainee talks to
             on_listen, [live_heard, state], outs, api_visibility="private", show_progress="hidden"

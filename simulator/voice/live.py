@@ -5,7 +5,8 @@ one :class:`~simulator.voice.endpoint.Endpointer` per trainee (in ``gr.State``) 
 :func:`hear_chunk` with each. When the trainee pauses, the utterance is written to a private
 temporary folder and its path handed back, to go through the same path as a click-to-talk
 recording (checked, recognised, answered). :data:`BARGE_IN_JS` stops the customer's playback in
-the browser when the trainee starts to speak over it.
+the browser when the trainee starts to speak over it and reports how much of it was heard, so
+that the line can be cut there (:mod:`simulator.voice.barge`).
 """
 
 from __future__ import annotations
@@ -24,9 +25,19 @@ KEEP_FILES = 200
 """Utterance files kept in the temporary folder; older ones are removed as new ones come."""
 
 BARGE_IN_JS = """() => {
-  document.querySelectorAll("#reply-audio audio").forEach((a) => { if (!a.paused) { a.pause(); } });
+  let heard = "";
+  document.querySelectorAll("#reply-audio audio").forEach((a) => {
+    if (a.paused || a.ended) { return; }
+    a.pause();
+    if (isFinite(a.duration) && a.duration > 0) {
+      heard = JSON.stringify({played: a.currentTime, duration: a.duration, at: Date.now()});
+    }
+  });
+  return heard;
 }"""
-"""Runs in the browser when the trainee starts speaking: the customer stops talking."""
+"""Runs in the browser when the trainee starts speaking: the customer stops talking, and the
+page is told how far the reply had played (JSON for :func:`simulator.voice.barge.parse_played`,
+or empty when nothing was playing)."""
 
 
 @functools.cache
