@@ -20,6 +20,10 @@ TODAY = AT.date()
 PERSONAS = load_personas(PERSONAS_DIR)
 INTRO = "您好，我是招商银行信用卡中心的客服小李，工号1024，本次通话会录音。"
 CARDHOLDERS = [p for p, lp in PERSONAS.items() if lp.persona.archetype != Archetype.third_party]
+HONEST = [
+    p for p in CARDHOLDERS if Trait.pretends_relative not in PERSONAS[p].persona.behaviour.traits
+]
+"""Cardholders who say who they are (not the one who pretends to be a relative)."""
 THIRD_PARTIES = [p for p, lp in PERSONAS.items() if lp.persona.archetype == Archetype.third_party]
 HOSTILE = [p for p, lp in PERSONAS.items() if lp.persona.archetype == Archetype.hostile]
 
@@ -44,7 +48,7 @@ def said(day: date) -> str:
     return f"{day.month}月{day.day}号"
 
 
-@pytest.mark.parametrize("pid", CARDHOLDERS)
+@pytest.mark.parametrize("pid", HONEST)
 def test_the_name_asked_gets_the_name_and_never_the_id_digits(pid):
     p = PERSONAS[pid].persona
     call = call_of(pid, [INTRO, f"请问是{p.brief.name}本人吗？"])
@@ -53,7 +57,7 @@ def test_the_name_asked_gets_the_name_and_never_the_id_digits(pid):
     assert p.facts.id_last4 not in last.text
 
 
-@pytest.mark.parametrize("pid", CARDHOLDERS)
+@pytest.mark.parametrize("pid", HONEST)
 def test_id_digits_only_when_asked_for_and_trusted(pid):
     p = PERSONAS[pid].persona
     call = call_of(pid, [INTRO, f"请问是{p.brief.name}本人吗？", "麻烦您报一下身份证后四位。"])
@@ -234,7 +238,7 @@ def test_a_broken_promise_is_remembered(pid):
     assert "家" in last.text and "刚" in last.text
 
 
-@pytest.mark.parametrize("pid", CARDHOLDERS)
+@pytest.mark.parametrize("pid", HONEST)
 def test_questions_are_answered_in_kind(pid):
     p = PERSONAS[pid].persona
     call = call_of(

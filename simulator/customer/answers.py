@@ -52,8 +52,8 @@ class Answers:
 
     def _when_question(self) -> Move:
         s, b = self.state, self.persona.behaviour
-        needed = b.trust_to_reveal + (15 if self.persona.archetype == Archetype.evasive else 0)
-        if s.trust < needed:
+        if s.trust < b.trust_to_reveal or self.persona.archetype == Archetype.evasive:
+            # An evasive customer answers "when" with 过两天 until pinned by concrete terms.
             situation = "vague_promise" if "vague_promise" in self.persona.lines else "deflect_when"
             return Move(situation, question="when_pay")
         s.revealed.add("capacity")
