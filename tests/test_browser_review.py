@@ -10,7 +10,13 @@ from pathlib import Path
 
 import pytest
 
+from .conftest import ROOT
 from .fixtures.browser import ARTIFACTS, CHROMIUM, chromium_page, sign_in
+
+SCREENSHOTS = (
+    ROOT / "docs" / "screenshots" if os.environ.get("CALLSIM_DOC_SCREENSHOTS") else ARTIFACTS
+)
+"""The README's screenshots are refreshed only when asked: CALLSIM_DOC_SCREENSHOTS=1."""
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
@@ -55,6 +61,9 @@ def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
     sign_in(page, url, "boss", password, "/review")
     page.get_by_text("共 3 通电话").wait_for()
     page.get_by_text("当前用户：").wait_for()
+    page.wait_for_timeout(500)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=SCREENSHOTS / "review-calls.png", full_page=True)
 
     # filter: from 11-21, failed calls only -> wang's cooperative_wang call
     page.get_by_label("开始日期").fill("2026-11-21")
@@ -76,6 +85,13 @@ def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
     assert "+08:00" not in summary and "+00:00" not in summary
     card = page.locator("#review-scorecard").inner_text()
     assert "self_intro" not in card and "critical" not in transcript.inner_text()
+    # each item cites its basis, the Chinese rule from the rubric, as the practice scorecard does
+    header = page.locator("#review-scorecard th").all_inner_texts()
+    assert [h.strip() for h in header] == ["评分项", "结果", "得分", "原话", "依据"]
+    assert "中国银行业协会催收工作指引" in page.locator("#review-scorecard td").last.inner_text()
+    # customers and rubrics by name, no file ids
+    assert "cooperative_wang" not in summary and "cn_card_collection" not in card
+    assert "信用卡催收通话评分标准（默认）" in card
     # the <script> in the transcript is shown as text, not run
     assert '<script>alert("x")</script>' in transcript.inner_text()
     assert transcript.locator("script").count() == 0
@@ -83,7 +99,7 @@ def test_manager_filters_opens_hears_overrides_and_exports(app, page, store):
     # the recorded turn is playable
     page.locator("#review-audio audio").first.wait_for(state="attached")
     assert page.locator("#review-mood svg polyline").count() == 3
-    page.screenshot(path=ARTIFACTS / "review_2_detail.png", full_page=True)
+    page.screenshot(path=SCREENSHOTS / "review-call.png", full_page=True)
 
     # override with a reason
     page.get_by_label("新分数").fill("65")

@@ -44,6 +44,11 @@ TABLE_COLUMNS = [
 AUDIT_COLUMNS = ["时间", "操作人", "操作", "内容/理由"]
 
 
+def _nowrap(text: str) -> str:
+    """A short cell kept on one line beside the long quote and basis columns."""
+    return f'<span style="white-space:nowrap">{html.escape(text)}</span>'
+
+
 def _yes(value: bool | None) -> str:
     return "—" if value is None else ("是" if value else "否")
 
@@ -140,7 +145,8 @@ def scorecard_markdown(card: dict[str, Any] | None, score: dict[str, Any], names
         title = html.escape(names.criterion(c.get("id"), card))
         basis = html.escape(names.source(c.get("id"), str(c.get("source") or ""), card))
         rows.append(
-            f"| {title} | {labels.criterion_result(c)} | {labels.criterion_points(c)} "
+            f"| {title} | {_nowrap(labels.criterion_result(c))} "
+            f"| {_nowrap(labels.criterion_points(c))} "
             f"| {quotes.replace('|', '｜')} | {basis.replace('|', '｜')} |"
         )
     return "\n\n".join(lines) + "\n\n" + "\n".join(rows)
