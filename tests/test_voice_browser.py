@@ -179,3 +179,59 @@ def test_hands_free_a_pause_sends_the_turn_without_a_click(tmp_path):
         ARTIFACTS.mkdir(exist_ok=True)
         page.screenshot(path=str(ARTIFACTS / "voice-hands-free.png"), full_page=True)
         browser.close()
+
+
+class LongVoice:
+    """Every line as 20 s of a quiet tone: the customer is still talking when the trainee starts."""
+
+    name = "long"
+
+    def synthesize(self, text, voice, prosody=None):
+        import math
+
+        from simulator.voice import Clip
+
+        rate = 16000
+        samples = (int(2000 * math.sin(2 * math.pi * 220 * i / rate)) for i in range(rate * 20))
+        out = io.BytesIO()
+        with wave.open(out, "wb") as w:
+            w.setnchannels(1)
+            w.setsampwidth(2)
+            w.setframerate(rate)
+            w.writeframes(b"".join(s.to_bytes(2, "little", signed=True) for s in samples))
+        return Clip(out.getvalue(), "wav", self.name)
+
+
+def test_speaking_over_the_customer_stops_and_cuts_their_line(tmp_path):
+    from playwright.sync_api import expect, sync_playwright
+
+    from simulator.ui.call_flow import INTERRUPTED
+    from simulator.voice import vad
+    from simulator.voice.barge import INTERRUPTED_MARK
+
+    if not vad.available():
+        pytest.skip("no voice activity detector")
+    services = make_services(tmp_path / "data", tts=LongVoice())  # the fake recogniser
+    wav = utterance_wav(tmp_path / "said.wav", pause=2.5)
+    with sync_playwright() as p, serve(services) as url:
+        browser = chromium(p, wav)
+        page = browser.new_page(viewport={"width": 1280, "height": 900}, locale="zh-CN")
+        dial(page, url)
+        playing = "Array.from(window.callsimPlaying || []).filter((a) => !a.paused)"
+        page.wait_for_function(f"() => {playing}.some((a) => a.currentTime > 0.5)", timeout=30_000)
+        page.locator("#mic-live").get_by_role("button", name="录制").click()
+        # The trainee's speech stops the customer long before the 20 s reply ends …
+        cut = page.locator("#transcript [data-testid=bot]").filter(has_text=INTERRUPTED)
+        expect(cut.first).to_be_visible(timeout=60_000)
+        assert page.evaluate(f"() => {playing}.length") == 0
+        [row] = services.store.sessions()
+        opening = services.store.session(row["id"])["turns"][0]
+        # … and only what was played is kept as said, the rest beside it, out of the transcript.
+        assert opening["meta"]["interrupted"] is True
+        assert opening["text"].endswith(INTERRUPTED_MARK)
+        assert 0 < opening["meta"]["played_s"] < 20
+        said = opening["text"].removesuffix(INTERRUPTED_MARK)
+        assert said + opening["meta"]["unsaid"] != said
+        ARTIFACTS.mkdir(exist_ok=True)
+        page.screenshot(path=str(ARTIFACTS / "voice-barge-in.png"), full_page=True)
+        browser.close()

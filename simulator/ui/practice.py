@@ -32,7 +32,7 @@ from simulator.ui.scorecard import (
     violations_table,
 )
 from simulator.voice import vad
-from simulator.voice.live import BARGE_IN_JS, hear_chunk
+from simulator.voice.live import BARGE_IN_JS, TRACK_MEDIA_JS, hear_chunk
 from simulator.voice.serving import MIC_CHECK_JS, mic_state
 
 __all__ = ["build", "PracticeState"]
@@ -456,6 +456,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
             page.load(None, None, mic_help, js=MIC_CHECK_JS, api_visibility="private")
 
         page.load(on_load, None, None, api_visibility="private")
+        page.load(None, js=TRACK_MEDIA_JS, api_visibility="private")  # for barge-in
         # gradio keeps only the app's own unload listeners (a nested Blocks' are dropped)
         (gr.context.Context.root_block or page).unload(on_unload)
     return page

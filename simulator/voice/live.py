@@ -19,14 +19,31 @@ from pathlib import Path
 
 from simulator.voice.endpoint import Endpointer
 
-__all__ = ["BARGE_IN_JS", "KEEP_FILES", "hear_chunk"]
+__all__ = ["BARGE_IN_JS", "KEEP_FILES", "TRACK_MEDIA_JS", "hear_chunk"]
 
 KEEP_FILES = 200
 """Utterance files kept in the temporary folder; older ones are removed as new ones come."""
 
+TRACK_MEDIA_JS = """() => {
+  if (window.callsimPlaying) { return; }
+  const playing = new Set();
+  window.callsimPlaying = playing;
+  const play = HTMLMediaElement.prototype.play;
+  HTMLMediaElement.prototype.play = function (...args) {
+    playing.forEach((m) => { if (m.paused || m.ended) { playing.delete(m); } });
+    playing.add(this);
+    return play.apply(this, args);
+  };
+}"""
+"""Runs once when the page loads: remembers the media elements the page starts playing. gradio's
+player (WaveSurfer) plays the customer through an ``<audio>`` it never puts in the page, so
+:data:`BARGE_IN_JS` could not find it otherwise."""
+
 BARGE_IN_JS = """() => {
+  const media = new Set(document.querySelectorAll("#reply-audio audio"));
+  (window.callsimPlaying || new Set()).forEach((m) => media.add(m));
   let heard = "";
-  document.querySelectorAll("#reply-audio audio").forEach((a) => {
+  media.forEach((a) => {
     if (a.paused || a.ended) { return; }
     a.pause();
     if (isFinite(a.duration) && a.duration > 0) {
