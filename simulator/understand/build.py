@@ -24,7 +24,7 @@ from pathlib import Path
 
 import numpy as np
 
-from simulator.understand.acts import VIOLATION_ACTS
+from simulator.understand.acts import AGENT_ACTS, VIOLATION_ACTS
 from simulator.understand.core import rule_acts
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
 from simulator.understand.examples import INDEX_PATH, ExampleModel
@@ -49,8 +49,13 @@ _FLOORS = np.array([0.0, 0.2, 0.3, 0.4, 0.5])
 class Settings:
     """What the build does; every choice is recorded in the index's ``meta``."""
 
-    acts: tuple[str, ...] = tuple(VIOLATION_ACTS)
+    acts: tuple[str, ...] = (*VIOLATION_ACTS, *AGENT_ACTS)
     """The acts the example layer models (the rest stay with the rules)."""
+    add_only: tuple[str, ...] = tuple(AGENT_ACTS)
+    """Modelled acts the example layer may only add, never overrule: their thresholds make
+    what it adds (where no rule fired) reach ``add_precision``."""
+    add_precision: float = 0.9
+    """Cross-validated precision of the lines an ``add_only`` act is added to by examples."""
     C: float = 30.0
     """Inverse L2 regularisation of each logistic regression."""
     min_df: int = 2
@@ -85,10 +90,10 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
     """Fit one model on ``examples``: the index's arrays (thresholds 0.5 until chosen).
 
     Arrays (``V`` n-grams, ``A`` acts, ``N`` kept lines, ``Z`` stored weights): ``acts`` (A,),
-    ``vocab`` (V,) str, ``idf`` (V,) float32, ``coef`` (V, A) float16, ``intercept`` (A,),
+    ``vocab`` (V,) str, ``idf`` (V,) float32, ``coef`` (V, A) int8 times ``coef_scale`` (A,), ``intercept`` (A,),
     ``high``/``low``/``floor`` (A,) float32, ``margin`` (A,) bool, ``train_text`` and
     ``train_source`` (N,) str, ``train_acts`` and ``train_near`` (N, A) bool, the kept lines'
-    TF-IDF as CSR ``train_indptr`` (N+1,) ``train_indices`` (Z,) int32 ``train_data`` (Z,)
+    TF-IDF as CSR ``train_indptr`` (N+1,) ``train_indices`` (Z,) uint16 or int32 ``train_data`` (Z,)
     float16, and ``meta`` (JSON text).
     """
     from sklearn.feature_extraction.text import TfidfVectorizer
@@ -104,6 +109,9 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
         lr = LogisticRegression(C=settings.C, class_weight="balanced", max_iter=3000)
         lr.fit(x, y[:, j])
         coef[:, j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+    # int8 weights, one scale per act: a quarter of float32's size, and what CV measures too
+    scale = np.maximum(np.abs(coef).max(axis=0), 1e-6) / 127.0
+    quantised = np.round(coef / scale).astype(np.int8)
     vocab = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
     keep = np.flatnonzero(y.any(axis=1) | near.any(axis=1))  # lines that can be nearest
     rows = x[keep].tocsr()
@@ -112,7 +120,8 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
         "acts": np.array(settings.acts),
         "vocab": np.array(vocab),
         "idf": vectorizer.idf_.astype(np.float32),
-        "coef": coef.astype(np.float16),
+        "coef": quantised,
+        "coef_scale": scale.astype(np.float32),
         "intercept": intercept,
         "high": half,
         "low": half,
@@ -123,7 +132,7 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
         "train_acts": y[keep],
         "train_near": near[keep],
         "train_indptr": rows.indptr.astype(np.int32),
-        "train_indices": rows.indices.astype(np.int32),
+        "train_indices": rows.indices.astype(np.uint16 if x.shape[1] < 2**16 else np.int32),
         "train_data": rows.data.astype(np.float16),
         "meta": np.array("{}"),
     }
@@ -246,6 +255,42 @@ def _best(
     return best
 
 
+def _added(cv: dict[str, np.ndarray], j: int, y: np.ndarray, near: np.ndarray, target: float):
+    """Thresholds for an add-only act: best recall where what examples add has ``target`` precision.
+
+    A rule's hit always stands (``low`` 0); when no thresholds reach the target, the example
+    layer adds nothing (``high`` above 1).
+    """
+    ruled = cv["R"][:, j]
+    best: tuple | None = None
+    for floor in _FLOORS:
+        for high in _HIGHS:
+            flagged = flags(cv, j, 0.0, high, floor, True)
+            added = flagged & ~ruled
+            if not added.any():
+                continue
+            if _rates(added, y, near)[0] < target:
+                continue
+            key = (_rates(flagged, y, near)[1], -float(floor))
+            if best is None or key > best[0]:
+                best = (key, float(high), float(floor))
+    high, floor = (best[1], best[2]) if best else (1.01, 1.0)
+    precision, recall, near_rate = _rates(flags(cv, j, 0.0, high, floor, True), y, near)
+    rp, rr, rn = _rates(ruled, y, near)
+    return ActChoice(
+        0.0,
+        high,
+        floor,
+        True,
+        target,
+        round(precision, 3),
+        round(recall, 3),
+        round(near_rate, 3),
+        int(y.sum()),
+        {"precision": round(rp, 3), "recall": round(rr, 3), "near_miss_rate": round(rn, 3)},
+    )
+
+
 def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings: Settings):
     """Per act, the thresholds with the best cross-validated recall within the targets.
 
@@ -256,6 +301,9 @@ def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings:
     choices: dict[str, ActChoice] = {}
     for j, act in enumerate(settings.acts):
         yj, nj = y[:, j], near[:, j]
+        if act in settings.add_only:
+            choices[act] = _added(cv, j, yj, nj, settings.add_precision)
+            continue
         target, best = settings.precision, None
         while best is None and target > 0.5:
             best = _best(cv, j, yj, nj, target, settings.near_miss)
@@ -314,6 +362,8 @@ def build_index(
     flagged = np.column_stack(
         [flags(cv, j, c.low, c.high, c.floor, c.margin) for j, c in enumerate(choices.values())]
     )
+    v = np.array([a in VIOLATION_ACTS for a in settings.acts])  # "any violation" columns
+    flagged, y, near, rules = flagged[:, v], y[:, v], near[:, v], cv["R"][:, v]
     any_near = near.any(axis=1)
     meta = {
         "train_sha256": train_digest(examples),
@@ -323,7 +373,7 @@ def build_index(
         "cv": {act: asdict(c) for act, c in choices.items()},
         "cv_near_miss_rate": round(float((flagged & near).any(axis=1)[any_near].mean()), 3),
         "cv_any_violation": _any(flagged, y, near),
-        "rules_any_violation": _any(cv["R"], y, near),
+        "rules_any_violation": _any(rules, y, near),
     }
     arrays["high"] = np.array([c.high for c in choices.values()], dtype=np.float32)
     arrays["low"] = np.array([c.low for c in choices.values()], dtype=np.float32)

@@ -20,7 +20,7 @@ from __future__ import annotations
 import functools
 import json
 import math
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import numpy as np
@@ -45,6 +45,8 @@ class Features:
     """L2-normalised TF-IDF weight of each of ``index``, shape ``(K,)``, float32."""
     count: np.ndarray
     """How many occurrences each of ``index`` has, shape ``(K,)``."""
+    _found: list = field(default_factory=list, repr=False, compare=False)
+    """The n-gram occurrences in the vocabulary, computed once for every act's evidence."""
 
 
 @dataclass(frozen=True)
@@ -85,6 +87,8 @@ class ExampleModel:
         self.vocabulary: dict[str, int] = {gram: i for i, gram in enumerate(vocab)}
         self.idf = arrays["idf"].astype(np.float32)
         self.coef = arrays["coef"].astype(np.float32)  # (V, A)
+        if "coef_scale" in arrays:  # int8 weights, one scale per act
+            self.coef *= arrays["coef_scale"].astype(np.float32)
         self.intercept = arrays["intercept"].astype(np.float32)  # (A,)
         self.high = {a: float(t) for a, t in zip(self.acts, arrays["high"], strict=True)}
         """P at or above which the example layer adds the act on its own."""
@@ -136,7 +140,9 @@ class ExampleModel:
 
     def evidence(self, f: Features, act: str, nearest: bool = True) -> Evidence | None:
         """Where in the utterance ``act`` is, and (``nearest``) the labelled line most like it."""
-        occurrences = [g for g in grams(f.nm) if g.feature in self.vocabulary]
+        if not f._found:
+            f._found.append([g for g in grams(f.nm) if g.feature in self.vocabulary])
+        occurrences = f._found[0]
         if not occurrences:
             return None
         col = self._col[act]
