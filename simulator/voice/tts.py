@@ -1,7 +1,7 @@
 """Choosing, caching and falling back between TTS backends.
 
-``build_tts(name)`` is the one factory: ``edge``, ``espeak``, ``none`` or ``auto`` (edge, then
-espeak, then text only). A fallback is a :class:`Fallback` — another TTS wrapping a list of
+``build_tts(name)`` is the one factory: ``edge``, ``fastspeech``, ``espeak``, ``none`` or ``auto``
+(edge, then the offline neural voice, then espeak, then text only). A fallback is a :class:`Fallback` — another TTS wrapping a list of
 them — and a cache is a :class:`Cached` wrapper, so callers only ever see one ``synthesize``.
 """
 
@@ -31,7 +31,7 @@ __all__ = [
 
 log = logging.getLogger(__name__)
 
-TTS_NAMES = ("auto", "edge", "espeak", "none")
+TTS_NAMES = ("auto", "edge", "fastspeech", "espeak", "none")
 CLIP_FORMATS = ("mp3", "wav")
 
 
@@ -203,16 +203,19 @@ def build_tts(
     cache_dir: str | Path | None = None,
     edge_budget: float = 6.0,
     espeak_budget: float = 5.0,
+    fastspeech_budget: float = 8.0,
     cooldown: float = 300.0,
     edge_proxy: str | None = None,
 ) -> TTS:
     """The TTS backend called ``name`` (default: ``CALLSIM_TTS``, else ``auto``).
 
     Args:
-        name: ``auto``, ``edge``, ``espeak`` or ``none``.
+        name: ``auto``, ``edge``, ``fastspeech``, ``espeak`` or ``none``.
         cache_dir: where clips are cached (default :func:`default_cache_dir`).
         edge_budget: seconds edge-tts may take per line.
         espeak_budget: seconds espeak may take per line.
+        fastspeech_budget: seconds the neural voice may take per line (its first line also
+            loads the model, ~1 s).
         cooldown: seconds ``auto`` skips a backend after it failed.
         edge_proxy: HTTP proxy for edge-tts (tests point it at a dead port).
 
@@ -222,6 +225,7 @@ def build_tts(
     """
     from simulator.voice.edge import EdgeTTS
     from simulator.voice.espeak import EspeakTTS
+    from simulator.voice.fastspeech import FastSpeechTTS
 
     chosen = (name or os.environ.get("CALLSIM_TTS") or "auto").strip().lower()
     if chosen not in TTS_NAMES:
@@ -233,11 +237,19 @@ def build_tts(
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     edge = Cached(EdgeTTS(timeout=edge_budget, proxy=edge_proxy), directory)
     espeak = Cached(EspeakTTS(timeout=espeak_budget), directory)
+    fastspeech = Cached(FastSpeechTTS(), directory)
     if chosen == "edge":
         return edge
     if chosen == "espeak":
         return espeak
+    if chosen == "fastspeech":
+        return fastspeech
     return Fallback(
-        [Step(edge, edge_budget + 0.5), Step(espeak, espeak_budget), Step(NoneTTS(), 1.0)],
+        [
+            Step(edge, edge_budget + 0.5),
+            Step(fastspeech, fastspeech_budget),
+            Step(espeak, espeak_budget),
+            Step(NoneTTS(), 1.0),
+        ],
         cooldown=cooldown,
     )
