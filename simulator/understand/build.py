@@ -42,16 +42,19 @@ _LOWS = np.array(
     [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 )
 _HIGHS = np.concatenate([np.round(np.arange(0.30, 0.995, 0.02), 2), [1.01]])
-_FLOORS = np.array([0.0, 0.2, 0.3, 0.4, 0.5])
+_FLOORS = np.array([0.2, 0.25, 0.3, 0.4, 0.5])
+_SLOT_ACTS = ("offer_plan", "summarize_confirm")
+"""Acts whose terms (amount, months, date) the plan is built from: the rules and the slots
+decide them alone, so that a plan or a read-back is never inferred from likeness."""
 
 
 @dataclass(frozen=True)
 class Settings:
     """What the build does; every choice is recorded in the index's ``meta``."""
 
-    acts: tuple[str, ...] = (*VIOLATION_ACTS, *AGENT_ACTS)
+    acts: tuple[str, ...] = (*VIOLATION_ACTS, *(a for a in AGENT_ACTS if a not in _SLOT_ACTS))
     """The acts the example layer models (the rest stay with the rules)."""
-    add_only: tuple[str, ...] = tuple(AGENT_ACTS)
+    add_only: tuple[str, ...] = tuple(a for a in AGENT_ACTS if a not in _SLOT_ACTS)
     """Modelled acts the example layer may only add, never overrule: their thresholds make
     what it adds (where no rule fired) reach ``add_precision``."""
     add_precision: float = 0.9
