@@ -96,11 +96,15 @@ def test_a_throttled_sign_in_is_one_line(store, caplog):
         url = demo.local_url.rstrip("/")
         with caplog.at_level(logging.INFO):
             for _ in range(5):
-                httpx.post(url + "/login", data={"username": "wang", "password": "wrong"})
-            assert refusals(caplog) == []  # wrong passwords are not refusals of ours
+                httpx.post(url + "/login", data={"username": "wang", "password": "Kx9-secret"})
+            wrong = refusals(caplog)
+            assert len(wrong) == 5  # one line per wrong password: who and from where
+            assert all("wrong name or password" in r.getMessage() for r in wrong)
+            assert not any("Kx9-secret" in r.getMessage() for r in caplog.records)
             answer = httpx.post(url + "/login", data={"username": "wang", "password": "wrong"})
         assert answer.status_code == 429
-        [line] = refusals(caplog)
+        line = refusals(caplog)[-1]
+        assert len(refusals(caplog)) == 6
         assert line.getMessage().startswith("refused sign-in by wang from 127.0.0.1: throttled")
         assert "30 s" in line.getMessage() and line.exc_info is None
     finally:
