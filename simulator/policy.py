@@ -362,7 +362,8 @@ class Policy(Answers, Negotiation, Traits):
             return Move("dispute_registered")
         if s.confirmed:
             return Move("close", ends_call="agreement")
-        if s.accepted and (u.has("summarize_confirm") or self._readback_now()):
+        readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
+        if s.accepted and readback:
             terms = self._terms(u)
             if terms is not None and self._differs(terms, s.accepted):
                 return Move("correct_readback", plan=s.accepted, objection="readback")
@@ -371,7 +372,7 @@ class Policy(Answers, Negotiation, Traits):
         if s.accepted and self._same_plan(u):
             s.confirmed = True
             return Move("confirm", plan=s.accepted)
-        if not s.accepted and s.proposed and u.has("summarize_confirm"):
+        if not s.accepted and s.proposed and readback:
             move = self._readback_of_own_terms(u)
             if move is not None:
                 return move

@@ -17,10 +17,43 @@ from simulator.customer.moves import Move, Plan
 from simulator.customer.numbers import instalments
 from simulator.persona import Archetype
 from simulator.understand import Understanding
+from simulator.understand.numbers import chinese_to_number
+from simulator.understand.simplify import to_simplified
+from simulator.understand.terms import READBACK_CUE
 
 __all__ = ["Negotiation"]
 
 _MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
+_CHECK = re.compile(r"确认|核对|复述|记一下|记下|对一下|再说一遍")
+"""Words that make terms said back a check of what was agreed."""
+_ASKS_YES = re.compile(r"(吧|吗|么|对不对|行不行|是不是)[？?。！!～~\s]*$|[？?]\s*$")
+"""A line that asks (a tag or a question mark): terms said back this way are put to them."""
+
+
+_COUNT = re.compile(
+    r"(分|共|一共|总共)?\s*([0-9]{1,2}|[一二两三四五六七八九十]{1,3})\s*(期|个月)(?!前|以前|之前|后|以后)"
+)
+_NOT_A_COUNT = re.compile(r"逾期|超过|已经|拖了|欠了")
+
+
+def instalment_count(text: str) -> int | None:
+    """The number of instalments said (分三个月 / 九期 / 分12期), not 一个月 (a month's payment).
+
+    Read here as well as by ``understand``: a count said bare (``一个月两千三，九期``) is the
+    count of the plan, and 一个月 before an amount is "per month", never one instalment.
+    """
+    best = None
+    for m in _COUNT.finditer(to_simplified(text)):
+        before = text[max(0, m.start() - 3) : m.start()]
+        if _NOT_A_COUNT.search(before):
+            continue
+        value = chinese_to_number(m.group(2))
+        if value is None or value < 2 or value > 60:
+            continue  # 一个月两千: per month
+        if m.group(1) or m.group(3) == "期":
+            return int(value)
+        best = best or int(value)
+    return best
 
 
 class Negotiation:
@@ -39,7 +72,7 @@ class Negotiation:
         """Read the agent's offer as a plan; None when it has no amount or count at all."""
         debt = self._payable()
         amount = max(u.amounts) if u.amounts else None
-        months = u.months if u.months and u.months > 1 else None
+        months = instalment_count(u.text) or (u.months if u.months and u.months > 1 else None)
         if amount is None:
             if u.full_payment:
                 amount = debt
@@ -126,6 +159,19 @@ class Negotiation:
         s.proposed = counter
         return Move("counter", plan=counter, reveals=("capacity",), objection=why)
 
+    @staticmethod
+    def _reads_back(u: Understanding) -> bool:
+        """The line is a read-back (跟您确认一下 / 我复述一遍 / 我记一下), not a new offer."""
+        said = u.extra.get("normalized", u.text)
+        return bool(READBACK_CUE.search(said) or _CHECK.search(said))
+
+    def _puts_terms(self, u: Understanding) -> bool:
+        """The line states terms and asks for a yes, as a check rather than a new offer."""
+        if self._reads_back(u):
+            return True
+        asks = bool(_ASKS_YES.search(u.text.strip()))
+        return asks and not u.has("offer_plan") and self._terms(u) is not None
+
     def _readback_of_own_terms(self, u: Understanding) -> Move | None:
         """The trainee reads back the customer's own counter-offer: right, or corrected.
 
@@ -134,13 +180,19 @@ class Negotiation:
         s = self.state
         terms = self._terms(u)
         own = s.proposed
-        if terms is None or own is None:
+        asks = self._puts_terms(u)
+        if terms is None or own is None or not asks:
             return None
         if self._differs(terms, own) or (terms.channel and terms.channel in self.facts.no_channels):
             return Move("correct_readback", plan=own, objection="readback")
         if self._objection(terms) is not None:
             return None
-        s.accepted = self._with_default_date(replace(own, channel=terms.channel or own.channel))
+        own = replace(
+            own, due_date=own.due_date or terms.due_date, channel=terms.channel or own.channel
+        )
+        s.accepted = self._with_default_date(own)
+        if not self._reads_back(u):
+            return Move("accept", plan=s.accepted)  # 那就按您说的来……行吧？ takes their offer
         s.confirmed = True
         return Move("confirm", plan=s.accepted)
 

@@ -21,7 +21,7 @@ from __future__ import annotations
 import re
 
 from simulator.customer.moves import Move, Plan
-from simulator.customer.numbers import round_up
+from simulator.customer.numbers import round_down, round_up
 from simulator.persona import Trait
 from simulator.understand import Understanding, normalize
 from simulator.understand.normalize import normalize_with_map
@@ -80,6 +80,10 @@ class Traits:
 
     def _hearing(self, u: Understanding) -> Move | None:
         s = self.state
+        if "capacity" in s.revealed:  # what they said themselves they hear right
+            s.heard_amounts |= {self.facts.monthly_capacity, self.facts.lump_sum}
+        if s.proposed is not None:
+            s.heard_amounts.add(s.proposed.amount)
         if u.amounts and u.has("offer_plan", "summarize_confirm"):
             new = [a for a in u.amounts if a not in s.heard_amounts]
             s.heard_amounts.update(u.amounts)
@@ -87,7 +91,7 @@ class Traits:
             if new and not checking and not self._asked(*_NOT_OFFERS):
                 terms = self._terms(u)
                 if terms is not None:
-                    misheard = Plan(terms.amount * 10, terms.months, terms.due_date)
+                    misheard = Plan(round_down(terms.amount * 10), terms.months, terms.due_date)
                     return Move("mishear_amount", plan=misheard)
             return None
         s.long_lines += len(u.text.strip()) >= 28 and not u.amounts
