@@ -303,49 +303,6 @@ class Policy(Answers, Negotiation, Traits):
         """The first question of these kinds the last agent line asked."""
         return next((q.kind for q in self.question if q.kind in kinds), None)
 
-    # --- the person who answered is not the cardholder ---------------------------------------
-
-    def _third_party(self, u: Understanding) -> Move:
-        s = self.state
-        asked = self._asked("who_are_you", "relation", "when_back", "name", "id_digits", "repeat")
-        if u.has("state_debt", "offer_plan", "summarize_confirm", "explain_consequence"):
-            self._anger(12)
-            self._trust(-8)
-            return Move("third_party_refuse", question=asked)
-        if asked == "repeat":
-            return Move("repeat", question=asked)
-        if asked in ("who_are_you", "relation"):
-            s.told_relation = True
-            return Move("third_party_who", question=asked)
-        if asked == "when_back":
-            return Move("third_party_back", question=asked)
-        if self._asked("is_in"):
-            s.told_relation = True
-            return Move("third_party_out", question="is_in")
-        if asked == "id_digits":
-            s.told_relation = True  # 我又不是他: never the cardholder's identity
-            return Move("third_party_not_me", question=asked)
-        if asked == "name":
-            s.told_relation = True  # 他不在，我是他妈妈
-            return Move("third_party_out", question=asked)
-        if self._asked("why_late", "capacity", "when_pay", "channel", "amount_right"):
-            return Move("third_party_refuse", question=self.question[0].kind)
-        if u.has("leave_message"):
-            return Move("third_party_message")
-        if u.has("close"):
-            return Move("close", ends_call="agent_end")
-        if u.has("verify_identity", "ask_for_cardholder", "ask_reason", "ask_capacity"):
-            return Move("third_party_out", question=asked)
-        if u.has("recording_notice") and "recording_ok" in self.persona.lines:
-            return Move("recording_ok")
-        if u.has("empathy", "apology"):
-            return Move("soften")
-        if u.has("self_intro", "greeting"):
-            return Move("ack")  # they don't yet know whom the caller wants
-        if u.has("listen"):
-            return Move("filler")
-        return Move("confused")
-
     # --- the cardholder ------------------------------------------------------------------------
 
     def _cardholder(self, u: Understanding) -> Move:

@@ -228,7 +228,7 @@ def ask(
     if u.has("verify_identity") and _COMPILED["id_digits"].search(text.lower()):
         add("id_digits", text)
     if u.has("ask_for_cardholder", "verify_identity") and "id_digits" not in found:
-        if not ({"relation", "who_are_you", "when_back"} & found.keys()):
+        if not ({"relation", "who_are_you", "when_back", "amount_right"} & found.keys()):
             add("name", text)
     if "when_back" in found:
         found.pop("is_in", None)  # 他什么时候在家 asks when, not whether
