@@ -130,3 +130,10 @@ def test_a_rule_hit_stands_where_nothing_dismisses_it():
 def test_the_rules_alone_are_still_available():
     u = understand("找个小额贷款平台，十分钟就放款", today=DAY, examples=False)
     assert u.acts == () and "examples" not in u.extra
+
+
+def test_the_plan_acts_are_left_to_the_rules_and_slots():
+    model = default_model()
+    assert not {"offer_plan", "summarize_confirm"} & set(model.acts)
+    assert {"threat", "empathy", "verify_identity"} <= set(model.acts)
+    assert all(model.low[a] == 0.0 for a in ("empathy", "verify_identity"))  # add-only

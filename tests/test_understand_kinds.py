@@ -211,3 +211,45 @@ def test_the_customer_takes_no_offence_at_advice_against_borrowing():
     lawful, unlawful = moves.values()
     assert lawful[0] != "angry" and unlawful[0] == "angry"
     assert lawful[1] < unlawful[1]
+
+
+# Rules of negation and labels added with the larger corpus (rules alone, so each is exact).
+RULES = [
+    # a dismissal after the words, in their clause or up to two clauses on
+    ("就是说，那个，什么全家上黑名单，那个，都是网上乱传的。", "false_legal_claim", False),
+    ("坐牢那都是网上瞎说的，正常逾期不会这样", "false_legal_claim", False),
+    ("你问会不会上门是吧，不会的，我们这边就是电话", "threat", False),
+    ("再不还就上门，别以为是瞎说", "threat", True),
+    # a denial cue broken from its verb by fillers, and regional denials
+    ("您千万别，那个，去网上借钱还我们，那样不好", "induce_borrowing", False),
+    ("莫去借网贷哈，利息高得吓人", "induce_borrowing", False),
+    ("侬千万勿要去借高利贷", "induce_borrowing", False),
+    ("我们不得上门的，就电话里头讲清楚", "threat", False),
+    ("信用卡逾期本身是民事纠纷，不涉及刑事责任", "false_legal_claim", False),
+    ("你先去借点钱，那个，还上再说", "induce_borrowing", True),
+    # jail held over the person is a threat as well as a false claim
+    ("你这是犯罪，要坐牢的", "threat", True),
+    ("你这是犯罪，要坐牢的", "false_legal_claim", True),
+    ("你要是再拖，警察迟早上门", "false_legal_claim", True),
+    # words that only look like a violation
+    ("你孩子考公务员不受影响", "false_legal_claim", False),
+    ("你的家人也要替你还钱", "false_legal_claim", True),
+    ("你的家人也要替你还钱", "third_party_disclosure", False),
+    ("您的家人不需要替您还款", "third_party_disclosure", False),
+    ("你妈的信用卡欠了一万多", "insult", False),
+    ("上门一趟车费油费都你出", "threat", False),
+]
+
+
+@pytest.mark.parametrize(("text", "act", "found"), RULES)
+def test_rules_read_denials_dismissals_and_look_alikes(text: str, act: str, found: bool) -> None:
+    names = understand(text, today=DAY, examples=False).names
+    assert (act in names) is found
+
+
+def test_a_rhetorical_question_does_not_dismiss_a_rule() -> None:
+    assert "insult" in _violations("你这不是老赖吗")
+
+
+def test_no_violation_from_a_line_unlike_any_labelled_one() -> None:
+    assert _violations("我打电话是说一下你的账单。") == set()
