@@ -338,8 +338,11 @@ class Policy(Answers, Negotiation, Traits):
         if self._asked("amount_right"):
             return self._amount_question()
         concrete = self._terms(u) is not None
+        explains = u.has("explain_consequence") and not (u.amounts or u.months or u.due_date)
         if not concrete and self._asked("capacity", "when_pay", "channel"):
             pass  # 您什么时候能先还一部分？ asks; it offers nothing to weigh
+        elif explains and not u.full_payment:
+            pass  # 违约金是最低还款未还部分的5%: how fees work, not an offer
         elif u.has("offer_plan") or u.full_payment or (u.has("summarize_confirm") and u.amounts):
             move = self._consider_offer(u)
             asked = self._asked("channel", "when_pay")

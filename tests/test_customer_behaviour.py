@@ -256,3 +256,12 @@ def test_questions_are_answered_in_kind(pid):
     assert moves[1] == "give_channel" and p.facts.pay_channel in call.turns[6].text
     assert moves[2] in ("amount_ok", "dispute")
     assert moves[3] == "repeat" and call.turns[8].text in call.turns[10].text
+
+
+@pytest.mark.parametrize("pid", HOSTILE)
+def test_how_fees_are_computed_is_a_consequence_not_an_offer(pid):
+    call = call_of(pid, [INTRO])
+    before = call.policy.state.anger
+    call.say("利息是按日万分之五计算的，违约金是最低还款未还部分的5%。")
+    assert call.turns[-1].move in ("consequence", "cite_rules"), call.turns[-1]
+    assert before - call.policy.state.anger <= 5
