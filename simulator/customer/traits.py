@@ -56,13 +56,14 @@ class Traits:
         """A move a trait makes instead of the archetype's, or None."""
         s = self.state
         if self._has_trait(Trait.coached):
+            explains = u.has("explain_consequence") and not (u.amounts or u.months or u.due_date)
             if self._said(u, RELIEF):
                 s.relief_heard = True
+            elif explains:
+                return Move("cite_rules")  # 征信、违约金: the rules are quoted back
             elif not s.relief_heard and u.has(*_OFFERS) and not self._asked(*_NOT_OFFERS):
                 self._patience(-4)
                 return Move("demand_relief")
-            if u.has("explain_consequence") and not u.has("offer_plan"):
-                return Move("cite_rules")
         if self._has_trait(Trait.fraud_claim):
             if self._said(u, FREEZE) and not s.card_frozen:
                 s.card_frozen = True
