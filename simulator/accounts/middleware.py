@@ -199,18 +199,25 @@ class SignInGate:
             retry = [(b"retry-after", str(refusal.retry_after).encode())]
             await _respond(send, 429, refusal.message, retry)
             return
-        status: int | None = None
+        settled = False
+
+        def settle(status: int | None) -> None:
+            nonlocal settled
+            if settled:
+                return
+            settled = True
+            passed = {200: True, 400: False}.get(status) if status is not None else None
+            self.throttle.settle(name, address, passed)
+            if passed is False:  # the password itself is never read here, let alone logged
+                oplog.refused(f"{name or '(no name)'} from {address}", "sign-in", WRONG_PASSWORD)
 
         async def watch(message: Message) -> None:
-            nonlocal status
+            # counted and logged before the answer leaves: the next try always sees this one
             if message["type"] == "http.response.start":
-                status = message["status"]
+                settle(message["status"])
             await send(message)
 
         try:
             await self.app(scope, _replay(body, receive), watch)
         finally:
-            passed = {200: True, 400: False}.get(status)
-            self.throttle.settle(name, address, passed)
-            if passed is False:  # the password itself is never read here, let alone logged
-                oplog.refused(f"{name or '(no name)'} from {address}", "sign-in", WRONG_PASSWORD)
+            settle(None)
