@@ -20,6 +20,11 @@ _BAND = labels.BANDS
 _turn = labels.turn
 
 
+def _rubric_title(rubric: dict) -> str:
+    """The rubric by its Chinese title and version; its id only when the file is gone."""
+    return labels.Labels.of_rubrics().rubric_title(rubric.get("id"), rubric.get("version"))
+
+
 def render_scorecard(card: dict, title: str = "") -> str:
     """The readable scorecard: scores, violations, missed steps, advice and the plan."""
     lines = []
@@ -27,7 +32,7 @@ def render_scorecard(card: dict, title: str = "") -> str:
     head = f"{title}  " if title else ""
     lines.append(
         f"{head}总分 {card['overall']}（{verdict}，评级：{_BAND[card['band']]}）"
-        f"  评分标准 {card['rubric']['id']}@{card['rubric']['version']}"
+        f"  评分标准：{_rubric_title(card['rubric'])}"
     )
     dims = "  ".join(f"{_DIMENSIONS[d]} {card['dimensions'][d]['score']}" for d in _DIMENSIONS)
     lines.append(f"  各项得分：{dims}")
@@ -36,7 +41,8 @@ def render_scorecard(card: dict, title: str = "") -> str:
         for v in card["violations"]:
             title_of = _title(card, v["criterion"])
             lines.append(
-                f"    ✗ [{_SEVERITY[v['severity']]}] {title_of}（{_turn(v['turn'])}）：“{v['quote']}”"
+                f"    ✗ [{_SEVERITY[v['severity']]}] {title_of}（{_turn(v['turn'])}）："
+                f"“{labels.quote(v['quote'])}”"
             )
             found = describe(v)
             if found:

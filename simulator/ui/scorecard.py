@@ -215,7 +215,7 @@ def _quote_with_basis(entry: Mapping[str, Any]) -> str:
 
     A scorecard stored before violations said where they came from shows the words alone.
     """
-    quote = str(entry.get("quote", ""))
+    quote = labels.quote(entry.get("quote", ""))
     found = describe(entry)
     if entry.get("detail"):
         found = f"{found}；{entry['detail']}" if found else str(entry["detail"])
