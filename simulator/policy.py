@@ -80,6 +80,7 @@ class CallState:
     """The customer's own last counter-offer (a read-back of it is checked against it)."""
     # What the traits (simulator.customer.traits) remember.
     relief_heard: bool = False
+    relief_demands: int = 0
     card_frozen: bool = False
     heard_amounts: set[int] = field(default_factory=set)
     long_lines: int = 0

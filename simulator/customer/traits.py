@@ -63,6 +63,10 @@ class Traits:
                 return Move("cite_rules")  # 征信、违约金: the rules are quoted back
             elif not s.relief_heard and u.has(*_OFFERS) and not self._asked(*_NOT_OFFERS):
                 self._patience(-4)
+                s.relief_demands += 1
+                if s.relief_demands > 3:  # asked three times and ignored: last warning
+                    self._anger(5)
+                    return Move("warn_hangup")
                 return Move("demand_relief")
         if self._has_trait(Trait.fraud_claim):
             if self._said(u, FREEZE) and not s.card_frozen:
