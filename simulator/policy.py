@@ -138,7 +138,7 @@ class Policy(Answers, Negotiation, Traits):
         self.question: tuple[Question, ...] = ()
         """The questions the last agent line asked (for traces and the renderer)."""
 
-    # --- the call as a whole (read-only this round) -------------------------------------------
+    # --- the call as a whole (read-only) -------------------------------------------
 
     def observe(self, turn: int, speaker: str, text: str, u: Understanding | None = None) -> None:
         """Feed one stored turn of either speaker to the call state (:attr:`call`)."""
@@ -151,7 +151,8 @@ class Policy(Answers, Negotiation, Traits):
     def call(self) -> callstate.CallState:
         """Who is on the line, offers, agreements, read-backs, capacity — as the scorer sees them.
 
-        Read-only: decisions do not use it yet (see issue #12's report for what they should).
+        Read-only. Decisions consult its read-backs (a read-back it saw is checked against the
+        agreement); renderers get it for the LLM prompt's summary of the call so far.
         """
         return self._tracker.state
 
