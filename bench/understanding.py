@@ -71,7 +71,10 @@ def accuracy() -> None:
     print(f"{'act':24s} {'n':>4s}   rules P     R  |  stack P     R")
     for act in acts:
         if act == next(iter(AGENT_ACTS)):
-            print("-- other acts (rules only: the example layer models the violation acts) --")
+            print(
+                "-- other acts (the example layer only adds what the rules missed; "
+                "offer_plan and summarize_confirm are the rules' and slots' alone) --"
+            )
         r, s = ev["rules"].acts[act], ev["stack"].acts[act]
         met = " *" if s.precision >= 0.95 and s.recall >= 0.95 else ""
         print(
