@@ -23,8 +23,10 @@ from simulator.customer.questions import Question, ask
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
+from simulator.understand.acts import VIOLATION_ACTS
 from simulator.understand.core import is_negated
 from simulator.understand.customer import understand_customer
+from simulator.understand.negation import SCOPE_CUES
 from simulator.understand.normalize import Normalized, normalize_with_map
 
 __all__ = ["Move", "Plan", "CallState", "Policy"]
@@ -99,18 +101,74 @@ class CallState:
         }
 
 
-_NEAR_DENIAL = re.compile(r"[不没免无]")
+_NEAR_DENIAL = re.compile(r"(?:不收|不用交?|不需要|不会收|免收?|没有|没|无需?|不存在)$")
+"""A denial just before the words (不收服务费 / 免服务费 / 没有服务费); 是不是 and 不能…吗 are not."""
 
 
-def _affirmed(nm: Normalized, word: str) -> bool:
-    """True if ``word`` occurs in the utterance other than under a denial."""
-    start = nm.text.find(word)
-    while word and start >= 0:
-        near = nm.text[max(0, start - 3) : start]  # 不收服务费 / 免服务费 / 没有服务费
-        if not (_NEAR_DENIAL.search(near) or is_negated(nm, start, start + len(word))):
-            return True
-        start = nm.text.find(word, start + 1)
+# Each violation act's own denial cues count too, as when ``understand`` reads the line:
+# "您也别琢磨着去借网贷来还" rules borrowing out, so a 网贷 sore point is not touched.
+_DENIAL_ACTS = ("", *VIOLATION_ACTS)
+
+
+_RHETORICAL_END = re.compile(r"[吗么呢嘛](?:[啊呀]?)$")
+_SET_ASIDE_AFTER = re.compile(
+    r"(?:那些|那种|这些|这种)?(?:就|都|也)?(?:别|不要|不用|甭)(?:想|考虑|碰|去)了?"
+)
+"""Advice against said after the words, in their clause: 借呗那些就别想了."""
+
+
+def _in_denial_scope(text: str, first: int, start: int, last: int) -> bool:
+    """Whether a denial earlier in the clause ``text[first:last]`` covers the words at ``start``.
+
+    ``不要为了还这个再去借网贷``: 不要 opens a scope to the clause's end. An A不A question (是不是,
+    能不能) opens none, and neither does a rhetorical question (你就不能找朋友借一下吗).
+    """
+    if _RHETORICAL_END.search(text, first, last):
+        return False
+    for cue in SCOPE_CUES.finditer(text, first, start):
+        at = cue.start()
+        if at > first and cue.group()[:1] == "不" and text[at - 1] == text[at + 1 : at + 2]:
+            continue  # 是不是 / 会不会 asks
+        return True
     return False
+
+
+def _affirmed(nm: Normalized, word: str, denied: tuple[str, ...] = ()) -> bool:
+    """True if ``word`` occurs in the utterance other than under a denial.
+
+    Args:
+        nm: The normalised utterance.
+        word: A normalised keyword.
+        denied: Normalised quotes of the acts ``understand`` found denied in the line
+            (``您也别琢磨着去借网贷来还``): a keyword inside one is not affirmed.
+
+    """
+    text, clause = nm.text, nm.clause
+    start = text.find(word)
+    while word and start >= 0:
+        end = start + len(word)
+        near = text[max(0, start - 3) : start]  # 不收服务费 / 免服务费 / 没有服务费
+        first, last = start, end
+        while first > 0 and clause[first - 1] == clause[start]:
+            first -= 1
+        while last < len(text) and clause[last] == clause[start]:
+            last += 1
+        spared = (
+            _NEAR_DENIAL.search(near)
+            or is_negated(nm, start, end, _DENIAL_ACTS)
+            or any(word in quote for quote in denied)
+            or _SET_ASIDE_AFTER.match(text, end, last)
+            or _in_denial_scope(text, first, start, last)
+        )
+        if not spared:
+            return True
+        start = text.find(word, start + 1)
+    return False
+
+
+def _denied_quotes(u: Understanding) -> tuple[str, ...]:
+    """The normalised quotes of the acts ``understand`` found denied in the line."""
+    return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
 def _clamp(value: float) -> float:
@@ -186,13 +244,13 @@ class Policy(Answers, Negotiation, Traits):
             self._patience(-5)
             return self._maybe_give_up(Move("silence"))
 
-        touched, spared = self._sore_topics(u.text)
+        touched, spared = self._sore_topics(u)
         broken = self.memory.broken(u, s.turns, touched)
         self.memory.note(u, s.turns, spared)
         abusive = self._abuse(u)
         if abusive:
             return self._with_recall(self._react_to_abuse(abusive, u), broken)
-        sore = self._sore_point(u.text)
+        sore = self._sore_point(u)
         if sore:
             s.respect_streak = 0
             self._anger(sore)
@@ -238,7 +296,7 @@ class Policy(Answers, Negotiation, Traits):
         s.abuse += 1
         s.respect_streak = 0
         self._anger(max(VIOLATION_ANGER[name] for name in abusive) + 5 * (len(abusive) - 1))
-        self._anger(self._sore_point(u.text))
+        self._anger(self._sore_point(u))
         self._trust(-15)
         self._patience(-10)
         return self._angry_or_hangup()
@@ -256,22 +314,26 @@ class Policy(Answers, Negotiation, Traits):
             return Move("warn_hangup")
         return Move("angry")
 
-    def _sore_point(self, text: str) -> float:
-        """Anger from sore points the agent touched; a denied one (不收手续费) does not count."""
-        nm = normalize_with_map(text)
+    def _sore_point(self, u: Understanding) -> float:
+        """Anger from sore points the agent touched.
+
+        A denied one (不收手续费, 别去借网贷) does not count: the line is read as ``understand``
+        read it.
+        """
+        nm, denied = normalize_with_map(u.text), _denied_quotes(u)
         return sum(
             p.anger
             for p in self.facts.sore_points
-            if any(_affirmed(nm, normalize(k)) for k in p.keywords)
+            if any(_affirmed(nm, normalize(k), denied) for k in p.keywords)
         )
 
-    def _sore_topics(self, text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    def _sore_topics(self, u: Understanding) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """Sore-point topics this line raises, and those it mentions only to rule out."""
-        nm = normalize_with_map(text)
+        nm, denied = normalize_with_map(u.text), _denied_quotes(u)
         touched, spared = [], []
         for p in self.facts.sore_points:
             words = [normalize(k) for k in p.keywords]
-            if any(_affirmed(nm, w) for w in words):
+            if any(_affirmed(nm, w, denied) for w in words):
                 touched.append(p.topic)
             elif any(w and w in nm.text for w in words):
                 spared.append(p.topic)
