@@ -2,16 +2,16 @@
 
 The page has three phases in one tab (choose a customer, the call, the result) and a second tab
 with the trainee's own history. Handlers are short: they read the trainee from the request,
-call :mod:`simulator.ui.call_flow` and turn its :class:`CallView` into component updates. All
-per-trainee data lives in a :class:`PracticeState` in ``gr.State``; nothing is global.
+call :mod:`simulator.ui.call_flow` and turn its :class:`CallView` into component updates
+(:mod:`simulator.ui.practice_view`); what the browser does alone is in
+:mod:`simulator.ui.practice_js`. All per-trainee data lives in a :class:`PracticeState` in
+``gr.State``; nothing is global.
 """
 
 from __future__ import annotations
 
-import io
 import json
 import time
-import wave
 from collections.abc import Iterator
 from typing import Any
 
@@ -21,145 +21,21 @@ from simulator.services import Services
 from simulator.sweeper import Sweeper
 from simulator.ui import call_flow, cards, history
 from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
-from simulator.ui.scorecard import messages as transcript_messages
-from simulator.ui.scorecard import (
-    missed_markdown,
-    mood_frame,
-    mood_plot,
-    scorecard_markdown,
-    turn_context,
-    violation_rows,
-    violations_table,
+from simulator.ui.practice_js import (
+    AUDIO_DONE_JS,
+    CLOCK_JS,
+    HEARD_JS,
+    SCROLL_TO_MARK_JS,
+    SENT_JS,
 )
+from simulator.ui.practice_view import ENCODER_WAIT_S, notice_markdown, outputs, silence_after
+from simulator.ui.scorecard import messages as transcript_messages
+from simulator.ui.scorecard import mood_plot, turn_context, violations_table
 from simulator.voice import vad
 from simulator.voice.live import BARGE_IN_JS, TRACK_MEDIA_JS, hear_chunk
 from simulator.voice.serving import MIC_CHECK_JS, mic_state
 
 __all__ = ["build", "PracticeState"]
-
-# Client-side only: the call timer and the end of the customer's audio cost the server nothing.
-CLOCK_JS = """(t0) => {
-  if (!t0) { return "00:00"; }
-  const s = Math.max(0, Math.floor(Date.now() / 1000 - t0));
-  return String(Math.floor(s / 60)).padStart(2, "0") + ":" + String(s % 60).padStart(2, "0");
-}"""
-AUDIO_DONE_JS = f"""(s) => s === "{STATUS["speaking"]}" ? "{STATUS["waiting"]}" : s"""
-SENT_JS = "() => " + json.dumps(STATUS["speaking"], ensure_ascii=False)
-HEARD_JS = "() => " + json.dumps(STATUS["recognising"], ensure_ascii=False)
-SCROLL_TO_MARK_JS = """() => {
-  const mark = document.querySelector("#result-transcript mark");
-  if (mark) { mark.scrollIntoView({behavior: "smooth", block: "center"}); }
-}"""
-
-
-PAUSE_S = 0.25
-"""Silence fed to the streaming player after each sentence: a breath between sentences, and
-what pushes the sentence's last AAC frames out of gradio's encoder (it holds back ~0.1 s)."""
-ENCODER_WAIT_S = 0.08
-"""gradio's encoder collects only the frames ready 5 ms after a chunk; the pause comes this much
-later, so that the sentence itself goes out to the player with it rather than a sentence late."""
-
-
-def _pause(after: bytes) -> bytes:
-    """``PAUSE_S`` of silence as WAV, at the rate of the clip it follows when that is a WAV."""
-    rate, channels = 24000, 1  # edge-tts MP3
-    try:
-        with wave.open(io.BytesIO(after)) as w:
-            rate, channels = w.getframerate(), w.getnchannels()
-    except (wave.Error, EOFError):
-        pass
-    buf = io.BytesIO()
-    with wave.open(buf, "wb") as w:
-        w.setnchannels(channels)
-        w.setsampwidth(2)
-        w.setframerate(rate)
-        w.writeframes(b"\0\0" * channels * int(rate * PAUSE_S))
-    return buf.getvalue()
-
-
-def _notice(text: str) -> str:
-    return f"> ⚠ {text}" if text else ""
-
-
-def _hints(view: CallView) -> str:
-    if not view.hints:
-        return ""
-    return "#### 教练提示\n" + "\n".join(f"- {h}" for h in view.hints)
-
-
-def _title(state: PracticeState) -> str:
-    if state.call is None:
-        return ""
-    b = state.call.loaded.persona.brief
-    return (
-        f"### 正在与 {b.name} 通话\n逾期 {b.amount:,} 元 · {b.days_overdue} 天 · "
-        f"卡尾号 {b.card_last4}" + (" · 教练模式" if state.coach else "")
-    )
-
-
-_RESULT_EMPTY = ("", [], "", None, [], "")
-"""The result column's components (scorecard, violations, missed steps, mood, transcript,
-context) emptied, in the order ``_outputs`` appends them for a finished call."""
-
-
-def _outputs(
-    state: PracticeState,
-    view: CallView,
-    n: int,
-    clear_text: bool = False,
-    streaming: bool = False,
-) -> tuple[Any, ...]:
-    """Component updates for a view, in the order of the page's ``outs`` list (``n`` long).
-
-    ``clear_text`` empties the text box (the line was sent, or a new call began); a spoken
-    turn leaves it alone, in case the trainee has started typing. ``streaming``: the player
-    is a streaming one, fed a sentence's audio at a time (and left alone between them).
-    """
-    skip = gr.skip()
-    if streaming:
-        audio = view.chunk if view.chunk is not None else skip
-    else:
-        audio = view.audio if view.phase == "call" else None
-    if view.phase == "setup":
-        out = [state, gr.Column(visible=True), gr.Column(visible=False)]
-        out += [gr.Column(visible=False), _notice(view.notice)]
-        return (*out, *([skip] * (n - len(out))))
-    in_call = view.phase == "call"
-    out = [
-        state,
-        gr.Column(visible=False),
-        gr.Column(visible=in_call),
-        gr.Column(visible=not in_call),
-        _notice(view.notice),
-        view.messages,
-        audio,
-        view.status,
-        _hints(view),
-        state.started_clock or 0,
-        gr.Timer(active=in_call),
-        view.unsent if view.unsent else ("" if in_call and clear_text else skip),
-        None,
-        _title(state),
-    ]
-    if in_call:
-        # The result column is hidden during a call. Plain empty values cost gradio far less
-        # than gr.skip(), which makes it rebuild each skipped component and its API schema
-        # (~8 ms for a Chatbot; ~45 ms of CPU per turn before this).
-        return (*out, *_RESULT_EMPTY[: n - len(out)])
-    session = view.session or {}
-    turns = session.get("turns", [])
-    ending = session.get("ended_by")
-    notice = view.notice or ("客户挂断了电话。" if ending == "customer_hangup" else "")
-    out[4] = _notice(notice)
-    out += [
-        scorecard_markdown(view.scorecard, ending, saved=session.get("complete", True)),
-        violation_rows(view.scorecard),
-        missed_markdown(view.scorecard),
-        mood_frame(turns),
-        transcript_messages(turns),
-        "",
-    ]
-    return tuple(out)
 
 
 def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
@@ -182,7 +58,9 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                 # Why there is no microphone: said by the server (no recogniser) or, on load,
                 # by the browser (not https, permission denied, no device).
                 mic_help = gr.Markdown(
-                    _notice(f"{mic_now.message}（{mic_now.reason}）") if not mic_now.on else "",
+                    notice_markdown(f"{mic_now.message}（{mic_now.reason}）")
+                    if not mic_now.on
+                    else "",
                     elem_id="mic-help",
                 )
                 with gr.Column(visible=True) as setup_col:
@@ -298,7 +176,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         n = len(outs)
 
         def show(pair: tuple[PracticeState, CallView], clear_text: bool = False):
-            return _outputs(pair[0], pair[1], n, clear_text)
+            return outputs(pair[0], pair[1], n, clear_text)
 
         def on_start(pid, seed_v, when, coach_v, st, request: gr.Request):
             return show(
@@ -323,7 +201,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         def stream_views(pairs, clear_text: bool = False) -> Iterator[tuple[Any, ...]]:
             """Updates for views as they come; only the first touches the text box and mic."""
             for i, (st, view) in enumerate(pairs):
-                out = list(_outputs(st, view, n, clear_text and i == 0, streaming=True))
+                out = list(outputs(st, view, n, clear_text and i == 0, streaming=True))
                 if i and view.phase == "call":  # the trainee may be typing or recording again
                     for k in typing:
                         out[k] = gr.skip()
@@ -331,7 +209,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                 if view.chunk is not None:
                     time.sleep(ENCODER_WAIT_S)
                     tick: list[Any] = [gr.skip()] * n
-                    tick[outs.index(reply_audio)] = _pause(view.chunk)
+                    tick[outs.index(reply_audio)] = silence_after(view.chunk)
                     yield tuple(tick)
 
         def on_start_stream(pid, seed_v, when, coach_v, st, request: gr.Request):
