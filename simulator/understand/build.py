@@ -19,7 +19,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections.abc import Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
@@ -60,7 +60,11 @@ class Settings:
     add_precision: float = 0.9
     """Cross-validated precision of the lines an ``add_only`` act is added to by examples."""
     C: float = 30.0
-    """Inverse L2 regularisation of each logistic regression."""
+    """Inverse L2 regularisation of each logistic regression (unless ``C_by_act`` names one)."""
+    Cs: tuple[float, ...] = (10.0, 30.0, 100.0)
+    """The values of C cross-validated for every act; each act keeps the one that does best."""
+    C_by_act: tuple[tuple[str, float], ...] = ()
+    """The C chosen per act (filled in by :func:`build_index`)."""
     min_df: int = 2
     """An n-gram must occur in this many ``train`` lines to be a feature."""
     folds: int = 5
@@ -109,7 +113,8 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
     coef = np.zeros((x.shape[1], len(settings.acts)), dtype=np.float32)
     intercept = np.zeros(len(settings.acts), dtype=np.float32)
     for j in range(len(settings.acts)):
-        lr = LogisticRegression(C=settings.C, class_weight="balanced", max_iter=3000)
+        c = dict(settings.C_by_act).get(settings.acts[j], settings.C)
+        lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
         lr.fit(x, y[:, j])
         coef[:, j], intercept[j] = lr.coef_[0], lr.intercept_[0]
     # int8 weights, one scale per act: a quarter of float32's size, and what CV measures too
@@ -343,6 +348,29 @@ def _any(flagged: np.ndarray, y: np.ndarray, near: np.ndarray) -> dict[str, floa
     }
 
 
+def _per_act_c(examples: Sequence[Example], settings: Settings, y: np.ndarray, near: np.ndarray):
+    """Cross-validate every C of ``settings.Cs``; per act, keep the C with the best choice.
+
+    Returns:
+        ``(cv, choices, settings)``: the out-of-fold components and thresholds of each act's
+        chosen C, and the settings with ``C_by_act`` filled in.
+
+    """
+    best: dict[str, tuple[tuple, float, ActChoice]] = {}
+    cv: dict[str, np.ndarray] = {}
+    for c in settings.Cs or (settings.C,):
+        trial = replace(settings, C=c, C_by_act=())
+        parts = cross_validate(examples, trial)
+        for j, (act, choice) in enumerate(choose(parts, y, near, trial).items()):
+            key = (choice.precision_target, choice.recall, choice.precision, -choice.near_miss_rate)
+            if act not in best or key > best[act][0]:
+                best[act] = (key, c, choice)
+                for name, value in parts.items():
+                    cv.setdefault(name, np.zeros_like(value))[:, j] = value[:, j]
+    chosen = tuple((act, best[act][1]) for act in settings.acts)
+    return cv, {act: best[act][2] for act in settings.acts}, replace(settings, C_by_act=chosen)
+
+
 def build_index(
     settings: Settings | None = None,
     root: str | Path = CORPUS_DIR,
@@ -359,8 +387,7 @@ def build_index(
     settings = settings or Settings()
     examples = load_corpus("agent", "train", root)
     y, near = _labels(examples, settings.acts)
-    cv = cross_validate(examples, settings)
-    choices = choose(cv, y, near, settings)
+    cv, choices, settings = _per_act_c(examples, settings, y, near)
     arrays = _fit(examples, settings)
     flagged = np.column_stack(
         [flags(cv, j, c.low, c.high, c.floor, c.margin) for j, c in enumerate(choices.values())]
