@@ -238,6 +238,7 @@ RULES = [
     ("您的家人不需要替您还款", "third_party_disclosure", False),
     ("你妈的信用卡欠了一万多", "insult", False),
     ("上门一趟车费油费都你出", "threat", False),
+    ("除了欠款还要交五百块的催收手续费", "illegitimate_fee", True),
 ]
 
 
@@ -253,3 +254,4 @@ def test_a_rhetorical_question_does_not_dismiss_a_rule() -> None:
 
 def test_no_violation_from_a_line_unlike_any_labelled_one() -> None:
     assert _violations("我打电话是说一下你的账单。") == set()
+    assert _violations("随你。") == set()  # too short to resemble anything

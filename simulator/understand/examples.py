@@ -28,10 +28,13 @@ import numpy as np
 from simulator.understand.features import NEG, feature_names, grams
 from simulator.understand.normalize import Normalized
 
-__all__ = ["INDEX_PATH", "Evidence", "ExampleModel", "Features", "default_model"]
+__all__ = ["INDEX_PATH", "MIN_CHARS", "Evidence", "ExampleModel", "Features", "default_model"]
 
 INDEX_PATH = Path(__file__).resolve().parent / "example_index.npz"
 """The shipped index, built from the corpus' ``train`` split by ``callsim corpus build``."""
+MIN_CHARS = 3
+"""An utterance shorter than this (normalised characters) is too short to resemble a labelled
+line: ``随你`` shares a character with ``随时能过去坐坐`` and nothing else. The rules still read it."""
 
 
 @dataclass(frozen=True)
@@ -139,7 +142,13 @@ class ExampleModel:
         }
 
     def evidence(self, f: Features, act: str, nearest: bool = True) -> Evidence | None:
-        """Where in the utterance ``act`` is, and (``nearest``) the labelled line most like it."""
+        """Where in the utterance ``act`` is, and (``nearest``) the labelled line most like it.
+
+        None when the utterance has no n-gram of the vocabulary or is shorter than
+        :data:`MIN_CHARS`.
+        """
+        if len(f.nm.text) < MIN_CHARS:
+            return None
         if not f._found:
             f._found.append([g for g in grams(f.nm) if g.feature in self.vocabulary])
         occurrences = f._found[0]
