@@ -3,13 +3,14 @@
 A hands-free turn is sent when the Endpointer has heard ``pause`` seconds of silence after the
 last word, at the next streamed chunk (every 0.25 s); then the server checks the recording,
 recognises it (local Whisper), understands it, decides and renders the customer's line and
-speaks it (espeak). This script streams each utterance (espeak speech, then silence) through a
+speaks it (``--voice``: the offline default ``fastspeech``, or ``espeak``). This script streams each utterance (espeak speech, then silence) through a
 real :class:`Endpointer` chunk by chunk, times the chunks after the last word until the turn is
 sent, runs the real ``Services.take_turn`` on it, and prints p50/p95 of:
 
     end of speech → turn sent (the pause, by design) + take_turn (recognise … first audio)
 
-Target: p50 < 2 s offline. Run: ``.venv/bin/python bench/voice_turn.py [--turns 12]``.
+Target: p50 < 2 s offline.
+Run: ``.venv/bin/python bench/voice_turn.py [--turns 12] [--voice espeak]``.
 """
 
 from __future__ import annotations
@@ -76,6 +77,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--turns", type=int, default=12)
     parser.add_argument("--pause", type=float, default=0.8)
+    parser.add_argument("--voice", choices=("fastspeech", "espeak"), default="fastspeech")
     args = parser.parse_args()
     asr = WhisperASR()
     if asr.probe():
@@ -88,7 +90,7 @@ def main() -> None:
         services = Services(
             store=store,
             personas_dir=ROOT / "personas",
-            tts=build_tts("espeak", cache_dir=Path(tmp) / "tts"),
+            tts=build_tts(args.voice, cache_dir=Path(tmp) / "tts"),
             asr=asr,
         )
         persona = load_personas(ROOT / "personas")["cooperative_wang"]
@@ -108,7 +110,7 @@ def main() -> None:
             heard = exchange.agent.text if exchange.agent else exchange.notice
             print(f"  {wait:.2f} s + {took:.2f} s  {LINES[i % len(LINES)]} -> {heard}")
         store.close()
-    print(f"pause that ends a turn: {args.pause} s, chunks every {CHUNK} s")
+    print(f"voice: {args.voice}; pause that ends a turn: {args.pause} s, chunks every {CHUNK} s")
     for label, values in (
         ("end of speech -> turn sent", waits),
         ("turn sent -> customer audio ready", turns),

@@ -237,7 +237,8 @@ def build_tts(
     directory = Path(cache_dir) if cache_dir is not None else default_cache_dir()
     edge = Cached(EdgeTTS(timeout=edge_budget, proxy=edge_proxy), directory)
     espeak = Cached(EspeakTTS(timeout=espeak_budget), directory)
-    fastspeech = Cached(FastSpeechTTS(), directory)
+    # the model loads on a thread now, not on the first call's opening line
+    fastspeech = Cached(FastSpeechTTS(warm=chosen in ("auto", "fastspeech")), directory)
     if chosen == "edge":
         return edge
     if chosen == "espeak":
