@@ -19,7 +19,7 @@ from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
 from simulator.customer.moves import Move, Plan
 from simulator.customer.negotiation import Negotiation
-from simulator.customer.questions import Question, ask
+from simulator.customer.questions import Question, ask, on_topic_question
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
@@ -352,7 +352,8 @@ class Policy(Answers, Negotiation, Traits):
             # Diminishing returns: the fifth "我理解" is worth a fifth of the first.
             s.empathy_heard += 1
             self._trust(10 / s.empathy_heard)
-        if not (u.acts or self.question or u.denied or self._trait_on_topic(u)):
+        on_topic = u.acts or self.question or u.denied or self._trait_on_topic(u)
+        if not on_topic and not on_topic_question(u.text):
             self._patience(-10)  # a question or a promise is on topic even without an act
         calm = calming(
             u,
@@ -413,9 +414,8 @@ class Policy(Answers, Negotiation, Traits):
             return replace(move, question=move.question or asked)
         if u.has("close"):
             return Move("close", ends_call="agent_end")
-        if self._asked("who_are_you", "relation", "when_back", "is_in") and not self._asked(
-            "id_digits", "name"
-        ):
+        third_party_questions = ("who_are_you", "relation", "when_back", "is_in", "leave_message")
+        if self._asked(*third_party_questions) and not self._asked("id_digits", "name"):
             s.name_confirmed = True  # 您是他什么人？ — 我就是他本人
             return Move("i_am_cardholder", question=self.question[0].kind)
         identity = self._asked("id_digits") or self._asked("name")
@@ -452,6 +452,8 @@ class Policy(Answers, Negotiation, Traits):
             return Move(
                 "greet_back" if "greet_back" in self.persona.lines and s.turns <= 2 else "ack"
             )
+        if on_topic_question(u.text) and not u.has("offer_plan", "summarize_confirm"):
+            return Move("clarify")  # asked something not understood: 你是问什么？
         if u.has("state_debt", "listen", "apology"):
             return Move("filler")
         if u.denied:  # 我们不会联系您家人的: a reassurance, heard

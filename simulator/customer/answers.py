@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from simulator.customer import offers
 from simulator.customer.moves import Move, Plan
+from simulator.customer.questions import on_topic_question
 from simulator.persona import Archetype
 from simulator.understand import Understanding
 
@@ -98,6 +99,8 @@ class Answers:
         if self._asked("is_in"):
             s.told_relation = True
             return Move("third_party_out", question="is_in")
+        if self._asked("leave_message"):
+            return Move("third_party_message", question="leave_message")
         if asked == "id_digits":
             s.told_relation = True  # 我又不是他: never the cardholder's identity
             return Move("third_party_not_me", question=asked)
@@ -118,6 +121,8 @@ class Answers:
             return Move("soften")
         if u.has("self_intro", "greeting"):
             return Move("ack")  # they don't yet know whom the caller wants
+        if on_topic_question(u.text):
+            return Move("clarify")  # asked something not understood: 你问的是哪个？
         if u.has("listen"):
             return Move("filler")
         return Move("confused")

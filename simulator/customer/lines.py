@@ -11,6 +11,12 @@ from __future__ import annotations
 __all__ = ["DEFAULT_LINES", "OBJECTION_WORDS", "objection_situation"]
 
 DEFAULT_LINES: dict[str, tuple[str, ...]] = {
+    "clarify": (
+        "你是问我什么？说清楚点。",
+        "你说的是哪个？我没明白你问的啥。",
+        "你问的是哪件事？",
+        "你是想问什么？你直说。",
+    ),
     "confirm_name": ("对，我是{name}。什么事？", "是我，你哪位？", "嗯，是我，你说。"),
     "i_am_cardholder": (
         "我就是{name}，你找我什么事？",

@@ -14,10 +14,19 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from simulator.customer.question_model import QuestionModel, default_question_model
 from simulator.understand import Understanding
 from simulator.understand.simplify import to_simplified
 
-__all__ = ["QUESTIONS", "Question", "ask", "clauses"]
+__all__ = [
+    "QUESTIONS",
+    "Question",
+    "ask",
+    "clauses",
+    "is_question",
+    "on_topic_question",
+    "rule_questions",
+]
 
 QUESTIONS = {
     "who_are_you": "asks who picked up (您是哪位 / 怎么称呼您)",
@@ -32,21 +41,85 @@ QUESTIONS = {
     "channel": "asks how / through which channel the customer will pay",
     "amount_right": "asks whether the stated amount is right",
     "repeat": "asks the customer to say it again (您说什么 / 没听清)",
+    "leave_message": "asks a third party to pass a message on (麻烦您转告他回个电话)",
 }
+
+# Southern (Cantonese-influenced) words read as their Mandarin, before the clause rules: 佢几时返屋企
+# asks what 他什么时候回家 asks. Longer words first; 系 only where it is the verb (not 关系).
+_MANDARIN = (
+    ("系唔系", "是不是"),
+    ("系咪", "是不是"),
+    ("啱唔啱", "对不对"),
+    ("得唔得", "行不行"),
+    ("识唔识", "会不会"),
+    ("认唔认", "认不认"),
+    ("喺唔喺", "在不在"),
+    ("佢哋", "他们"),
+    ("佢", "他"),
+    ("乜嘢", "什么"),
+    ("咩", "什么"),
+    ("乜", "什么"),
+    ("几多", "多少"),
+    ("几时", "什么时候"),
+    ("屋企", "家"),
+    ("喺度", "在"),
+    ("喺", "在"),
+    ("唔该", "麻烦"),
+    ("唔好意思", "不好意思"),
+    ("唔", "不"),
+    ("冇", "没"),
+    ("点解", "为什么"),
+    ("点样", "怎么"),
+    ("边个", "谁"),
+    ("边位", "哪位"),
+    ("头先", "刚才"),
+    ("定系", "还是"),
+    ("俾", "给"),
+    ("嘅", "的"),
+    ("咗", "了"),
+    ("出粮", "发工资"),
+    ("收工", "下班"),
+    ("听日", "明天"),
+    ("而家", "现在"),
+    ("得闲", "有空"),
+    ("返来", "回来"),
+    ("返家", "回家"),
+    ("啱", "对"),
+    ("讲", "说"),
+)
+_MANDARIN_WORD = re.compile("|".join(w for w, _ in _MANDARIN))
+_MANDARIN_MAP = dict(_MANDARIN)
+_COPULA = re.compile(r"(?<![关联体派维])系(?![统列数])")
+
+
+def _mandarin(text: str) -> str:
+    """Southern words in their Mandarin form (the rules are written in Mandarin)."""
+    text = _MANDARIN_WORD.sub(lambda m: _MANDARIN_MAP[m.group()], text)
+    return _COPULA.sub("是", text)
+
 
 _CLAUSE = re.compile(r"[，,。.！!？?；;、\s…~～]+")
 _QMARK = re.compile(r"[？?]")
 _PARTICLE = re.compile(r"(吗|嘛|么|呢|吧|是不是|对不对|对吧|是吧|不是|没有|没)$")
 # Imperatives that ask without a question mark: 报一下身份证后四位。再说一遍。
-_IMPERATIVE = re.compile(r"(身份证|证件)|(再|重新)(说|讲|重复)(一遍|一次|一下)")
+_IMPERATIVE = re.compile(r"(身份证|证件)|(再|重新)(说|讲|重复)(一遍|一次|一下)|转告|转达")
 _TAG = re.compile(r"(对吗|对吧|是吧|是吗|好吗|行吗|可以吗|没问题吧|没错吧|对不对|是不是)")
 _WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
 
 _PATTERNS: dict[str, tuple[str, ...]] = {
+    "leave_message": (
+        r"转告|转达|带个?话|捎个?话|传个?话|留个?(话|言|口信)",
+        r"(让|叫|请)(他|她).{0,6}(回|打|覆)(个|一个)?(电话|给我|过来)",
+        r"回(个)?电(话)?",
+    ),
     "repeat": (
         r"(刚才|刚刚)?(您|你)?(说|讲)(的)?(是)?(什么|啥)(\?|$)",
         r"(您|你)?(刚|刚才|刚刚)(说|讲)(的)?(是)?(几|多少|哪|什么|啥)",
-        r"(没|没有)(听清|听清楚|听见|听到|听明白)",
+        r"(没|没有)(听清|听清楚|听见|听到|听明白|录清|记上|记下)",
+        r"听不(清|见|到|明白)|大点声|信号(不好|不太好|差)",
+        r"(重复|复述)(一下|一遍|一次)?",
+        r"(再|重新)(报|说|讲)(一下|下|说)",
+        r"(说|讲)(的)?(是)?(几点|几号|多少|哪天)(来着)?$",
         r"(再|重新)(说|讲|重复)(一遍|一次|一下)",
         r"(您|你)(刚才|刚刚)(说|讲)(的)?(是)?(多少|几|哪)",
         r"(您|你)说(啥|什么)",
@@ -60,6 +133,10 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"爸爸|父亲|儿子|女儿|姐姐|妹妹|哥哥|弟弟|朋友|同事)",
         r"(您|你)是(他|她)(的)?(家人|家里人|家属|亲戚|爱人|妈妈|母亲|爸爸|父亲|老婆|老公|朋友)",
         r"(您|你)是(他|她).{0,2}(什么|哪位|谁)",
+        r"(与|和|跟|同).{0,8}(的)?关系",
+        r"(您|你)是(否为)?(他|她|机主|持卡人|借款人|客户).{0,3}(哪位|什么)?(家人|家属|亲属|亲戚|配偶|父母|"
+        r"子女|爱人|儿子|女儿|妈|爸|姐|妹|哥|弟|同事|朋友)",
+        r"(他|她)是(您|你)(的)?(什么|谁|啥)",
     ),
     "who_are_you": (
         r"(您|你)是(哪位|谁|哪个)",
@@ -72,6 +149,11 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     "is_in": (
         r"(在家|在吗|在不在|在不|在没在|方便接(电话)?)(吗|呢)?$",
         r"(让|请|叫)(他|她|[\u4e00-\u9fff]{2,3})接(一下)?电话",
+        r"(他|她|本人|机主|持卡人|那位)(人)?(现在|这会儿|此刻)?在(不在|家|旁边|身边|现场)?(不|没|没有|吗|嘛|呢)?$",
+        r"在(旁边|身边|现场)",
+        r"(方便|能|可以)(接听|接电话|听电话)",
+        r"(让|请|叫|麻烦).{0,4}(他|她).{0,3}(来)?接",
+        r"(回来|到家)了(没|吗|没有)$",
     ),
     "when_back": (
         r"(什么时候|几点|哪天|啥时候|多会儿|多久|什么时间)(能|会|才)?(回来|回家|到家|在家|下班|方便接|有空接|"
@@ -87,12 +169,14 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(身份证|证件)(号|号码)",
         r"(报|说|提供)(一下)?.{0,4}(身份证|证件|出生日期|生日)",
         r"出生(日期|年月)",
+        r"(身份证|证件).{0,4}(尾号|尾数|后四|后六|最后|最尾|末尾)",
+        r"(手机号|手机号码).{0,2}(后四位|尾号)",
     ),
     "name": (
         r"(请问)?(您|你)?是[\u4e00-\u9fff]{1,4}(女士|先生|小姐|阿姨|大姐|大哥)?(本人)?(吗|嘛|么|吧|是吧|对吧|对吗)",
         r"[\u4e00-\u9fff]{2,4}(女士|先生|小姐)?(是吧|对吧|对吗|是吗|吗)$",
-        r"(是不是|确认是)?.{0,4}本人",
-        r"(持卡人|机主|卡主)",
+        r"是.{0,6}本人|^本人(吗|嘛|吧|是吧|对吧)?$|本人(接听|接的|在听)",
+        r"是(不是)?.{0,2}(持卡人|机主|卡主)|^(持卡人|机主|卡主)(本人)?(吗|吧|嘛)?$",
         r"(找|找一下|请|麻烦)(一下)?(?![您你他她])[\u4e00-\u9fff]{1,4}(女士|先生|小姐)",
         r"(女士|先生|小姐)(在|在家|方便接)",
     ),
@@ -122,6 +206,10 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(几号|哪天)(之前|以前|前)(能|可以)?",
         r"(哪天|什么时候|几号|啥时候|哪一天).{0,8}(还|打|转|存|交)(进来|过来|上|款|钱)?",
         r"(给个|说个)(准话|日子|时间)",
+        r"(还款|还钱|入账|到账)(的)?(日期|时间|日子|节点)",
+        r"(什么时候|几号|哪天)(入账|到账)",
+        r"(能|可以|能否)在.{1,6}(前|之前|以内|内)(还|处理|结清)",
+        r"(今天|明天|这周|本周|月底|下周)(内)?.{0,2}(能|可以)(还|处理)",
     ),
     "channel": (
         r"(什么|哪种|哪个|啥)(方式|渠道|途径|办法)(还|来还|还款|转|存|付)",
@@ -129,6 +217,10 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(怎么|如何)(还|还款|转账|存进去|付)(呢|吗|比较方便|方便)",
         r"(还款|转账)(方式|渠道)",
         r"(手机银行|网银|微信|支付宝|柜台|网点|app|自动扣款|云闪付).{0,4}(还是|或者|方便吗|可以吗|行吗)",
+        r"(何种|什么|哪种|啥)(方式|途径|渠道)",
+        r"(用|开通|会用|开通了)(了)?.{0,2}(手机银行|网银|微信|支付宝|app|云闪付)",
+        r"(现金|转账|微信|支付宝|网银|柜台).{0,2}还是",
+        r"从哪(儿|里)?(转|还|打)",
     ),
     "amount_right": (
         r"(金额|数目|数字|这个数|钱数|欠款|账单)(您|你)?(对|没错|有问题|没问题|准确|清楚|认|心里有数)",
@@ -136,12 +228,14 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"核对过|对得上|(和|跟|与)(您|你)?(了解|知道|记得|看到)的?(一致|一样|相符)",
         r"(对不对|有没有问题|没问题吧|没错吧|对吧|对吗|是吧)$",
         r"(您|你)(知道|清楚|认可|确认|核对)(一下)?.{0,10}(欠|金额|账单)",
-        r"(有|对).{0,6}(异议|疑问)",
+        r"(有|对|无).{0,6}(异议|疑问)",
+        r"(对得上|确认无误|是否正确|对的吧|认不认|你认吧|您认吧)",
+        r"(是)?(你|您)(自己)?刷的",
     ),
 }
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
-_DEBT_WORDS = re.compile(r"欠|账单|逾期|应还|未还|金额|总共|一共")
+_DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|金额|总共|一共|消费|刷的")
 _PLAN_WORDS = re.compile(r"每个?月|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案")
 
 
@@ -160,7 +254,7 @@ def clauses(text: str) -> list[tuple[str, bool]]:
 
     A question mark marks the clause before it; a trailing ``吗/呢/吧`` marks its own clause.
     """
-    simple = to_simplified(text or "").strip()
+    simple = _mandarin(to_simplified(text or "").strip())
     out: list[tuple[str, bool]] = []
     pos = 0
     for m in _CLAUSE.finditer(simple + "。"):
@@ -180,29 +274,90 @@ def _asks(clause: str, asked: bool) -> bool:
     return asked or bool(_WH.search(clause))
 
 
+# Requests that ask without a question word: 请您告知… / 麻烦您转告他 / 能不能… / 方便…
+_REQUEST = re.compile(
+    r"(请|麻烦|烦请|劳驾)(您|你)?.{0,4}(说|报|讲|提供|告知|告诉|核对|核实|确认|转告|转达|重复|说明)"
+    r"|能不能|可不可以|能否|是否|有没有|会不会|行不行|方便|(还是|或者).{0,8}$|[不没]$|再(说|讲|报)"
+)
+
+
+# What a collector's call is about: a question on these is on topic even when not understood.
+_CALL_TOPIC = re.compile(
+    r"还|欠|钱|款|卡|账|银行|身份|本人|他|她|电话|多少|几号|哪天|什么时候|方式|关系|称呼|说|逾期|利息|分期"
+)
+
+
+def on_topic_question(text: str) -> bool:
+    """Whether the line asks something about the call (not 你喜欢吃火锅吗).
+
+    A question on the call the customer did not understand is met with "你是问什么？", not
+    taken as off-topic.
+    """
+    if not is_question(text):
+        return False
+    model = default_question_model()
+    if model is not None and max(model.scores(text)[0].values(), default=0.0) >= 0.3:
+        return True
+    return bool(_CALL_TOPIC.search(_mandarin(to_simplified(text))))
+
+
+def is_question(text: str) -> bool:
+    """Whether the line asks something at all.
+
+    A question mark, a particle, a question word, an A-not-A, or a request (报一下身份证后四位 /
+    麻烦您转告他).
+    """
+    for clause, asked in clauses(text):
+        if _asks(clause, asked) or _IMPERATIVE.search(clause) or _REQUEST.search(clause):
+            return True
+    return False
+
+
 def ask(
-    u: Understanding | str, *, names: Iterable[str] = (), third_party: bool = False
+    u: Understanding | str,
+    *,
+    names: Iterable[str] = (),
+    third_party: bool = False,
+    model: QuestionModel | None | bool = True,
 ) -> tuple[Question, ...]:
     """Every question the line asks, in the order asked (one per kind).
+
+    The clause rules read the line first; the question model (:mod:`.question_model`, char
+    n-grams learned from the question corpus) then adds the kinds it is sure of that the rules
+    missed, and may drop a rule's hit it finds very unlikely.
 
     Args:
         u: what ``understand`` made of the line (or the bare text).
         names: the cardholder's name(s), so that ``王丽娟是吧`` reads as a check of identity.
         third_party: the person on the line is known not to be the cardholder (``他在家吗`` asks
             when he is back, not whether this is him).
+        model: the question model to use: ``True`` the shipped one, ``False``/``None`` none
+            (the rules alone), or a model of one's own (cross-validation).
 
     """
     if isinstance(u, str):
         u = Understanding(text=u)
+    found = rule_questions(u, names=names)
+    if model is True:
+        model = default_question_model()
+    if model:
+        found = model.fuse(u.text, found, asked=is_question(u.text))
+    return _ordered(u.text, _pruned(found, third_party))
+
+
+def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, str]:
+    """The kinds the clause rules and ``understand``'s acts find, each with its quote."""
     names = tuple(n for n in names if n)
     found: dict[str, str] = {}
 
     def add(kind: str, quote: str) -> None:
         found.setdefault(kind, quote)
 
+    line_asks = False
     for clause, asked in clauses(u.text):
         if not _asks(clause, asked) and not _IMPERATIVE.search(clause):
             continue
+        line_asks = True
         for kind, pattern in _COMPILED.items():
             m = pattern.search(clause)
             if not m:
@@ -215,12 +370,14 @@ def ask(
                 ):
                     continue
             if kind == "repeat" and re.search(
-                r"什么(原因|事|时候|方式|关系|人)|我(再|重新)(说|讲|重复)", clause
+                r"什么(原因|事|时候|方式|关系|人)|我(再|重新)?(说|讲|重复|复述)", clause
             ):
                 continue  # 我再说一遍: the trainee repeats, nobody is asked to
             add(kind, clause)
     # Acts the understanding found count as the same questions where the clause rules missed.
     text = u.text
+    if not line_asks:
+        return found  # 我们需要核实身份: said, not asked
     if u.has("ask_reason"):
         add("why_late", text)
     if u.has("ask_capacity") and "when_pay" not in found:
@@ -228,8 +385,15 @@ def ask(
     if u.has("verify_identity") and _COMPILED["id_digits"].search(text.lower()):
         add("id_digits", text)
     if u.has("ask_for_cardholder", "verify_identity") and "id_digits" not in found:
-        if not ({"relation", "who_are_you", "when_back", "amount_right"} & found.keys()):
+        moot = {"relation", "who_are_you", "when_back", "amount_right", "leave_message"}
+        if not (moot & found.keys()):
             add("name", text)
+    return found
+
+
+def _pruned(found: dict[str, str], third_party: bool) -> dict[str, str]:
+    """Drop kinds another kind found in the same line makes moot."""
+    found = dict(found)
     if "when_back" in found:
         found.pop("is_in", None)  # 他什么时候在家 asks when, not whether
     if "is_in" in found and third_party:
@@ -239,6 +403,10 @@ def ask(
         found.pop("name", None)
     if {"when_pay", "capacity"} <= found.keys() and found["when_pay"] == found["capacity"]:
         found.pop("capacity")
+    return found
+
+
+def _ordered(text: str, found: dict[str, str]) -> tuple[Question, ...]:
     order = {kind: i for i, kind in enumerate(QUESTIONS)}
     return tuple(
         Question(kind, quote)
