@@ -181,16 +181,24 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
     return out
 
 
-def cross_validate(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarray]:
-    """Out-of-fold components (see :func:`_components`) for every ``train`` line."""
+def cross_validate(
+    examples: Sequence[Example], settings: Settings, components=None
+) -> dict[str, np.ndarray]:
+    """Out-of-fold components (see :func:`_components`) for every ``train`` line.
+
+    ``components(model, examples)`` computes them (default :func:`_components`, the agent
+    side's fusion; the customer side passes its own, :mod:`.customer_build`).
+    """
     from sklearn.model_selection import KFold
+
+    components = components or _components
 
     n = len(examples)
     out: dict[str, np.ndarray] = {}
     folds = KFold(settings.folds, shuffle=True, random_state=settings.seed)
     for fit_rows, test_rows in folds.split(np.arange(n)):
         model = ExampleModel(_fit([examples[i] for i in fit_rows], settings))
-        parts = _components(model, [examples[i] for i in test_rows])
+        parts = components(model, [examples[i] for i in test_rows])
         for key, value in parts.items():
             out.setdefault(key, np.zeros((n, value.shape[1]), dtype=value.dtype))[test_rows] = value
     return out
@@ -348,8 +356,18 @@ def _any(flagged: np.ndarray, y: np.ndarray, near: np.ndarray) -> dict[str, floa
     }
 
 
-def _per_act_c(examples: Sequence[Example], settings: Settings, y: np.ndarray, near: np.ndarray):
+def _per_act_c(
+    examples: Sequence[Example],
+    settings: Settings,
+    y: np.ndarray,
+    near: np.ndarray,
+    components=None,
+    chooser=None,
+):
     """Cross-validate every C of ``settings.Cs``; per act, keep the C with the best choice.
+
+    ``components`` as for :func:`cross_validate`; ``chooser(cv, y, near, settings)`` picks the
+    thresholds (default :func:`choose`).
 
     Returns:
         ``(cv, choices, settings)``: the out-of-fold components and thresholds of each act's
@@ -360,8 +378,8 @@ def _per_act_c(examples: Sequence[Example], settings: Settings, y: np.ndarray, n
     cv: dict[str, np.ndarray] = {}
     for c in settings.Cs or (settings.C,):
         trial = replace(settings, C=c, C_by_act=())
-        parts = cross_validate(examples, trial)
-        for j, (act, choice) in enumerate(choose(parts, y, near, trial).items()):
+        parts = cross_validate(examples, trial, components)
+        for j, (act, choice) in enumerate((chooser or choose)(parts, y, near, trial).items()):
             key = (choice.precision_target, choice.recall, choice.precision, -choice.near_miss_rate)
             if act not in best or key > best[act][0]:
                 best[act] = (key, c, choice)
@@ -415,9 +433,11 @@ def build_index(
 
 
 def index_is_current(
-    path: str | Path = INDEX_PATH, root: str | Path = CORPUS_DIR
+    path: str | Path = INDEX_PATH, root: str | Path = CORPUS_DIR, side: str = "agent"
 ) -> tuple[bool, str]:
     """Whether the index at ``path`` was built from the current ``train`` split and feature code.
+
+    ``side`` names the corpus the index was built from (``customer``: ``customer_index.npz``).
 
     Returns:
         ``(current, why)``: ``why`` is one line naming the index and what differs.
@@ -427,11 +447,11 @@ def index_is_current(
         return False, f"{path}: missing; run `callsim corpus build`"
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
-    want = train_digest(load_corpus("agent", "train", root))
+    want = train_digest(load_corpus(side, "train", root))
     have = meta.get("train_sha256", "")
     if have != want:
         return False, (
             f"{path}: stale (built from train {have[:12] or '?'}, corpus and feature code now "
-            f"{want[:12]}); run `callsim corpus build`"
+            f"{want[:12]}); run `callsim corpus build{' --side customer' * (side == 'customer')}`"
         )
     return True, f"{path}: up to date (train {want[:12]}, {meta.get('train_lines')} lines)"

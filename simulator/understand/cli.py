@@ -7,6 +7,8 @@
 - ``callsim corpus build [--check]`` rebuilds ``example_index.npz`` from the ``train`` split
   (needs scikit-learn: ``pip install -e '.[build]'``) and prints the cross-validated figures;
   ``--check`` only says whether the shipped index is up to date (exit 1 if stale).
+  ``--side customer`` does the same for ``customer_index.npz`` from the customer corpus only
+  (the agent index is left untouched).
 """
 
 from __future__ import annotations
@@ -41,6 +43,12 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     k.set_defaults(handler=_cmd_check)
     b = csub.add_parser("build", help="rebuild the example index from the train split")
     b.add_argument("--check", action="store_true", help="only say if the index is up to date")
+    b.add_argument(
+        "--side",
+        choices=("agent", "customer"),
+        default="agent",
+        help="which index: example_index.npz (agent) or customer_index.npz (customer)",
+    )
     b.set_defaults(handler=_cmd_build)
 
 
@@ -140,6 +148,8 @@ def _cmd_check(args: argparse.Namespace) -> int:
 def _cmd_build(args: argparse.Namespace) -> int:
     from simulator.understand.build import build_index, index_is_current
 
+    if getattr(args, "side", "agent") == "customer":
+        return _cmd_build_customer(args)
     if args.check:
         current, why = index_is_current()
         print(why, file=sys.stderr if not current else sys.stdout)
@@ -167,5 +177,37 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f" (rules alone P {rules['precision']:.2f} R {rules['recall']:.2f});"
         f" near-miss lines flagged {meta['cv_near_miss_rate']:.3f}"
         f" (rules alone {rules['near_miss_rate']:.3f})"
+    )
+    return 0
+
+
+def _cmd_build_customer(args: argparse.Namespace) -> int:
+    """``callsim corpus build --side customer``: the customer index only."""
+    from simulator.understand.build import index_is_current
+    from simulator.understand.customer_examples import CUSTOMER_INDEX_PATH
+
+    if args.check:
+        current, why = index_is_current(CUSTOMER_INDEX_PATH, side="customer")
+        print(why, file=sys.stderr if not current else sys.stdout)
+        return 0 if current else 1
+    try:
+        from simulator.understand.customer_build import build_customer_index
+
+        meta = build_customer_index()
+    except ModuleNotFoundError as exc:
+        print(f"callsim corpus build: {exc.name} is missing: pip install -e '.[build]'")
+        return 2
+    print(f"built from {meta['train_lines']} customer train lines; cross-validated on train:")
+    print(f"{'act':18s} {'high':>5s} {'floor':>5s} {'P':>5s} {'R':>5s}   rules P / R")
+    for act, c in meta["cv"].items():
+        r = c["rules"]
+        print(
+            f"{act:18s} {c['high']:5.2f} {c['floor']:5.2f} {c['precision']:5.2f} "
+            f"{c['recall']:5.2f}   {r['precision']:.2f} / {r['recall']:.2f}"
+        )
+    both, rules = meta["cv_micro"], meta["rules_micro"]
+    print(
+        f"micro: P {both['precision']:.2f} R {both['recall']:.2f}"
+        f" (rules alone P {rules['precision']:.2f} R {rules['recall']:.2f})"
     )
     return 0
