@@ -14,6 +14,8 @@ import pytest
 from simulator.understand import Act, understand
 from simulator.understand.build import index_is_current
 from simulator.understand.corpus import CORPUS_DIR
+from simulator.understand.customer_acts import CUSTOMER_ACTS
+from simulator.understand.customer_examples import CUSTOMER_INDEX_PATH
 from simulator.understand.examples import INDEX_PATH, default_model
 from simulator.understand.features import feature_names, grams, ngrams
 from simulator.understand.normalize import normalize_with_map
@@ -137,3 +139,42 @@ def test_the_plan_acts_are_left_to_the_rules_and_slots():
     assert not {"offer_plan", "summarize_confirm"} & set(model.acts)
     assert {"threat", "empathy", "verify_identity"} <= set(model.acts)
     assert all(model.low[a] == 0.0 for a in ("empathy", "verify_identity"))  # add-only
+
+
+def test_the_customer_index_matches_the_customer_train_split():
+    current, why = index_is_current(CUSTOMER_INDEX_PATH, side="customer")
+    assert current, why
+
+
+def test_a_changed_customer_train_split_makes_only_the_customer_index_stale(tmp_path):
+    root = tmp_path / "corpus"
+    shutil.copytree(CORPUS_DIR, root)
+    extra = {"text": "新加的一句客户训练数据", "acts": [], "register": "formal", "split": "train"}
+    with (root / "customer" / "none.jsonl").open("a", encoding="utf-8") as handle:
+        handle.write(json.dumps(extra, ensure_ascii=False) + "\n")
+    current, why = index_is_current(CUSTOMER_INDEX_PATH, root=root, side="customer")
+    assert not current and "--side customer" in why
+    assert index_is_current(root=root)[0] == index_is_current()[0]  # the agent index: unaffected
+
+
+def test_the_customer_index_is_small_add_only_and_plain_arrays():
+    assert CUSTOMER_INDEX_PATH.stat().st_size < 1_000_000
+    with np.load(CUSTOMER_INDEX_PATH, allow_pickle=False) as npz:
+        meta = json.loads(str(npz["meta"]))
+        assert set(npz["acts"]) == set(CUSTOMER_ACTS)
+        assert (npz["low"] == 0).all()  # add-only: a rule's act is never overruled
+    assert meta["side"] == "customer" and meta["train_lines"] > 1000
+    assert all(c["precision_target"] >= 0.9 for c in meta["cv"].values())
+
+
+def test_customer_understanding_at_run_time_needs_numpy_not_scikit_learn():
+    code = (
+        "import sys; from simulator.understand.customer import understand_customer; "
+        "u = understand_customer('我是她发小，手机她落我车上了'); "
+        "assert u.has('not_cardholder'), u; "
+        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy')))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
+    )
+    assert done.stdout.strip() == "[]"
