@@ -414,6 +414,8 @@ class Policy(Answers, Negotiation, Traits):
             return replace(move, question=move.question or asked)
         if u.has("close"):
             return Move("close", ends_call="agent_end")
+        if self._asked("leave_message") and s.name_confirmed and len(self.question) == 1:
+            return Move("ack", question="leave_message")  # 让他回电话 — "it's me", said once
         third_party_questions = ("who_are_you", "relation", "when_back", "is_in", "leave_message")
         if self._asked(*third_party_questions) and not self._asked("id_digits", "name"):
             s.name_confirmed = True  # 您是他什么人？ — 我就是他本人

@@ -34,7 +34,7 @@ CASES = [
     ("他一般几点到家？", {"when_back"}),
     ("怎么才能联系上他？", {"when_back"}),
     ("他几点下班？", {"when_back"}),
-    ("请问李强在家吗？", {"is_in"}),  # the cardholder answers 我就是, a relative 他不在
+    ("请问李强在家吗？", {"is_in", "name"}),  # the cardholder answers 我就是, a relative 他不在
     # money
     ("方便说一下是遇到什么困难了吗？", {"why_late"}),
     ("怎么一直没还呢？", {"why_late"}),

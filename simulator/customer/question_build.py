@@ -26,7 +26,7 @@ import numpy as np
 
 from simulator.customer.question_corpus import CORPUS_PATH, NAMES, QuestionExample, load_questions
 from simulator.customer.question_model import QUESTION_INDEX, QuestionModel
-from simulator.customer.questions import QUESTIONS, is_question, rule_questions
+from simulator.customer.questions import PRUNED_BY, QUESTIONS, is_question, rule_questions
 from simulator.understand import understand
 from simulator.understand.build import Settings, _fit, train_digest
 from simulator.understand.corpus import Example
@@ -104,14 +104,14 @@ def flagged(
     same, asked = line[:, 0], line[:, 1:2]
     f = (r & (p >= low)) | (~r & (p >= high) & asked)
     col = KINDS.index
-    is_in, back, name = col("is_in"), col("when_back"), col("name")
-    who, relation, when, cap = col("who_are_you"), col("relation"), col("when_pay"), col("capacity")
-    f[:, is_in] &= ~f[:, back]
-    f[:, name] &= ~(f[:, is_in] & third)
-    f[:, who] &= ~f[:, relation]
-    f[:, name] &= ~f[:, relation]
-    f[:, cap] &= ~(f[:, when] & r[:, when] & r[:, cap] & same)
-    return f
+    g = f.copy()
+    for moot, by in PRUNED_BY:
+        m, b = col(moot), col(by)
+        g[:, m] &= ~(f[:, b] & ~(r[:, m] & ~r[:, b]))
+    is_in, name, when, cap = col("is_in"), col("name"), col("when_pay"), col("capacity")
+    g[:, name] &= ~(g[:, is_in] & third)
+    g[:, cap] &= ~(g[:, when] & r[:, when] & r[:, cap] & same)
+    return g
 
 
 def _score(f: np.ndarray, y: np.ndarray) -> float:

@@ -100,6 +100,7 @@ def _mandarin(text: str) -> str:
 
 _CLAUSE = re.compile(r"[，,。.！!？?；;、\s…~～]+")
 _QMARK = re.compile(r"[？?]")
+_MA = re.compile(r"(?<!干)吗(?!啡)")  # 吗 asks even mid-clause, where a recogniser dropped the ？
 _PARTICLE = re.compile(r"(吗|嘛|么|呢|吧|是不是|对不对|对吧|是吧|不是|没有|没)$")
 # Imperatives that ask without a question mark: 报一下身份证后四位。再说一遍。
 _IMPERATIVE = re.compile(r"(身份证|证件)|(再|重新)(说|讲|重复)(一遍|一次|一下)|转告|转达")
@@ -137,6 +138,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(您|你)是(否为)?(他|她|机主|持卡人|借款人|客户).{0,3}(哪位|什么)?(家人|家属|亲属|亲戚|配偶|父母|"
         r"子女|爱人|儿子|女儿|妈|爸|姐|妹|哥|弟|同事|朋友)",
         r"(他|她)是(您|你)(的)?(什么|谁|啥)",
+        r"(您|你)(跟|和|与|同).{1,6}是$",
     ),
     "who_are_you": (
         r"(您|你)是(哪位|谁|哪个)",
@@ -175,6 +177,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
     "name": (
         r"(请问)?(您|你)?是[\u4e00-\u9fff]{1,4}(女士|先生|小姐|阿姨|大姐|大哥)?(本人)?(吗|嘛|么|吧|是吧|对吧|对吗)",
         r"[\u4e00-\u9fff]{2,4}(女士|先生|小姐)?(是吧|对吧|对吗|是吗|吗)$",
+        r"^(请问)?(您|你)?是不是[\u4e00-\u9fff]{2,4}(女士|先生|小姐)?(本人)?",
         r"是.{0,6}本人|^本人(吗|嘛|吧|是吧|对吧)?$|本人(接听|接的|在听)",
         r"是(不是)?.{0,2}(持卡人|机主|卡主)|^(持卡人|机主|卡主)(本人)?(吗|吧|嘛)?$",
         r"(找|找一下|请|麻烦)(一下)?(?![您你他她])[\u4e00-\u9fff]{1,4}(女士|先生|小姐)",
@@ -262,7 +265,7 @@ def clauses(text: str) -> list[tuple[str, bool]]:
         pos = m.end()
         if not piece:
             continue
-        asked = bool(_QMARK.search(m.group())) or bool(_PARTICLE.search(piece))
+        asked = bool(_QMARK.search(m.group()) or _PARTICLE.search(piece) or _MA.search(piece))
         if out and _TAG.fullmatch(piece):  # 您是王丽娟，对吧？ asks about the clause before
             out[-1] = (out[-1][0] + piece.lower(), True)
             continue
@@ -301,6 +304,10 @@ def on_topic_question(text: str) -> bool:
     return bool(_CALL_TOPIC.search(_mandarin(to_simplified(text))))
 
 
+_ALTERNATIVE = re.compile(r"还是.{0,8}$|[能会要行]不$")
+"""An alternative or A-not-A question without a mark: 微信还还是支付宝还 / 今天能还不."""
+
+
 def is_question(text: str) -> bool:
     """Whether the line asks something at all.
 
@@ -337,12 +344,33 @@ def ask(
     """
     if isinstance(u, str):
         u = Understanding(text=u)
-    found = rule_questions(u, names=names)
+    ruled = rule_questions(u, names=names)
+    found = ruled
     if model is True:
         model = default_question_model()
     if model:
-        found = model.fuse(u.text, found, asked=is_question(u.text))
-    return _ordered(u.text, _pruned(found, third_party))
+        found = model.fuse(u.text, ruled, asked=is_question(u.text))
+        found = _checked(u, found, ruled, tuple(n for n in names if n))
+    return _ordered(u.text, _pruned(found, third_party, ruled))
+
+
+def _checked(
+    u: Understanding, found: dict[str, str], ruled: dict[str, str], names: tuple[str, ...]
+) -> dict[str, str]:
+    """The model's changes, less those the line's own words contradict.
+
+    A check of identity that names the cardholder (请问这是林浩的电话吗) stands whatever the
+    model thinks; "is the amount right" is not added to a read-back of a plan (下周五前还两千，
+    对吧？), which the rules leave to the negotiation too.
+    """
+    out = dict(found)
+    quote = ruled.get("name", "")
+    if quote and any(n in quote for n in names):
+        out.setdefault("name", quote)
+    if "amount_right" in out and "amount_right" not in ruled:
+        if _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan"):
+            out.pop("amount_right")
+    return out
 
 
 def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, str]:
@@ -356,7 +384,8 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
     line_asks = False
     for clause, asked in clauses(u.text):
         if not _asks(clause, asked) and not _IMPERATIVE.search(clause):
-            continue
+            if not _ALTERNATIVE.search(clause):
+                continue
         line_asks = True
         for kind, pattern in _COMPILED.items():
             m = pattern.search(clause)
@@ -391,19 +420,30 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
     return found
 
 
-def _pruned(found: dict[str, str], third_party: bool) -> dict[str, str]:
-    """Drop kinds another kind found in the same line makes moot."""
-    found = dict(found)
-    if "when_back" in found:
-        found.pop("is_in", None)  # 他什么时候在家 asks when, not whether
-    if "is_in" in found and third_party:
-        found.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
-    if "relation" in found:
-        found.pop("who_are_you", None)  # 您是他什么人 asks the relation, which says who too
-        found.pop("name", None)
-    if {"when_pay", "capacity"} <= found.keys() and found["when_pay"] == found["capacity"]:
-        found.pop("capacity")
-    return found
+PRUNED_BY = (
+    ("is_in", "when_back"),  # 他什么时候在家 asks when, not whether
+    ("who_are_you", "relation"),  # 您是他什么人 asks the relation, which says who too
+    ("name", "relation"),
+)
+"""``(moot, by)``: a kind made moot by another found in the same line."""
+
+
+def _pruned(found: dict[str, str], third_party: bool, ruled: Iterable[str] = ()) -> dict[str, str]:
+    """Drop kinds another kind found in the same line makes moot.
+
+    A kind the rules found is not dropped for one only the model added (``ruled``: the
+    rules' kinds; 请问他在家吗 stays "is he in" when the model also hears "when is he back").
+    """
+    ruled = set(ruled)
+    out = dict(found)
+    for moot, by in PRUNED_BY:
+        if by in found and not (moot in ruled and by not in ruled):
+            out.pop(moot, None)
+    if "is_in" in out and third_party:
+        out.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
+    if {"when_pay", "capacity"} <= out.keys() and out["when_pay"] == out["capacity"]:
+        out.pop("capacity")
+    return out
 
 
 def _ordered(text: str, found: dict[str, str]) -> tuple[Question, ...]:
