@@ -1,6 +1,6 @@
 """The voice layer: the customer speaks Mandarin and hears the trainee.
 
-TTS backends (``build_tts``: edge, espeak, none, auto) and ASR backends (``build_asr``:
+TTS backends (``build_tts``: edge, fastspeech, espeak, none, auto) and ASR backends (``build_asr``:
 google, openai, faster-whisper, none, auto) are small protocols chosen by name; recordings are
 checked before recognition (``check_recording``: clipping, silence, and noise with no speech in
 it), recognised through ``transcribe`` (the call's vocabulary for backends that take it,

@@ -126,7 +126,9 @@ def register(subparsers: argparse._SubParsersAction) -> None:
     say.add_argument("text", help="what the customer says")
     say.add_argument("-o", "--output", required=True, help="audio file to write (.mp3 or .wav)")
     say.add_argument(
-        "--tts", default=None, help="auto | edge | espeak | none (default CALLSIM_TTS)"
+        "--tts",
+        default=None,
+        help="auto | edge | fastspeech | espeak | none (default CALLSIM_TTS)",
     )
     say.add_argument("--anger", type=float, default=0.0, help="customer's anger 0-100")
     say.add_argument("--patience", type=float, default=100.0, help="customer's patience 0-100")
