@@ -61,8 +61,8 @@ class CustomerAct(Act):
     """One customer act found in an utterance; ``name`` is a key of ``CUSTOMER_ACTS``.
 
     The evidence fields are :class:`.acts.Act`'s: ``quote`` (the customer's own words),
-    ``source`` (``rule:<act>#<n>``), and for a future example layer ``example``,
-    ``similarity`` and ``probability``.
+    ``source`` (``rule:<act>#<n>``, or ``example`` when :mod:`.customer_examples` added it,
+    with ``example``, ``similarity`` and ``probability``).
     """
 
 
