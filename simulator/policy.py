@@ -43,6 +43,8 @@ VIOLATION_ANGER = {
     "illegitimate_fee": 15,
 }
 ABUSE = frozenset(VIOLATION_ANGER)
+_LOOKALIKE = frozenset({"illegitimate_fee", "third_party_disclosure", "impersonation"})
+"""Violations the example layer alone may see in a plain question about money or the call."""
 RESPECT_TRUST = {
     "ask_reason": 6,
     "listen": 3,
@@ -277,6 +279,9 @@ class Policy(Answers, Negotiation, Traits):
         plain = {"who_are_you", "relation", "is_in", "when_back", "name", "repeat"}
         if found and all(a.source == "example" for a in found):
             if self.question and all(q.kind in plain for q in self.question):
+                return []
+            # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone
+            if self.question and all(a.name in _LOOKALIKE for a in found):
                 return []
         return [a.name for a in found]
 

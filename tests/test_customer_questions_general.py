@@ -150,3 +150,11 @@ def test_a_southern_when_question_is_answered_as_one():
     call.say("您好，我是招商银行信用卡中心的，请问是王丽娟女士吗？")
     reply = call.say("你几时可以还钱啊？")
     assert reply.move in ("give_when", "deflect_when", "vague_promise")
+
+
+def test_a_channel_question_the_example_layer_takes_for_a_fee_is_answered():
+    call = Call(PERSONAS["cooperative_wang"], seed=0, started_at=AT)
+    call.open()
+    call.say("您好，我是招商银行信用卡中心的，请问是王丽娟女士吗？")
+    reply = call.say("钱打算咋还？网银还是支付宝？")
+    assert reply.move == "give_channel"
