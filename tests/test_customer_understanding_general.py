@@ -39,11 +39,8 @@ SAMPLES = {
 """Per act, lines that perform it (and may perform others too)."""
 
 KNOWN_SHORT = {
-    ("refuse_identity", "我的信息凭啥给你？"): "P 0.78, under the CV threshold",
-    ("refuse_identity", "不告诉你，有事直接说"): "P 0.79, under the CV threshold",
     ("refuse", "不干，这条件谁能同意"): "a rhetorical 谁能同意 reads as agreement to the rules",
     ("state_capacity", "一个月挤一挤能有八百"): "capacity said without 最多/只/就",
-    ("state_reason", "我出了车祸，躺了三个月"): "an accident, no word of money or work",
     ("ask_question", "逾期了会怎么样？"): "the rules read 会怎么样 as a counter-offer",
 }
 """Samples still missed, with why: marked xfail(strict=True) so a fix shows."""

@@ -151,7 +151,8 @@ def exclude(found: dict[str, CustomerAct], u: dict, original: str) -> None:
     if "refuse_identity" in found:
         drop("refuse", "confirm_identity", "agree", "counter_offer")
     if "correct" in found and number(found["correct"]) == 0:
-        drop("dispute")
+        if not ("dispute" in found and number(found["dispute"]) == 6):  # 早就还清了 is a dispute
+            drop("dispute")
     if "dispute" in found:
         drop("correct", "ask_question", "counter_offer", "promise_to_pay")
         if "refuse" in found and number(found["refuse"]) == 0 and "不可能" in found["refuse"].quote:
