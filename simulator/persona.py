@@ -152,6 +152,7 @@ ANSWER_SITUATIONS = (
     "give_channel",  # which channel they pay through
     "amount_ok",  # the stated amount is right
     "repeat",  # says the last line again
+    "clarify",  # a question about the call they did not follow: 你是问我什么？
     "correct_readback",  # a read-back that differs from what was agreed: corrects it
     "contradiction",  # holds the agent to an earlier promise ({earlier})
     "object_monthly",  # too much a month
