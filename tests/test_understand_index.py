@@ -178,3 +178,14 @@ def test_customer_understanding_at_run_time_needs_numpy_not_scikit_learn():
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
     assert done.stdout.strip() == "[]"
+
+
+def test_a_changed_customer_rule_makes_the_customer_index_stale(monkeypatch, tmp_path):
+    import simulator.understand.build as build
+
+    here = tmp_path / "code"
+    shutil.copytree(build._HERE, here, ignore=shutil.ignore_patterns("*.npz", "corpus"))
+    with (here / "lexicon_customer.py").open("a", encoding="utf-8") as handle:
+        handle.write("\n# a changed rule\n")
+    monkeypatch.setattr(build, "_HERE", here)
+    assert not index_is_current(CUSTOMER_INDEX_PATH, side="customer")[0]

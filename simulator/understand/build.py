@@ -38,6 +38,12 @@ __all__ = ["Settings", "build_index", "cross_validate", "index_is_current", "tra
 _HERE = Path(__file__).resolve().parent
 FEATURE_CODE = ("features.py", "negation.py", "normalize.py", "simplify.py")
 """Modules whose change changes the features: part of the index's digest."""
+CODE_BY_SIDE = {
+    "agent": FEATURE_CODE,
+    "customer": (*FEATURE_CODE, "customer_rules.py", "lexicon_customer.py"),
+}
+"""Per side, the modules in its index's digest: the customer index's thresholds are chosen
+against what the customer rules read, so a change of those rules makes it stale too."""
 _LOWS = np.array(
     [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 )
@@ -75,13 +81,13 @@ class Settings:
     """Largest share of an act's near-miss lines that may be flagged with it."""
 
 
-def train_digest(examples: Sequence[Example]) -> str:
-    """sha256 of the ``train`` lines (text, acts, near-misses, order) and of the feature code."""
+def train_digest(examples: Sequence[Example], code: Sequence[str] = FEATURE_CODE) -> str:
+    """sha256 of the ``train`` lines (text, acts, near-misses, order) and of the ``code`` modules."""
     digest = hashlib.sha256()
     for ex in examples:
         row = [ex.text, sorted(ex.acts), sorted(ex.near_miss_of)]
         digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
-    for name in FEATURE_CODE:
+    for name in code:
         digest.update((_HERE / name).read_bytes())
     return digest.hexdigest()
 
@@ -447,7 +453,7 @@ def index_is_current(
         return False, f"{path}: missing; run `callsim corpus build`"
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
-    want = train_digest(load_corpus(side, "train", root))
+    want = train_digest(load_corpus(side, "train", root), CODE_BY_SIDE[side])
     have = meta.get("train_sha256", "")
     if have != want:
         return False, (

@@ -28,6 +28,7 @@ import numpy as np
 from simulator.understand.build import (
     _FLOORS,
     _HIGHS,
+    CODE_BY_SIDE,
     ActChoice,
     Settings,
     _fit,
@@ -162,7 +163,7 @@ def build_customer_index(
     flagged = np.column_stack([_flagged(cv, j, c) for j, c in enumerate(choices.values())])
     meta = {
         "side": "customer",
-        "train_sha256": train_digest(examples),
+        "train_sha256": train_digest(examples, CODE_BY_SIDE["customer"]),
         "train_lines": len(examples),
         "settings": asdict(settings),
         "sklearn": sklearn.__version__,
