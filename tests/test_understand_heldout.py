@@ -2,9 +2,10 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; it is not reached. The floors below are the figures measured
-when the index was last built (rounded down; 2026-11-30, after a second writer's train lines: any violation P 0.941
-R 0.825, near-misses 1.6 %), so a change that makes understanding worse fails here;
+≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
+below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
+second writer's train lines: any violation P 0.941 R 0.825, near-misses 1.6 %), so a change
+that makes understanding worse fails here;
 ``bench/understanding.py`` prints the same figures with the rules alone beside them.
 """
 
