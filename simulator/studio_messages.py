@@ -33,10 +33,24 @@ __all__ = [
 Rule = tuple[re.Pattern[str], Callable[[re.Match[str]], str]]
 
 
+def _fill(template: str, m: re.Match[str]) -> str:
+    """The template with ``{0}``, ``{1}`` … replaced by the match's groups.
+
+    Not ``str.format``: templates name literal braces (缺少右花括号 }) and the groups are the
+    parser's own text, so only the numbered slots are replaced and nothing else is parsed.
+    """
+    groups = m.groups()
+    return re.sub(
+        r"\{(\d)\}",
+        lambda slot: (groups[int(slot[1])] or "") if int(slot[1]) < len(groups) else slot[0],
+        template,
+    )
+
+
 def _rules(*pairs: tuple[str, str | Callable[[re.Match[str]], str]]) -> list[Rule]:
     out = []
     for pattern, say in pairs:
-        fn = say if callable(say) else (lambda m, s=say: s.format(*m.groups()))
+        fn = say if callable(say) else (lambda m, s=say: _fill(s, m))
         out.append((re.compile(pattern), fn))
     return out
 

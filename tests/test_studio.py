@@ -233,3 +233,23 @@ def test_calibration_runs_against_the_unsaved_rubric(store, personas, tmp_path):
         h.calibrate("cn_card_collection", text, str(tmp_path / "nope"), local)
     with pytest.raises(gr.Error, match="先修正"):
         h.calibrate("cn_card_collection", "id: x\n", cases, local)
+
+
+def test_an_unclosed_brace_is_a_message_not_a_crash_and_the_folder_stays_usable(
+    store, personas, tmp_path
+):
+    """#15: parser text with literal braces is never run through ``str.format``."""
+    h = handlers(store, personas, tmp_path)
+    local = SimpleNamespace(username=None)
+    broken = zhang(personas).replace("difficulty:", "difficulty: {a: 1\n#", 1)
+    md = h.check("persona", "hostile_zhang", broken, local)
+    assert "花括号 {" in md and "右花括号 }" in md
+    assert "`hostile_zhang.yaml` 第 " in md  # the file, as the save message names it
+    assert "`hostile_zhang.yaml`" in h.save("persona", "hostile_zhang", broken, local)
+    (personas / "braces.yaml").write_text(broken, encoding="utf-8")
+    listing = h.listing("persona", local)
+    rows = dict(zip(listing["文件"], listing["状态"], strict=True))
+    assert rows["hostile_zhang"] == "有效" and rows["cooperative_wang"] == "有效"
+    assert rows["braces"].startswith("有 ")
+    assert "花括号" in " ".join(listing["首个问题"])
+    assert "braces.yaml" in h.broken("persona", local)

@@ -191,3 +191,20 @@ def test_calibration_results_are_worded_for_a_trainer():
     )
     line = calibration_line("a.json: 档次 期望 high 实际 low（40分）", titles)
     assert line == "a.json: 档次 期望 优 实际 差（40分）"
+
+
+def test_templates_with_literal_braces_are_filled_without_str_format():
+    """#15: only the numbered slots are replaced; the parser's braces pass through."""
+    from simulator.datafile import InputError, load_yaml
+    from simulator.studio_messages import yaml_message
+
+    try:
+        load_yaml("name: x\ndifficulty: {a: 1\n")
+    except InputError as err:
+        _, said = yaml_message(err, "name: x\ndifficulty: {a: 1\n")
+    assert "{" in said and "}" in said
+    try:
+        load_yaml("name: '{0} {x}' \nb: @{oops}\n")
+    except InputError as err:
+        _, said = yaml_message(err)
+    assert "@" in said

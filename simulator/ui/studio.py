@@ -55,13 +55,21 @@ def _rubrics_dir() -> Path:
     return default_rubrics_dir()
 
 
-def validation_markdown(problems: list[Problem]) -> str:
-    """The validation result for the editor: each problem in Chinese with its line and field."""
+def validation_markdown(problems: list[Problem], file: str = "") -> str:
+    """The validation result for the editor: each problem in Chinese with its file, line and field.
+
+    Args:
+        problems: the problems, empty when the text is valid.
+        file: the file name the text is saved as (``hostile_zhang.yaml``); named on every line,
+            so the live check and the save message point at the same place.
+
+    """
     if not problems:
         return "**校验通过**，可以保存。"
-    lines = [f"**有 {len(problems)} 处问题：**"]
+    named = f"`{html.escape(file)}` " if file else ""
+    lines = [f"**{named}有 {len(problems)} 处问题：**"]
     for p in problems:
-        where = f"第 {p.line} 行 " if p.line else ""
+        where = f"{named}第 {p.line} 行 " if p.line else named
         field = "" if p.field.startswith("(") else f"`{html.escape(p.field)}`："
         lines.append(f"- {where}{field}{html.escape(p.message)}")
     return "\n".join(lines)
@@ -126,6 +134,14 @@ class StudioHandlers:
             if not f.ok
         }
 
+    @staticmethod
+    def _file(name: str) -> str:
+        """The file name the editor's text is saved as; empty for a name that cannot be one."""
+        try:
+            return f"{safe_name(name)}.yaml"
+        except StudioError:
+            return ""
+
     def _source(self, kind: str, name: str) -> str:
         try:
             stem = safe_name(name)
@@ -166,7 +182,7 @@ class StudioHandlers:
         self._trainer(request)
         if not (text or "").strip():
             return "在左侧编辑 YAML，这里会实时显示校验结果。"
-        return validation_markdown(self.problems(kind, name, text))
+        return validation_markdown(self.problems(kind, name, text), self._file(name))
 
     def problems(self, kind: str, name: str, text: str) -> list[Problem]:
         """The editor text's problems in Chinese (the English check is the final word)."""
@@ -191,7 +207,7 @@ class StudioHandlers:
             # the text is fine: the file's place is not (a folder or a dead link by that name)
             problems = problems or [Problem("(文件)", p, None) for p in exc.problems]
             refusal(first_problem(problems), request, f"save a {kind} file", who, file=name)
-            return "**未保存。**\n\n" + validation_markdown(problems)
+            return "**未保存。**\n\n" + validation_markdown(problems, self._file(name))
         kept = "，旧版本已保留（可在“历史版本”里恢复）" if saved.previous else ""
         return f"已保存到 `{saved.path.name}`{kept}。"
 
