@@ -24,6 +24,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from typing import Any
 
+from simulator import labels
 from simulator.understand.acts import Act
 
 __all__ = ["FOUND_BY", "describe", "from_act", "from_pattern", "from_state"]
@@ -81,30 +82,45 @@ _STATE_WORDS = {
 def describe(entry: Mapping[str, Any]) -> str:
     """How the finding was made, in the trainee's words; ``""`` when the entry does not say.
 
-    ``规则 threat#3`` · ``评分标准规则 induce_borrowing#1`` · ``与例句「你这种人…」相似度 0.87`` ·
-    ``模型（LLM 分类器）判定`` · ``通话记录：复述与客户同意的条件逐项对照``.
+    ``规则（威胁，第4条）`` · ``评分标准规则（诱导借贷，第2条）`` ·
+    ``与例句「你这种人…」相似（相似度 0.87）`` · ``模型（LLM 分类器）判定`` ·
+    ``通话记录：复述与客户同意的条件逐项对照``. Acts are named in Chinese and patterns counted
+    from 1; the codes (``threat#3``) stay in the scorecard's JSON only.
     """
     found_by = entry.get("found_by")
     rule = str(entry.get("rule") or "")
     if found_by == "rule":
         if rule.startswith("rubric:"):
-            return f"评分标准规则 {rule[7:]}"
-        return f"规则 {rule}" if rule else "规则"
+            return f"评分标准规则（{_rule_words(rule[7:], entry)}）"
+        return f"规则（{_rule_words(rule, entry)}）" if rule else "规则"
     if found_by == "example":
         example = str(entry.get("example") or "")
-        similarity = entry.get("similarity")
         text = f"与例句「{_short(example)}」相似" if example else "与标注例句相似"
+        figures = []
+        similarity = entry.get("similarity")
         if isinstance(similarity, int | float):
-            text += f"，相似度 {similarity:.2f}"
+            figures.append(f"相似度 {similarity:.2f}")
         probability = entry.get("probability")
         if isinstance(probability, int | float):
-            text += f"（概率 {probability:.2f}）"
-        return text
+            figures.append(f"概率 {probability:.2f}")
+        return text + (f"（{'，'.join(figures)}）" if figures else "")
     if found_by == "llm":
         return "模型（LLM 分类器）判定"
     if found_by == "call_state":
         return _STATE_WORDS.get(rule.removeprefix("call_state:"), "通话记录")
     return ""
+
+
+def _rule_words(rule: str, entry: Mapping[str, Any]) -> str:
+    """``threat#3`` → ``威胁，第4条``; ``state_debt/slots`` → ``说明欠款，由金额和日期推断``."""
+    code, _, number = rule.partition("#")
+    code, slash, _ = code.partition("/")
+    name = labels.act(code or str(entry.get("act") or entry.get("criterion") or ""))
+    if slash:
+        return f"{name}，由金额和日期推断"
+    if number.isdigit():
+        return f"{name}，第{int(number) + 1}条"
+    return name
 
 
 def _short(text: str, limit: int = 30) -> str:

@@ -19,6 +19,7 @@ from simulator import clock
 from simulator.persona import ARCHETYPE_LABELS
 
 __all__ = [
+    "ACTS",
     "ARCHETYPE_LABELS",
     "BANDS",
     "DIMENSIONS",
@@ -29,6 +30,7 @@ __all__ = [
     "LOCAL_USER",
     "SEVERITIES",
     "Labels",
+    "act",
     "criterion_points",
     "criterion_result",
     "dimension",
@@ -60,6 +62,35 @@ ENDINGS = {
 ``agreement`` says only that the customer said yes and the call ended there; whether a concrete
 plan was reached is the scorecard's 还款计划 (已达成… / 未达成还款计划), so the two never read
 as 达成 beside 未达成."""
+ACTS = {
+    "greeting": "问候",
+    "self_intro": "自我介绍",
+    "recording_notice": "告知录音",
+    "verify_identity": "核实身份",
+    "ask_for_cardholder": "找持卡人本人",
+    "state_debt": "说明欠款",
+    "ask_reason": "询问逾期原因",
+    "empathy": "表达理解",
+    "apology": "致歉",
+    "listen": "倾听回应",
+    "explain_consequence": "说明逾期后果",
+    "offer_plan": "提出还款方案",
+    "ask_capacity": "询问还款能力",
+    "summarize_confirm": "复述确认",
+    "register_dispute": "登记异议",
+    "leave_message": "留言",
+    "close": "结束通话",
+    "threat": "威胁",
+    "insult": "辱骂",
+    "impersonation": "冒充公检法或律师",
+    "false_legal_claim": "虚假法律后果",
+    "third_party_pressure": "向第三方施压",
+    "third_party_disclosure": "向第三方透露欠款",
+    "induce_borrowing": "诱导借贷",
+    "illegitimate_fee": "违规收费",
+    "meta_instruction": "对评分系统的指令",
+}
+"""The agent's acts (``simulator.understand.acts``) by their Chinese names."""
 IN_PROGRESS = "进行中"
 LOCAL_USER = "local"
 """The name calls get when the app runs without accounts."""
@@ -69,6 +100,11 @@ LOCAL_LABEL = "本地模式"
 def dimension(code: str | None) -> str:
     """A dimension's Chinese name (an unknown code as it is)."""
     return DIMENSIONS.get(code or "", code or "")
+
+
+def act(code: str | None) -> str:
+    """An act's Chinese name (an unknown code as it is)."""
+    return ACTS.get(code or "", code or "")
 
 
 def severity(code: str | None) -> str:

@@ -186,3 +186,12 @@ def test_a_rubric_is_named_by_its_title():
         == "信用卡催收通话评分标准（默认）（版本 abc）"
     )
     assert names.rubric_title("gone_rubric") == "gone_rubric"
+
+
+def test_every_act_has_a_chinese_name():
+    """#15: the scorecard's 识别依据 names acts in Chinese, never by code."""
+    from simulator.understand.acts import ACT_DESCRIPTIONS
+
+    assert set(labels.ACTS) == set(ACT_DESCRIPTIONS)
+    assert labels.act("state_debt") == "说明欠款" and labels.act("verify_identity") == "核实身份"
+    assert all(not name.isascii() for name in labels.ACTS.values())

@@ -60,11 +60,18 @@ def test_llm_classifier_acts_say_llm():
 def test_fields_and_words_for_each_kind_of_finding():
     rule = from_act(Act("threat", "上门", "rule:threat#3", probability=0.91))
     assert rule == {"found_by": "rule", "act": "threat", "rule": "threat#3", "probability": 0.91}
-    assert describe(rule) == "规则 threat#3"
+    assert describe(rule) == "规则（威胁，第4条）"  # #15: Chinese act, counted from 1
     example = from_act(Act("insult", "你还好意思说", "example", "你好意思吗", 0.8712, 0.93))
     assert example["example"] == "你好意思吗" and example["similarity"] == 0.871
-    assert describe(example) == "与例句「你好意思吗」相似，相似度 0.87（概率 0.93）"
-    assert describe({"found_by": "rule", "rule": "rubric:threat#1"}) == "评分标准规则 threat#1"
+    assert describe(example) == "与例句「你好意思吗」相似（相似度 0.87，概率 0.93）"
+    assert (
+        describe({"found_by": "rule", "rule": "rubric:threat#1"}) == "评分标准规则（威胁，第2条）"
+    )
+    slots = {"found_by": "rule", "rule": "state_debt/slots"}
+    assert describe(slots) == "规则（说明欠款，由金额和日期推断）"
+    assert describe({"found_by": "rule", "rule": "third_party_pressure#10"}) == (
+        "规则（向第三方施压，第11条）"
+    )
     assert describe({}) == "" and from_act(Act("threat", "x")) == {}  # old records say nothing
 
 
@@ -75,9 +82,11 @@ def test_scorecard_violation_carries_the_rule_beside_the_quote():
     crit = next(c for c in card["criteria"] if c["id"] == "false_legal_claim")
     assert crit["evidence"][0]["rule"] == v["rule"]
     report = render_scorecard(card)
-    assert f"识别依据：规则 {v['rule']}" in report and "规定依据：" in report
+    number = int(v["rule"].split("#")[1]) + 1
+    words = f"识别依据：规则（虚假法律后果，第{number}条）"
+    assert words in report and "规定依据：" in report and v["rule"] not in report
     row = violation_rows(card)[0]
-    assert "坐牢" in row[3] and f"识别依据：规则 {v['rule']}" in row[3]
+    assert "坐牢" in row[3] and words in row[3] and v["rule"] not in row[3]
 
 
 def test_scorecard_violation_by_the_example_layer_names_the_example():
