@@ -135,3 +135,39 @@ def test_a_bad_idle_setting_is_one_line(monkeypatch, raw):
     monkeypatch.setenv("CALLSIM_IDLE_MINUTES", raw)
     with pytest.raises(sweeping.IdleError, match="CALLSIM_IDLE_MINUTES"):
         idle_minutes()
+
+
+def test_a_certification_call_whose_tab_closed_is_closed_like_a_practice_call(services):
+    """#15: a certification call dialled from 我的任务 is tracked by its tab, not left 30 min."""
+    import gradio as gr
+
+    from simulator.training import Training
+    from simulator.ui import tasks
+    from simulator.ui.mount import auth_for
+
+    training = Training(services.store)
+    a = training.assign(
+        title="认证",
+        created_by="teacher",
+        trainees=["amy"],
+        personas=["hostile_zhang"],
+        due="2099-12-31",
+        pass_mark=60,
+        cert_calls=1,
+    )
+    sweeper = Sweeper(services.store, idle=30)
+    state, _ = tasks.start_certification(
+        services, training, sweeper, "amy", f"{a.id}:hostile_zhang", "tab-cert"
+    )
+    sid = state.call.session_id
+    call_flow.say(services, state, INTRO)
+    sweeper.tab_closed("tab-cert", grace_s=0.2)
+    deadline = time.monotonic() + 5
+    while services.store.session(sid)["ended_by"] is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert services.store.session(sid)["ended_by"] == ABANDONED
+    # the page registers the tab's unload with the app, as the practice page does
+    with gr.Blocks() as demo:
+        tasks.build(services, auth_for(services), sweeper)
+    unloads = [d for d in demo.fns.values() if any(t[1] == "unload" for t in d.targets)]
+    assert unloads

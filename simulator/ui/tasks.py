@@ -5,7 +5,9 @@ shows it. The handler asks :class:`~simulator.accounts.auth.Auth` who is calling
 so each person sees only their own tasks, through the page and through gradio's HTTP API alike.
 A certification is played on a variant of the customer the trainee has never practised: its
 seed is never shown, the call is dialled here with it (typed, through the practice call's own
-functions in :mod:`simulator.ui.call_flow`) and only calls started here count.
+functions in :mod:`simulator.ui.call_flow`) and only calls started here count. A certification
+call whose tab closes is closed as 未完成 by the :class:`~simulator.sweeper.Sweeper` after the
+same short grace period as a practice call.
 """
 
 from __future__ import annotations
@@ -19,12 +21,13 @@ from simulator import clock, labels
 from simulator.accounts.auth import AccessDenied, Auth
 from simulator.labels import Labels, labels_for
 from simulator.services import Services
+from simulator.sweeper import Sweeper
 from simulator.training import STATUSES, Progress, Training, TrainingError
 from simulator.ui import call_flow
 from simulator.ui.call_flow import PracticeState
 from simulator.ui.refuse import quiet_error
 
-__all__ = ["build", "certification_choices", "tasks_html"]
+__all__ = ["build", "certification_choices", "start_certification", "tasks_html"]
 
 NONE_YET = "暂时没有布置给您的任务。"
 STATUS_COLORS = dict(zip(STATUSES, ("#6b7280", "#1d4ed8", "#15803d", "#b91c1c"), strict=True))
@@ -107,9 +110,41 @@ def _result_line(view: call_flow.CallView) -> str:
     return f"认证通话已结束：**{card.get('overall')} 分，{verdict}**。任务进度已更新。"
 
 
-def build(services: Services, auth: Auth) -> gr.Blocks:
-    """The page; shows the signed-in person's own assignments and their certification calls."""
+def start_certification(
+    services: Services,
+    training: Training,
+    sweeper: Sweeper,
+    user: str,
+    choice: str | None,
+    tab: str | None,
+) -> tuple[PracticeState, call_flow.CallView]:
+    """Dial the certification call ``choice`` (``assignment id:persona``) for ``user``.
+
+    The call is recorded as a certification call and tracked under the browser tab ``tab``, so
+    the sweeper closes it when the tab goes away, as it does a practice call.
+
+    Raises:
+        TrainingError: no such certification for this trainee (in Chinese).
+
+    """
+    aid, _, persona = (choice or "").partition(":")
+    if not aid.isdigit() or not persona:
+        raise TrainingError("请先选择一个认证项目。")
+    seed = training.certification_seed(int(aid), user, persona)
+    new, view = call_flow.start(services, PracticeState(), persona, seed=seed, user=user)
+    if new.call is not None:
+        training.record_certification(new.call.session_id, int(aid), user, persona)
+        sweeper.track(tab, new.call.session_id)
+    return new, view
+
+
+def build(services: Services, auth: Auth, sweeper: Sweeper | None = None) -> gr.Blocks:
+    """The page; shows the signed-in person's own assignments and their certification calls.
+
+    ``sweeper`` closes the certification calls this page leaves open (a closed tab, idle).
+    """
     training = Training(services.store)
+    sweeper = sweeper or Sweeper.for_services(services)
     with gr.Blocks() as page:
         head = gr.Markdown(auth.banner())
         gr.Markdown("## 我的任务")
@@ -137,6 +172,7 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 user = auth.user(request, "open page /tasks")
             except AccessDenied as exc:
                 return f"**{exc.message}**", "", gr.update(visible=False), gr.update()
+            sweeper.sweep(user=user.name)  # this trainee's calls left idle end as 未完成
             top = auth.banner() or f"当前用户：**{user.name}**（{user.label}）"
             progress, names = training.progress_of(user.name), labels_for(services)
             choices = certification_choices(progress, names)
@@ -157,19 +193,13 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
                 raise quiet_error(exc.message) from None
             if st.call is not None and not st.call.ended:
                 raise quiet_error("认证通话还在进行中，请先挂断。")
-            aid, _, persona = (choice or "").partition(":")
-            if not aid.isdigit() or not persona:
-                raise quiet_error("请先选择一个认证项目。")
+            tab = getattr(request, "session_hash", None)
             try:
-                seed = training.certification_seed(int(aid), user.name, persona)
+                new, view = start_certification(services, training, sweeper, user.name, choice, tab)
             except TrainingError as exc:
                 raise quiet_error(str(exc)) from None
-            new, view = call_flow.start(
-                services, PracticeState(), persona, seed=seed, user=user.name
-            )
             if new.call is None:  # not dialled: say why, stay on the choice
                 return st, [], None, view.notice
-            training.record_certification(new.call.session_id, int(aid), user.name, persona)
             return new, view.messages, view.audio, view.notice or "认证通话已接通。"
 
         start.click(dial, [pick, state], [state, chat, voice, notice], api_name=False)
@@ -194,4 +224,10 @@ def build(services: Services, auth: Auth) -> gr.Blocks:
         end.click(hang_up, state, [state, chat, notice], api_name=False).then(
             show, None, [head, body, cert_box, pick], api_name=False
         )
+
+        def on_unload(request: gr.Request):
+            sweeper.tab_closed(getattr(request, "session_hash", None))
+
+        # gradio keeps only the app's own unload listeners (a nested Blocks' are dropped)
+        (gr.context.Context.root_block or page).unload(on_unload)
     return page
