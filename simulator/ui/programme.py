@@ -37,7 +37,7 @@ from simulator.training_stats import (
 )
 from simulator.ui.cards import stars
 from simulator.ui.charts import line_chart, short_labels
-from simulator.ui.refuse import quiet_error
+from simulator.ui.refuse import quiet_error, refusal
 
 __all__ = ["build"]
 
@@ -171,21 +171,25 @@ class ProgrammeHandlers:
         if level:
             fields["personas"] = personas_of_difficulty(self.services.personas(), level)
             if not fields["personas"]:
-                raise quiet_error(f"没有难度为 {stars(level)} 的客户。")
+                message = f"没有难度为 {stars(level)} 的客户。"
+                raise refusal(message, request, "create an assignment", user.name)
         try:
             a = self.training.assign(created_by=user.name, **fields)
         except TrainingError as exc:
-            raise quiet_error(str(exc)) from None
+            title = fields.get("title")
+            raise refusal(
+                str(exc), request, "create an assignment", user.name, title=title
+            ) from None
         who = "、".join(self.training.assignees(a))
         return f"已布置「{a.title}」：{len(a.personas)} 位客户，学员 {who}，截止 {a.due}。"
 
     def save_group(self, request: Any, name: str, members: list[str]) -> pd.DataFrame:
         """Create or replace a group; returns the groups table."""
-        self._require(request, "trainer", "save a group")
+        user = self._require(request, "trainer", "save a group")
         try:
             self.training.set_group(name, members or [])
         except TrainingError as exc:
-            raise quiet_error(str(exc)) from None
+            raise refusal(str(exc), request, "save a group", user.name, group=name) from None
         return self.groups_frame()
 
     def groups_frame(self) -> pd.DataFrame:
