@@ -7,7 +7,9 @@ the call history.
 
 A call counts for an assignment when it was made by the trainee on an assigned customer, on or
 after the day the assignment was made, and it ended and was scored. It *passes* when its score
-passed and reached the assignment's pass mark. A customer is done once one call on it passes.
+passed and reached the assignment's pass mark. A customer is done once one call on it passes and,
+when the assignment asks for certification, once it is certified too: an assignment with
+certification is never 已通过 (complete) before it is certified.
 
 Certification, when the assignment asks for it (``cert_calls`` > 0), is ``cert_calls`` passed calls
 on each assigned customer played with the assignment's ``cert_seed`` — a seed none of the assignees
@@ -139,8 +141,8 @@ class Progress:
     personas: tuple[PersonaProgress, ...] = field(default_factory=tuple)
 
     @property
-    def done(self) -> bool:
-        """Every assigned customer has a passed call."""
+    def practised(self) -> bool:
+        """Every assigned customer has a passed call (certification aside)."""
         return all(p.passed for p in self.personas)
 
     @property
@@ -148,6 +150,16 @@ class Progress:
         """Certification asked for and reached on every customer."""
         a = self.assignment
         return a.cert_calls > 0 and all(p.cert_passed >= a.cert_calls for p in self.personas)
+
+    @property
+    def done(self) -> bool:
+        """Complete: every customer passed and, when certification is asked for, certified."""
+        return self.practised and (self.assignment.cert_calls <= 0 or self.certified)
+
+    def persona_done(self, pp: PersonaProgress) -> bool:
+        """One customer passed and, when certification is asked for, certified."""
+        cert = self.assignment.cert_calls
+        return bool(pp.passed) and (cert <= 0 or pp.cert_passed >= cert)
 
     def overdue(self, today: date | None = None) -> bool:
         """Not done and the due day has passed."""
@@ -162,8 +174,8 @@ class Progress:
     def status(self, today: date | None = None) -> str:
         """The assignment as a person reads it, one of ``STATUSES``.
 
-        未开始 before any scored call, 进行中 while open, 已通过 once every customer is passed,
-        未通过 when the due day passed first.
+        未开始 before any scored call, 进行中 while open, 已通过 once every customer is passed
+        (and certified, when the assignment asks for it), 未通过 when the due day passed first.
         """
         if self.done:
             return PASSED
@@ -173,7 +185,7 @@ class Progress:
 
     def persona_status(self, pp: PersonaProgress, today: date | None = None) -> str:
         """One customer of the assignment, in the same four words."""
-        if pp.passed:
+        if self.persona_done(pp):
             return PASSED
         if date.fromisoformat(self.assignment.due) < (today or clock.now().date()):
             return FAILED
@@ -296,7 +308,14 @@ class Training:
             raise TrainingError(f"没有名为「{group}」的小组。")
         if not trainees and not group:
             raise TrainingError("请选择学员或小组。")
-        cert_calls = max(0, int(cert_calls or 0))
+        try:
+            cert_calls = int(cert_calls or 0)
+        except (TypeError, ValueError):
+            raise TrainingError("认证所需通过次数必须是 0 或正整数。") from None
+        if cert_calls < 0:
+            raise TrainingError(
+                f"认证所需通过次数不能是负数（现在是 {cert_calls}）；填 0 表示不认证。"
+            )
         seed = None
         if cert_calls:
             users = set(trainees) | set(self.groups().get(group, []) if group else [])

@@ -36,7 +36,17 @@ __all__ = [
     "write_xlsx",
 ]
 
-TEAM_COLUMNS = ["学员", "任务数", "已完成", "完成率", "通话数", "通过数", "通过率", "平均分"]
+TEAM_COLUMNS = [
+    "学员",
+    "任务数",
+    "已完成",
+    "完成率",
+    "通话数",
+    "通过数",
+    "通过率",
+    "平均分",
+    "已认证",
+]
 
 
 def _pct(part: int, whole: int) -> float | None:
@@ -44,7 +54,11 @@ def _pct(part: int, whole: int) -> float | None:
 
 
 def team_rows(progress: list[Progress], calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per trainee: assignments done and calls passed (rates in percent)."""
+    """One row per trainee: assignments done and calls passed (rates in percent).
+
+    An assignment asking for certification counts as done only once certified; 已认证 is its
+    own figure, ``x/y`` of the trainee's assignments that ask for it (— when none does).
+    """
     users = sorted({p.user for p in progress} | {c["user"] for c in calls})
     rows = []
     for user in users:
@@ -52,6 +66,8 @@ def team_rows(progress: list[Progress], calls: list[dict[str, Any]]) -> list[dic
         theirs = [c for c in calls if c["user"] == user]
         done = sum(1 for p in mine if p.done)
         passed = sum(1 for c in theirs if c["passed"])
+        with_cert = [p for p in mine if p.assignment.cert_calls > 0]
+        certified = sum(1 for p in with_cert if p.certified)
         rows.append(
             {
                 "学员": labels.user(user),
@@ -64,6 +80,7 @@ def team_rows(progress: list[Progress], calls: list[dict[str, Any]]) -> list[dic
                 "平均分": round(sum(c["overall"] for c in theirs) / len(theirs), 1)
                 if theirs
                 else None,
+                "已认证": f"{certified}/{len(with_cert)}" if with_cert else "—",
             }
         )
     return rows

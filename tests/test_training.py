@@ -167,6 +167,45 @@ def test_the_certification_variant_stays_unseen(training, store):
             training.certification_seed(*args)
 
 
+def test_an_assignment_with_certification_is_complete_only_once_certified(training, store):
+    """#15: a passed practice call is not 已通过 while certification is still owed."""
+    from simulator.labels import Labels
+    from simulator.training_stats import progress_rows, team_rows
+    from simulator.ui.tasks import tasks_html
+
+    a = training.assign(
+        title="认证",
+        created_by="teacher",
+        trainees=["wang"],
+        personas=["hostile_zhang"],
+        due="2099-12-31",
+        pass_mark=80,
+        cert_calls=1,
+        created_at=BEFORE,
+    )
+    names = Labels(personas={"hostile_zhang": "张先生"})
+
+    def figures():
+        p = training.progress(a, "wang")
+        [team] = [r for r in team_rows([p], training.scored_calls()) if r["学员"] == "wang"]
+        [row] = progress_rows([p], names)
+        return p, team, row, tasks_html([p], names)
+
+    p, team, row, page = figures()
+    assert p.practised and not p.done and p.status() == "进行中"  # wang passed, 85 >= 80
+    assert team["已完成"] == 0 and team["完成率"] == 0.0 and team["已认证"] == "0/1"
+    assert row["任务状态"] == "进行中" and row["认证"] == "0/1" and "已通过" not in row.values()
+    assert "已完成 0 项" in page and "已认证 0/1 项" in page and "【已通过】" not in page
+    sid = add_call(
+        store, "wang", "hostile_zhang", "2026-11-23T10:00:00+08:00", 90, True, a.cert_seed
+    )
+    training.record_certification(sid, a.id, "wang", "hostile_zhang")
+    p, team, row, page = figures()
+    assert p.done and p.certified and p.status() == "已通过"
+    assert team["完成率"] == 100.0 and team["已认证"] == "1/1"
+    assert "已完成 1 项" in page and "已认证 1/1 项" in page
+
+
 @pytest.mark.parametrize(
     ("kwargs", "message"),
     [
@@ -176,6 +215,7 @@ def test_the_certification_variant_stays_unseen(training, store):
         ({"pass_mark": 120}, "及格分"),
         ({"trainees": []}, "请选择学员或小组"),
         ({"group": "没有"}, "没有名为「没有」的小组"),
+        ({"cert_calls": -1}, "认证所需通过次数不能是负数"),  # #15
         (
             {"due": "2026-11-18"},
             r"截止日期 2026-11-18 已经过去（今天是 2026-11-19），请选择今天或以后的日期",
@@ -377,7 +417,7 @@ def test_a_trainer_sees_who_did_what_on_the_assignments_they_gave(training):
     assert all(list(r) == PROGRESS_COLUMNS for r in rows)
     got = {(r["学员"], r["客户"]): (r["本客户"], r["已评分通话"], r["最好成绩"]) for r in rows}
     assert got == {
-        ("wang", "张先生"): ("已通过", 1, 85),
+        ("wang", "张先生"): ("进行中", 1, 85),  # passed, but certification is still owed
         ("wang", "王女士"): ("进行中", 1, 40),
         ("zhao", "张先生"): ("未开始", 0, None),
         ("zhao", "王女士"): ("未开始", 0, None),

@@ -41,7 +41,18 @@ from simulator.ui.refuse import quiet_error, refusal
 
 __all__ = ["build"]
 
-ASSIGNED_COLUMNS = ["编号", "任务", "客户", "学员", "小组", "截止日期", "及格分", "认证", "已完成"]
+ASSIGNED_COLUMNS = [
+    "编号",
+    "任务",
+    "客户",
+    "学员",
+    "小组",
+    "截止日期",
+    "及格分",
+    "认证",
+    "已完成",
+    "已认证",
+]
 DIFFICULTIES = [("不按难度（用上面勾选的客户）", 0)] + [(stars(n), n) for n in range(1, 6)]
 
 
@@ -130,8 +141,10 @@ class ProgrammeHandlers:
         """Every assignment as a table, newest first, with how many of its trainees are done."""
         names = labels_for(self.services)
         done: dict[int, list[bool]] = {}
+        certified: dict[int, list[bool]] = {}
         for p in self.training.all_progress():
             done.setdefault(p.assignment.id, []).append(p.done)
+            certified.setdefault(p.assignment.id, []).append(p.certified)
         rows = [
             [
                 a.id,
@@ -143,6 +156,9 @@ class ProgrammeHandlers:
                 a.pass_mark,
                 f"{a.cert_calls} 通/客户，种子 {a.cert_seed}" if a.cert_calls else "—",
                 f"{sum(done.get(a.id, []))}/{len(done.get(a.id, []))} 人",
+                f"{sum(certified.get(a.id, []))}/{len(certified.get(a.id, []))} 人"
+                if a.cert_calls
+                else "—",
             ]
             for a in self.training.assignments()
         ]

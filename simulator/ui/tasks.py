@@ -82,7 +82,13 @@ def tasks_html(progress: list[Progress], names: Labels) -> str:
         return f"<p>{NONE_YET}</p>"
     done = sum(1 for p in progress if p.done)
     ordered = sorted(progress, key=lambda p: (p.done, p.assignment.due))
-    summary = f"<p id='tasks-summary'>共 {len(progress)} 项任务：待完成 {len(progress) - done} 项，已完成 {done} 项。</p>"
+    with_cert = [p for p in progress if p.assignment.cert_calls > 0]
+    certified = sum(1 for p in with_cert if p.certified)
+    cert = f"已认证 {certified}/{len(with_cert)} 项。" if with_cert else ""
+    summary = (
+        f"<p id='tasks-summary'>共 {len(progress)} 项任务：待完成 {len(progress) - done} 项，"
+        f"已完成 {done} 项。{cert}</p>"
+    )
     return summary + "".join(task_html(p, names) for p in ordered)
 
 
