@@ -19,6 +19,7 @@ import gradio as gr
 
 from simulator.services import Services
 from simulator.sweeper import Sweeper
+from simulator.training import Training, TrainingError
 from simulator.ui import call_flow, cards, history
 from simulator.ui.call_flow import STATUS, CallView, PracticeState, user_of
 from simulator.ui.practice_js import (
@@ -29,6 +30,7 @@ from simulator.ui.practice_js import (
     SENT_JS,
 )
 from simulator.ui.practice_view import ENCODER_WAIT_S, notice_markdown, outputs, silence_after
+from simulator.ui.refuse import refusal
 from simulator.ui.scorecard import messages as transcript_messages
 from simulator.ui.scorecard import mood_plot, turn_context, violations_table
 from simulator.voice import vad
@@ -178,7 +180,17 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         def show(pair: tuple[PracticeState, CallView], clear_text: bool = False):
             return outputs(pair[0], pair[1], n, clear_text)
 
+        training = Training(services.store)
+
+        def reserved(pid, seed_v, request: gr.Request) -> None:
+            """Refuse a practice call on a certification's unseen variant (toast + one log line)."""
+            try:
+                training.check_practice_seed(user_of(request), pid, seed_v)
+            except TrainingError as exc:
+                raise refusal(str(exc), request, "practise a certification variant") from None
+
         def on_start(pid, seed_v, when, coach_v, st, request: gr.Request):
+            reserved(pid, seed_v, request)
             return show(
                 call_flow.start(
                     services,
@@ -213,6 +225,7 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
                     yield tuple(tick)
 
         def on_start_stream(pid, seed_v, when, coach_v, st, request: gr.Request):
+            reserved(pid, seed_v, request)
             pairs = call_flow.start_streaming(
                 services,
                 st,
