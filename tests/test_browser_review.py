@@ -142,3 +142,30 @@ def test_a_trainee_sees_only_their_own_calls_and_no_review_controls(app, page):
     page.get_by_role("tab", name="通话详情").click()
     assert page.get_by_text("主管复核").count() == 0
     page.screenshot(path=ARTIFACTS / "review_5_trainee.png", full_page=True)
+
+
+def test_a_row_click_opens_the_call_and_an_override_applies_to_the_call_shown(app, page, store):
+    """#15: a clicked row shows its call; picking another without opening changes nothing."""
+    from simulator.review_store import ReviewStore
+
+    url, ids, password = app
+    sign_in(page, url, "boss", password, "/review")
+    page.get_by_text("共 3 通电话").wait_for()
+    # newest first: li's call, then wang's two; click wang's cooperative_wang call (b)
+    assert page.get_by_test_id("cell-1-0").inner_text().strip() == ids["b"]
+    page.get_by_test_id("cell-1-0").click()
+    summary = page.locator("#review-summary")
+    playwright.expect(summary).to_contain_text(ids["b"])  # opened, on the detail tab
+    playwright.expect(summary).to_contain_text("王丽娟（忘记还款）")
+    assert summary.is_visible()
+    page.locator("#review-transcript").get_by_text("违规：威胁恐吓（严重）").first.wait_for()
+    # pick another call in the dropdown but do not open it
+    page.locator("#review-pick input").click()
+    page.get_by_role("option").nth(2).click()
+    page.get_by_label("新分数").fill("55")
+    page.locator("#review-reason textarea, #review-reason input").first.fill("复核")
+    page.locator("#review-override").click()
+    page.locator("#review-audit").get_by_test_id("cell-0-2").get_by_text("改分 40→55").wait_for()
+    reviews = ReviewStore(store)
+    assert len(reviews.history(ids["b"])) == 1
+    assert reviews.history(ids["a"]) == []  # the picked, unseen call is untouched

@@ -3,6 +3,10 @@
 Handlers are methods of :class:`ReviewHandlers`, each taking the ``gr.Request`` so the data rule
 is applied on every call, including calls made through gradio's HTTP API: a manager sees every
 call; anyone else sees only their own calls and cannot comment or override.
+
+On the page, clicking a row of 通话列表 opens that call's detail, and an override, a comment, a
+replayed turn and the JSON export apply to the call shown (kept in a ``gr.State``), never to a
+call picked but not opened. The HTTP API names its call explicitly.
 """
 
 from __future__ import annotations
@@ -134,6 +138,8 @@ class ReviewHandlers:
         self, session_id: str, overall: float | None, passed: bool, reason: str, request: Any
     ) -> list[dict[str, Any]]:
         """Override the score with a reason (audited); returns the call's audit log."""
+        if not (session_id or "").strip():
+            raise quiet_error("请先打开一通电话，再改分。")
         try:
             user = self.auth.require(request, "manager", "override")
             if overall is None:
@@ -185,8 +191,8 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
     with gr.Blocks() as page:
         head = gr.Markdown(auth.banner())
         gr.Markdown("## 通话复盘")
-        with gr.Tabs():
-            with gr.Tab("通话列表"):
+        with gr.Tabs() as tabs:
+            with gr.Tab("通话列表", id="calls"):
                 with gr.Row():
                     trainee = gr.Dropdown([], label="学员", allow_custom_value=True)
                     persona = gr.Dropdown([], label="客户", allow_custom_value=True)
@@ -213,9 +219,15 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
                     pd.DataFrame(columns=TABLE_COLUMNS), interactive=False, elem_id="review-table"
                 )
                 csv_file = gr.File(label="导出的表格", elem_id="review-csv")
-            with gr.Tab("通话详情"):
+            with gr.Tab("通话详情", id="detail"):
                 with gr.Row():
-                    pick = gr.Dropdown([], label="选择通话", allow_custom_value=True, scale=4)
+                    pick = gr.Dropdown(
+                        [],
+                        label="选择通话",
+                        allow_custom_value=True,
+                        scale=4,
+                        elem_id="review-pick",
+                    )
                     open_btn = gr.Button("打开", variant="primary", elem_id="review-open", scale=1)
                 summary = gr.Markdown(elem_id="review-summary")
                 with gr.Row():
@@ -249,11 +261,15 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
                 with gr.Row():
                     json_btn = gr.Button("导出通话 JSON", elem_id="review-json")
                     json_file = gr.File(label="通话记录 JSON")
-            with gr.Tab("团队概览"):
+            with gr.Tab("团队概览", id="team"):
                 over_time = gr.HTML(elem_id="review-over-time")
                 with gr.Row():
                     top_violations = gr.Dataframe(label="最常见的违规", interactive=False)
                     pass_rate = gr.Dataframe(label="各客户通过率", interactive=False)
+        # the id of the call whose detail is on screen: what override and comment apply to
+        shown = gr.State("")
+        # the HTTP API's endpoints name their call; this button is never shown, it only holds them
+        api = gr.Button(visible=False)
 
         filters = [
             trainee,
@@ -325,8 +341,6 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
             row = evt.index[0] if isinstance(evt.index, list | tuple) else evt.index
             return df.iloc[row]["通话编号"] if len(df) else None
 
-        table.select(select_row, table, pick)
-
         def open_call(session_id: str, request: gr.Request):
             d = h.detail(session_id, request)
             s, turns, names = d["session"], d["session"]["turns"], h.names()
@@ -342,17 +356,34 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
                 bool(d["score"]["passed"]),
             )
 
-        open_btn.click(
-            open_call,
-            pick,
-            [summary, transcript, turn_pick, chart, scorecard, audit, new_score, new_passed],
-            api_name="review_detail",
+        detail_outputs = [
+            summary,
+            transcript,
+            turn_pick,
+            chart,
+            scorecard,
+            audit,
+            new_score,
+            new_passed,
+        ]
+
+        def show_call(session_id: str, request: gr.Request):
+            """Open a call on the page: its detail, and it becomes the call acted on."""
+            return (*open_call(session_id, request), session_id, gr.Tabs(selected="detail"))
+
+        page_open = [*detail_outputs, shown, tabs]
+        # a row click opens the call, as 打开 does: never a picked call that is not on screen
+        table.select(select_row, table, pick, api_name=False).success(
+            show_call, pick, page_open, api_name=False
         )
+        open_btn.click(show_call, pick, page_open, api_name=False)
+        api.click(open_call, pick, detail_outputs, api_name="review_detail")
 
         def play(session_id: str, turn, request: gr.Request):
             return h.audio(session_id, turn, request)
 
-        turn_pick.change(play, [pick, turn_pick], player, api_name="review_audio")
+        turn_pick.change(play, [shown, turn_pick], player, api_name=False)
+        api.click(play, [pick, turn_pick], player, api_name="review_audio")
 
         def do_override(session_id, overall, ok, why, request: gr.Request):
             d = h.override(session_id, overall, ok, why, request)
@@ -362,18 +393,26 @@ def build(services: Services, auth: Auth | None = None) -> gr.Blocks:
 
         override_btn.click(
             do_override,
+            [shown, new_score, new_passed, reason],
+            [audit, scorecard, reason],
+            api_name=False,
+        ).then(refresh, filters, list_outputs)
+        api.click(
+            do_override,
             [pick, new_score, new_passed, reason],
             [audit, scorecard, reason],
             api_name="review_override",
-        ).then(refresh, filters, list_outputs)
+        )
 
         def do_comment(session_id, text, request: gr.Request):
             return history_frame(h.comment(session_id, text, request)), ""
 
-        comment_btn.click(do_comment, [pick, comment], [audit, comment], api_name="review_comment")
+        comment_btn.click(do_comment, [shown, comment], [audit, comment], api_name=False)
+        api.click(do_comment, [pick, comment], [audit, comment], api_name="review_comment")
 
         def do_json(session_id, request: gr.Request):
             return h.export_json(session_id, request)
 
-        json_btn.click(do_json, pick, json_file, api_name="review_call_json")
+        json_btn.click(do_json, shown, json_file, api_name=False)
+        api.click(do_json, pick, json_file, api_name="review_call_json")
     return page
