@@ -21,7 +21,16 @@ from simulator.understand.ranges import Amount, amount_spans
 from simulator.understand.relative_dates import DateSpan, date_span
 from simulator.understand.simplify import to_simplified
 
-__all__ = ["CHANNEL", "CHANNELS", "FIELDS", "READBACK_CUE", "Terms", "compare", "terms_of"]
+__all__ = [
+    "CHANNEL",
+    "CHANNELS",
+    "FIELDS",
+    "READBACK_ANNOUNCE",
+    "READBACK_CUE",
+    "Terms",
+    "compare",
+    "terms_of",
+]
 
 FIELDS = ("amount", "months", "due_date", "channel")
 """The fields a plan is compared on, in the scorecard's order."""
@@ -31,6 +40,17 @@ READBACK_CUE = re.compile(
     r"核对一下|确认一下|(那|那么)?(就是|也就是)说|我记一下|我(给您|帮您)?记下|总结一下|(那|那么)我们(就)?说好"
 )
 """Words that mark a line as a read-back of what was agreed (also for ``understand`` later)."""
+
+READBACK_ANNOUNCE = re.compile(
+    r"(给|帮|替|跟|和)?(您|你)?(记|记录|登记|备注|记好|写)(一下|下来|下|上|好|清楚)(?!.{0,6}(争议|异议|投诉|调查|核查))|"
+    r"(跟|和|给|同|向)(您|你)(再|重新)?(对|核对|核|过|复述|重复|念|读|确认|说)(一下|一遍|一次)|"
+    r"(我|再|重新)(对|核对|过|复述|重复|念|读|确认|说|总结|归纳)(一下|一遍|一次)|"
+    r"(那|那么|也|这)?就是说|(总结|归纳|汇总)(一下|下来)|"
+    r"(咱们|我们|咱)(就)?(说好|讲好|定好|约好|说定|约定)(了|的)|(那|那么)?就(这么|这样)(定|说定)(了|下来)"
+)
+"""Words with which an agent announces that they are restating terms: 我给您记一下 / 我这边登记一下 /
+我再跟您对一遍 / 那就是说 / 我重复一遍 / 给您备注上. After the customer agreed to terms, a line with
+terms and such an announcement is the read-back (with or without 对吗), not a new offer."""
 
 _CONTEXT_BEFORE = re.compile(
     r"(欠款|欠了|欠|共欠|一共|总共|合计|总额|利息|违约金|年费|手续费|账单|逾期|本金|余额|已经|已|"
