@@ -165,7 +165,7 @@ def test_the_studio_says_what_is_wrong_in_chinese_and_restores_a_version(browser
         assert "difficulty: 2" in (personas / "cooperative_wang.yaml").read_text("utf-8")
         assert not (personas / ".versions").exists()
         version = page.locator("#studio-persona-version input")
-        expect(version).to_have_value(re.compile(r"\d\d:\d\d 之前的版本"))
+        expect(version).to_have_value(re.compile(r"\d\d:\d\d:\d\d 保存前的版本"))
         page.locator("#studio-persona-restore").click()
         expect(page.locator("#studio-persona-saved")).to_contain_text("已恢复")
         assert (personas / "cooperative_wang.yaml").read_text("utf-8") == original

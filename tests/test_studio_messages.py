@@ -167,7 +167,7 @@ def test_the_studio_saves_restores_and_logs_a_refused_save(store, personas, tmp_
     assert "旧版本已保留" in h.save("persona", "cooperative_wang", edited, local)
     assert not (personas / ".versions").exists()
     [(label, vid)] = h.versions("persona", "cooperative_wang", local)
-    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d 之前的版本", label)
+    assert re.fullmatch(r"\d{4}-\d\d-\d\d \d\d:\d\d:\d\d 保存前的版本", label)
     assert h.version_text("persona", "cooperative_wang", vid, local) == text
     back, said = h.restore("persona", "cooperative_wang", vid, local)
     assert back == text and said.startswith("已恢复")
@@ -208,3 +208,22 @@ def test_templates_with_literal_braces_are_filled_without_str_format():
     except InputError as err:
         _, said = yaml_message(err)
     assert "@" in said
+
+
+def test_two_saves_in_the_same_minute_have_different_version_labels(tmp_path, monkeypatch):
+    """#15: labels carry seconds (and a number for the same second)."""
+    from simulator.studio_files import Version
+    from simulator.ui.studio import version_labels
+
+    monkeypatch.setenv("CALLSIM_TZ", "Asia/Shanghai")
+    kept = [
+        Version("20261130T012231000000Z", tmp_path / "a.yaml"),
+        Version("20261130T012205000000Z", tmp_path / "b.yaml"),
+        Version("20261130T012205500000Z", tmp_path / "c.yaml"),
+    ]
+    labels = [label for label, _ in version_labels(kept)]
+    assert labels == [
+        "2026-11-30 09:22:31 保存前的版本",
+        "2026-11-30 09:22:05 保存前的版本",
+        "2026-11-30 09:22:05 保存前的版本（2）",
+    ]

@@ -27,6 +27,7 @@ from simulator.services import Services
 from simulator.studio_files import (
     Problem,
     StudioError,
+    Version,
     from_template,
     keep_dir,
     list_files,
@@ -46,7 +47,14 @@ from simulator.studio_messages import (
 from simulator.ui.refuse import quiet_error, refusal
 from simulator.ui.studio_editor import KIND_LABELS, TrialState, editor_tab
 
-__all__ = ["build", "broken_markdown", "StudioHandlers", "TrialState", "validation_markdown"]
+__all__ = [
+    "build",
+    "broken_markdown",
+    "StudioHandlers",
+    "TrialState",
+    "validation_markdown",
+    "version_labels",
+]
 
 
 def _rubrics_dir() -> Path:
@@ -92,6 +100,21 @@ def broken_markdown(kind: str, bad: dict[Path, list[Problem]], per_file: int = 3
         detail = "；".join(html.escape(p) for p in shown)
         lines.append(f"- `{html.escape(path.name)}`：{detail}{more}")
     return "\n".join(lines)
+
+
+def version_labels(kept: list[Version]) -> list[tuple[str, str]]:
+    """(label, id) of kept versions: ``2026-11-30 09:22:31 保存前的版本``, to the second.
+
+    Two saves in the same second still read apart: those listed after the first are numbered
+    （2）,（3）….
+    """
+    out, seen = [], {}
+    for v in kept:
+        when = clock.local(v.saved_at).strftime("%Y-%m-%d %H:%M:%S")
+        seen[when] = seen.get(when, 0) + 1
+        count = f"（{seen[when]}）" if seen[when] > 1 else ""
+        out.append((f"{when} 保存前的版本{count}", v.id))
+    return out
 
 
 class StudioHandlers:
@@ -218,7 +241,7 @@ class StudioHandlers:
             kept = version_list(self.folder(kind), name, self.keep(kind))
         except StudioError:
             return []
-        return [(f"{clock.shown(v.saved_at)} 之前的版本", v.id) for v in kept]
+        return version_labels(kept)
 
     def version_text(self, kind: str, name: str, version: str, request: Any) -> str:
         """A kept version's text, to read in the editor (nothing is saved)."""
