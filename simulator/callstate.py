@@ -246,7 +246,8 @@ class CallTracker:
             rb = ReadBack(turn, terms, agreed.turn if agreed else None, differs, missing)
             self._set(readbacks=self.state.readbacks + (rb,))
             self._pending.readback = len(self.state.readbacks) - 1
-            if agreed is None:
+            table = self._table  # the customer's own 春节前还清两万，行不行？ stays their offer
+            if agreed is None and (table is None or terms.conflicts(table.terms)):
                 self._offer(Offer(turn, "agent", terms))
         elif offer or "offer_plan" in names or u.full_payment or u.minimum_payment:
             self._agent_offer(turn, terms)
