@@ -180,20 +180,33 @@ def weakest_skills(calls: list[dict[str, Any]], names: Labels, n: int = 5) -> li
 
 
 def weekly_rows(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
-    """One row per week (starting Monday, the deployment's calendar): calls, average, pass rate."""
-    weeks: dict[str, list[dict[str, Any]]] = defaultdict(list)
+    """One row per week (starting Monday, the deployment's calendar): calls, average, pass rate.
+
+    Every week from the first call's to the last call's is listed: a week without calls is a
+    row with 0 calls and no average or pass rate, so a chart shows it as a gap in time.
+    """
+    weeks: dict[date, list[dict[str, Any]]] = defaultdict(list)
     for call in calls:
         day = clock.local(call["started_at"]).date()
-        weeks[(day - timedelta(days=day.weekday())).isoformat()].append(call)
-    return [
-        {
-            "周": week,
-            "通话数": len(group),
-            "平均分": round(sum(c["overall"] for c in group) / len(group), 1),
-            "通过率": _pct(sum(1 for c in group if c["passed"]), len(group)),
-        }
-        for week, group in sorted(weeks.items())
-    ]
+        weeks[day - timedelta(days=day.weekday())].append(call)
+    if not weeks:
+        return []
+    first, last = min(weeks), max(weeks)
+    rows = []
+    for n in range((last - first).days // 7 + 1):
+        week = first + timedelta(weeks=n)
+        group = weeks.get(week, [])
+        rows.append(
+            {
+                "周": week.isoformat(),
+                "通话数": len(group),
+                "平均分": round(sum(c["overall"] for c in group) / len(group), 1)
+                if group
+                else None,
+                "通过率": _pct(sum(1 for c in group if c["passed"]), len(group)),
+            }
+        )
+    return rows
 
 
 def trainee_call_rows(calls: list[dict[str, Any]], names: Labels) -> list[dict[str, Any]]:

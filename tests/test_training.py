@@ -436,3 +436,38 @@ def test_chart_axis_labels_are_cut_apart_and_a_single_point_is_a_marker():
     assert short["以联系家人或单位吓唬"] == "以联系家人…②"
     svg = line_chart({"平均分": [(0, 82.5)], "通过率": [(0, 100.0)]}, x_labels={0: "11-16 起"})
     assert svg.count('class="cs-point"') == 2 and ">82.5</text>" in svg and "11-16 起" in svg
+
+
+def test_weeks_without_calls_are_gaps_on_a_time_axis_and_value_labels_stay_apart():
+    """#15: an empty week keeps its place (0 通), the line breaks there, labels do not overlap."""
+    import re
+
+    import pandas as pd
+
+    from simulator.training_stats import weekly_rows
+    from simulator.ui.charts import line_chart
+    from simulator.ui.programme import weeks_chart
+
+    def call(at, overall, passed):
+        return {"started_at": at, "overall": overall, "passed": passed}
+
+    calls = [
+        call("2026-11-03T10:00:00+08:00", 80, True),
+        call("2026-11-24T10:00:00+08:00", 81, True),
+    ]
+    rows = weekly_rows(calls)
+    assert [(r["周"], r["通话数"], r["平均分"]) for r in rows] == [
+        ("2026-11-02", 1, 80.0),
+        ("2026-11-09", 0, None),
+        ("2026-11-16", 0, None),
+        ("2026-11-23", 1, 81.0),
+    ]
+    svg = weeks_chart(pd.DataFrame(rows, columns=["周", "通话数", "平均分", "通过率"]))
+    assert "11-09 起" in svg and svg.count(">0 通<") == 2 and svg.count(">1 通<") == 2
+    # no line across the empty weeks: each series is two single-point runs
+    assert svg.count('class="cs-point"') == 4
+    assert all(len(p.split()) == 1 for p in re.findall(r'polyline points="([^"]+)"', svg))
+    # two series with close values at the same week: their labels are apart
+    svg = line_chart({"平均分": [(0, 80.0)], "通过率": [(0, 81.0)]})
+    ys = [float(y) for y in re.findall(r'class="cs-value" x="[\d.]+" y="([\d.]+)"', svg)]
+    assert len(ys) == 2 and abs(ys[0] - ys[1]) >= 12

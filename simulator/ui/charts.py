@@ -3,6 +3,8 @@
 Drawn on the server as plain SVG so a chart shows the same in every browser and needs no
 client-side plotting library; every label is escaped. Every point is drawn as a marker with its
 value, so a series of one point (the first week of a programme) is seen, not a blank chart.
+Points further apart than ``gap`` are not joined (a week without calls is a gap in the line),
+and value labels are moved apart so that two series with close values stay readable.
 """
 
 from __future__ import annotations
@@ -26,6 +28,8 @@ def line_chart(
     caption: str = "",
     empty: str = "暂无数据",
     values: bool | None = None,
+    gap: float | None = None,
+    x_notes: dict[float, str] | None = None,
 ) -> str:
     """An SVG line chart: one polyline with dots per series, a legend, y from 0 to ``y_max``.
 
@@ -36,7 +40,9 @@ def line_chart(
         caption: a line of text under the chart.
         empty: what to show when there are no points.
         values: write each point's value above its marker; by default when there are at most
-            12 points per series.
+            12 points per series. Labels that would overlap are moved apart.
+        gap: points of a series further apart in x than this are not joined by a line.
+        x_notes: a second, smaller line under chosen tick labels (``0 通``).
 
     """
     points = [p for pts in series.values() for p in pts]
@@ -71,12 +77,21 @@ def line_chart(
             f'<text x="{sx(x):.1f}" y="{TOP + plot_h + 16}" text-anchor="middle" '
             f'fill="#6b7280">{html.escape(label)}</text>'
         )
+    for x, note in (x_notes or {}).items():
+        parts.append(
+            f'<text class="cs-note" x="{sx(x):.1f}" y="{TOP + plot_h + 29}" '
+            f'text-anchor="middle" fill="#9ca3af" font-size="10">{html.escape(note)}</text>'
+        )
+    placed: list[tuple[float, float, float]] = []
     legend_x = LEFT
     for i, (name, pts) in enumerate(series.items()):
         color = COLORS[i % len(COLORS)]
         ordered = sorted(pts)
-        path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in ordered)
-        parts.append(f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>')
+        for run in _runs(ordered, gap):
+            path = " ".join(f"{sx(x):.1f},{sy(y):.1f}" for x, y in run)
+            parts.append(
+                f'<polyline points="{path}" fill="none" stroke="{color}" stroke-width="2"/>'
+            )
         write = values if values is not None else len(ordered) <= 12
         for x, y in ordered:
             parts.append(
@@ -85,9 +100,11 @@ def line_chart(
                 f"<title>{html.escape(name)}：{y:g}</title></circle>"
             )
             if write:
+                text = f"{y:g}"
+                ty = _free_spot(placed, sx(x), sy(y), _text_width(text))
                 parts.append(
-                    f'<text x="{sx(x):.1f}" y="{sy(y) - 7:.1f}" text-anchor="middle" '
-                    f'fill="{color}">{y:g}</text>'
+                    f'<text class="cs-value" x="{sx(x):.1f}" y="{ty:.1f}" text-anchor="middle" '
+                    f'fill="{color}">{text}</text>'
                 )
         parts.append(
             f'<rect x="{legend_x}" y="{H - 16}" width="10" height="10" fill="{color}"/>'
@@ -98,6 +115,44 @@ def line_chart(
     if caption:
         parts.append(f'<div style="color:#6b7280;font-size:12px">{html.escape(caption)}</div>')
     return "".join(parts)
+
+
+LINE = 12
+"""Height of a value label, in chart units."""
+
+
+def _runs(points: list[tuple[float, float]], gap: float | None) -> list[list[tuple[float, float]]]:
+    """The points split where consecutive x values are more than ``gap`` apart."""
+    runs: list[list[tuple[float, float]]] = []
+    for p in points:
+        if runs and (gap is None or p[0] - runs[-1][-1][0] <= gap):
+            runs[-1].append(p)
+        else:
+            runs.append([p])
+    return runs
+
+
+def _text_width(text: str) -> float:
+    return 6.5 * len(text) + 2
+
+
+def _free_spot(placed: list[tuple[float, float, float]], x: float, y: float, w: float) -> float:
+    """A baseline for a value label at marker (x, y) that overlaps no label placed so far.
+
+    Above the marker first, then below, then further away on alternate sides; the spot taken is
+    added to ``placed`` as (x, baseline, width).
+    """
+    candidates = [y - 7, y + 16]
+    for step in range(1, 6):
+        candidates += [y - 7 - step * LINE, y + 16 + step * LINE]
+    for ty in candidates:
+        if TOP - 10 <= ty <= H - BOTTOM + 10 and not any(
+            abs(x - px) < (w + pw) / 2 and abs(ty - py) < LINE for px, py, pw in placed
+        ):
+            placed.append((x, ty, w))
+            return ty
+    placed.append((x, y - 7, w))
+    return y - 7
 
 
 def short_labels(names: Sequence[str], width: int = 8) -> dict[str, str]:

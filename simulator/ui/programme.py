@@ -10,7 +10,7 @@ Excel reads UTF-8) or Excel workbooks, with Chinese headers and empty cells for 
 from __future__ import annotations
 
 import tempfile
-from datetime import timedelta
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -80,16 +80,26 @@ def _format(kind: str) -> str:
 
 
 def weeks_chart(weeks: pd.DataFrame) -> str:
-    """每周平均分与通过率 as an SVG line chart; each week is a marker with its value."""
+    """每周平均分与通过率 as an SVG line chart on a time axis of weeks.
+
+    Each week with calls is a marker with its value; a week without calls keeps its place on
+    the axis, marked 0 通, and the line breaks there instead of joining across it.
+    """
     series: dict[str, list[tuple[float, float]]] = {"平均分": [], "通过率": []}
     ticks: dict[float, str] = {}
-    for i, row in enumerate(weeks.to_dict("records")):
+    notes: dict[float, str] = {}
+    records = weeks.to_dict("records")
+    first = date.fromisoformat(records[0]["周"]) if records else None
+    for row in records:
+        i = (date.fromisoformat(row["周"]) - first).days / 7
         ticks[i] = f"{row['周'][5:]} 起"
+        calls = row.get("通话数")
+        notes[i] = f"{int(calls)} 通" if calls == calls and calls is not None else ""
         for key in series:
             if row.get(key) is not None and row[key] == row[key]:  # NaN: no figure that week
                 series[key].append((i, float(row[key])))
     return "<b>每周平均分与通过率（%）</b>" + line_chart(
-        series, x_labels=ticks, empty="还没有评过分的通话。"
+        series, x_labels=ticks, x_notes=notes, gap=1, empty="还没有评过分的通话。"
     )
 
 
