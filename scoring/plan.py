@@ -64,7 +64,10 @@ def plan_json(state: CallState, success: bool) -> dict:
         "capacity": min(a.high for a in capacity.amounts) if capacity else None,
         "steps": plan.steps(),
         "vague": plan.vague,
+        "applies": state.line.who != "third_party" and not plan.third_party,
     }
+    if not out["applies"]:
+        out["not_applicable"] = "third_party"  # the person on the line is not the cardholder
     if agreed:
         out["terms"] = terms.describe()
         out["offered_by"] = plan.offered_by

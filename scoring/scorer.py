@@ -7,7 +7,9 @@ The scorecard is the JSON of DESIGN.md, with additions a reader needs and no key
 words, and what a critical violation does); a ``readback_mismatch`` violation's ``detail`` (the
 fields that differ); and the plan's ``agreed``/``confirmed``/``success``, ``steps`` (the turn of
 offer, agreement, read-back and confirmation), ``readback``, ``vague``/``vague_fields``,
-``amount_range``, ``capacity``, ``disputed_amount`` and, when the simulator's outcome was given,
+``amount_range``, ``capacity`` (``capacity_range`` when said as a range), ``disputed_amount``,
+``applies`` (False, with ``not_applicable: third_party``, when the person on the line is not the
+cardholder: plan criteria do not apply) and, when the simulator's outcome was given,
 ``simulator_agrees`` with a ``note``; the plan's ``readback`` also gives the read-back's
 ``terms`` as said and, when they differ from the agreement, ``detail``.
 
@@ -196,7 +198,9 @@ def score(transcript: dict, rubric: LoadedRubric, outcome: dict | None = None) -
         results[c.id].violations for c in model.criteria if c.severity == Severity.critical
     )
     plan = call.state.plan
-    plan_discussed = bool(call.state.offers or call.state.agreements)
+    plan_discussed = bool(call.state.offers or call.state.agreements) and not (
+        plan.third_party or call.state.line.who == "third_party"
+    )  # no plan is expected of a third party, nor its read-back
     titles = {x.id: x.title for x in model.criteria}
     for c in model.criteria:
         if c.kind == Kind.required_step:

@@ -12,6 +12,8 @@ A plan is *reached* only when all of these hold, each at its own turn:
    count), without correcting it;
 
 and the agreed terms are concrete: an exact amount, and a count of instalments or a named day.
+A yes from a third party (the person on the line said they are not the cardholder) is never a
+reached plan: the plan criteria do not apply to that call.
 A range (五六百), 一部分, or a vague date (过两天 / 下周 / 年前) makes the plan *vague*: shown, never
 reached. A read-back that does not match is reported with the fields that differ.
 """
@@ -88,6 +90,9 @@ class PlanState:
     confirmation: int | None = None
     vague_fields: tuple[str, ...] = ()
     offered_by: str | None = None
+    third_party: bool = False
+    """The yes came from someone who said they are not the cardholder: plan criteria do not
+    apply, and whatever they agreed to is never a reached plan."""
 
     @property
     def agreed(self) -> bool:
@@ -119,6 +124,7 @@ class PlanState:
         """Offered, agreed, read back as agreed, confirmed, and concrete."""
         return (
             self.agreed
+            and not self.third_party
             and self.matched
             and self.confirmation is not None
             and self.terms.concrete
@@ -165,4 +171,5 @@ def plan_state(state: CallState) -> PlanState:
         confirmation=confirmed,
         vague_fields=tuple(f for f in FIELDS if f in vague),
         offered_by=offer.by if offer else None,
+        third_party=state.audience(agreed.turn).who == "third_party",
     )
