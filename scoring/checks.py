@@ -83,12 +83,16 @@ def empathy_quality(c: Criterion, call: Call, prohibited: set[str]) -> Result:
     Only what came *before* an agent line counts for it: a disclosure the customer makes later
     is neither answered nor missed by that line. Disclosures are counted by topic (job, health,
     family, money, feeling), so the same hardship said in other words is the same opportunity:
-    one or two topics want one answer, three or more want two.
+    one or two topics want one answer, three or more want two. What a third party says (我是家里的
+    保姆 / 我妈妈不在家) is not the customer's hardship: it is no opportunity.
     """
     disclosures = [
         t
         for t in call.turns
-        if t.customer is not None and t.customer.topics and not t.customer.angry
+        if t.customer is not None
+        and t.customer.topics
+        and not t.customer.angry
+        and call.state.audience(t.index).who != "third_party"  # 我是家里的保姆: not a hardship
     ]
     last_agent = max((t.index for t in call.agent_turns()), default=-1)
     disclosures = [t for t in disclosures if t.index < last_agent]  # the agent could answer
