@@ -210,7 +210,11 @@ def weekly_rows(calls: list[dict[str, Any]]) -> list[dict[str, Any]]:
 
 
 def trainee_call_rows(calls: list[dict[str, Any]], names: Labels) -> list[dict[str, Any]]:
-    """One trainee's calls, one row each, with every dimension and criterion as a column."""
+    """One trainee's calls, one row each, with every dimension and criterion as a column.
+
+    A criterion reads as on the review page (:func:`simulator.labels.criterion_result`):
+    未违规 / 违规 for a prohibited act, 通过 / 未通过 for the others.
+    """
     rows = []
     for call in calls:
         row = {
@@ -225,8 +229,10 @@ def trainee_call_rows(calls: list[dict[str, Any]], names: Labels) -> list[dict[s
         for kind, skill, value in _skills_of(call, names):
             if kind == "维度":
                 row[f"{skill}（分）"] = round(value)
-            else:
-                row[skill] = "达标" if value else "未达标"
+        card = call["scorecard"]
+        for crit in card.get("criteria") or []:
+            if crit.get("id"):
+                row[names.criterion(crit["id"], card)] = labels.criterion_result(crit)
         rows.append(row)
     return rows
 

@@ -471,3 +471,41 @@ def test_weeks_without_calls_are_gaps_on_a_time_axis_and_value_labels_stay_apart
     svg = line_chart({"平均分": [(0, 80.0)], "通过率": [(0, 81.0)]})
     ys = [float(y) for y in re.findall(r'class="cs-value" x="[\d.]+" y="([\d.]+)"', svg)]
     assert len(ys) == 2 and abs(ys[0] - ys[1]) >= 12
+
+
+def test_the_trainee_export_words_prohibited_criteria_as_the_review_does():
+    """#15: 未违规 / 违规 for a prohibited act in the CSV too, from the one label function."""
+    from simulator import labels
+    from simulator.labels import Labels
+    from simulator.training_stats import trainee_call_rows
+
+    card = {
+        "overall": 40,
+        "passed": False,
+        "dimensions": {"compliance": {"score": 40}},
+        "criteria": [
+            {"id": "threat", "title": "威胁", "kind": "prohibited", "passed": False},
+            {"id": "insult", "title": "辱骂", "kind": "prohibited", "passed": True},
+            {"id": "self_intro", "title": "自我介绍", "kind": "required_step", "passed": True},
+            {"id": "empathy", "title": "共情", "kind": "quality", "passed": False},
+        ],
+    }
+    call = {
+        "user": "wang",
+        "id": "s1",
+        "started_at": "2026-11-20T10:00:00+08:00",
+        "persona": "hostile_zhang",
+        "seed": 1,
+        "overall": 40,
+        "passed": False,
+        "scorecard": card,
+    }
+    [row] = trainee_call_rows([call], Labels())
+    assert row["威胁"] == "违规" and row["辱骂"] == "未违规"
+    assert row["自我介绍"] == "通过" and "达标" not in str(row.values())
+    assert [labels.criterion_result(c) for c in card["criteria"]] == [
+        "违规",
+        "未违规",
+        "通过",
+        "未通过",
+    ]
