@@ -15,7 +15,18 @@ from typing import Any
 from scoring.plan import FIELD_NAMES
 from simulator import labels
 
-__all__ = ["STEP_WORDS", "plan_note", "plan_status", "plan_steps", "plan_terms"]
+__all__ = [
+    "NOT_APPLICABLE",
+    "STEP_WORDS",
+    "applies",
+    "plan_note",
+    "plan_status",
+    "plan_steps",
+    "plan_terms",
+]
+
+NOT_APPLICABLE = "本通不适用（接听人不是持卡人）"
+"""The plan line of a call answered by someone who is not the cardholder."""
 
 STEP_WORDS = {
     "offer": "提出条件",
@@ -48,10 +59,17 @@ def plan_terms(plan: Mapping[str, Any] | None) -> str:
     return "，".join(parts)
 
 
+def applies(plan: Mapping[str, Any] | None) -> bool:
+    """False when the plan does not apply: the person on the line is not the cardholder."""
+    return not plan or bool(plan.get("applies", True) and not plan.get("not_applicable"))
+
+
 def plan_status(plan: Mapping[str, Any] | None) -> str:
-    """Reached or not, and why not, in one short phrase."""
+    """Reached or not, and why not, in one short phrase (本通不适用 on a third party's call)."""
     if not plan:
         return "未达成"
+    if not applies(plan):
+        return NOT_APPLICABLE
     readback = plan.get("readback") or {}
     if plan.get("reached"):
         return "已达成" if plan.get("success", True) else "达成但不计为成功（在严重违规之后）"

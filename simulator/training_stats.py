@@ -90,7 +90,7 @@ PROGRESS_COLUMNS = [
     "任务",
     "学员",
     "客户",
-    "本客户",
+    "该客户进度",
     "已评分通话",
     "通过次数",
     "最好成绩",
@@ -106,7 +106,7 @@ def progress_rows(
 ) -> list[dict[str, Any]]:
     """Who did what on each assignment: one row per trainee and assigned customer.
 
-    ``本客户`` and ``任务状态`` are 未开始 / 进行中 / 已通过 / 未通过 as the trainee's 我的任务
+    ``该客户进度`` and ``任务状态`` are 未开始 / 进行中 / 已通过 / 未通过 as the trainee's 我的任务
     shows them; the rows come soonest due first, then by task, trainee and customer.
     """
     rows = []
@@ -123,7 +123,7 @@ def progress_rows(
                     "任务": a.title,
                     "学员": labels.user(p.user),
                     "客户": names.persona(pp.persona),
-                    "本客户": p.persona_status(pp, today),
+                    "该客户进度": p.persona_status(pp, today),
                     "已评分通话": pp.calls,
                     "通过次数": pp.passed,
                     "最好成绩": pp.best,

@@ -77,3 +77,14 @@ def test_mood_frame_has_anger_and_trust_per_customer_line():
     anger = frame[frame["指标"] == "愤怒"]["数值"].tolist()
     assert anger == [20, 25, 70]
     assert mood_frame([]).empty
+
+
+def test_a_third_party_calls_plan_line_says_it_does_not_apply():
+    """#15: a call answered by someone else is not 未达成还款计划 but 本通不适用."""
+    from scoring.plan_words import plan_status
+    from simulator.ui.scorecard import plan_text
+
+    plan = {"reached": False, "applies": False, "not_applicable": "third_party", "agreed": False}
+    assert plan_text(plan) == "本通不适用（接听人不是持卡人）"
+    assert plan_status(plan) == "本通不适用（接听人不是持卡人）"
+    assert plan_text({"reached": False, "applies": True, "agreed": False}) == "未达成还款计划"

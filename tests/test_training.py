@@ -415,7 +415,7 @@ def test_a_trainer_sees_who_did_what_on_the_assignments_they_gave(training):
     names = Labels(personas={"hostile_zhang": "张先生", "cooperative_wang": "王女士"})
     rows = progress_rows(progress, names, today=date(2026, 12, 1))
     assert all(list(r) == PROGRESS_COLUMNS for r in rows)
-    got = {(r["学员"], r["客户"]): (r["本客户"], r["已评分通话"], r["最好成绩"]) for r in rows}
+    got = {(r["学员"], r["客户"]): (r["该客户进度"], r["已评分通话"], r["最好成绩"]) for r in rows}
     assert got == {
         ("wang", "张先生"): ("进行中", 1, 85),  # passed, but certification is still owed
         ("wang", "王女士"): ("进行中", 1, 40),

@@ -104,7 +104,7 @@ def test_a_trainer_reads_progress_on_their_own_assignments_only(server, store): 
         )
     table = client(url, "teacher").predict(api_name="/assignment_progress")
     rows = [dict(zip(table["headers"], r, strict=True)) for r in table["data"]]
-    assert [(r["任务"], r["学员"], r["本客户"]) for r in rows] == [("老师的", "wang", "已通过")]
+    assert [(r["任务"], r["学员"], r["该客户进度"]) for r in rows] == [("老师的", "wang", "已通过")]
     assert rows[0]["客户"] == "张卫东（上次被打到家里，一接就火）"
     with pytest.raises(Exception, match="培训师"):  # noqa: B017 - gradio_client's AppError
         client(url, "wang").predict(api_name="/assignment_progress")

@@ -59,3 +59,14 @@ def test_a_refused_group_is_logged_too(handlers, caplog):
         handlers.save_group(SimpleNamespace(username=None), "", ["amy"])
     [line] = [r for r in caplog.records if r.name == LOGGER]
     assert "refused save a group by local" in line.getMessage()
+
+
+def test_the_assignments_table_words_certification_without_the_seed(handlers):
+    """#15: 每位客户需通过 N 通; the certification seed is never shown."""
+    a = handlers.assign(SimpleNamespace(username=None), **{**GOOD, "cert_calls": 2})
+    assert a.startswith("已布置")
+    frame = handlers.assigned_frame()
+    [row] = frame.to_dict("records")
+    assert row["认证"] == "每位客户需通过 2 通" and "种子" not in " ".join(map(str, row.values()))
+    seed = handlers.training.assignments()[0].cert_seed
+    assert str(seed) not in row["认证"]

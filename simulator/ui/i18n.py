@@ -5,6 +5,10 @@ browser set to Chinese (``zh-CN``) gets its ``zh-CN`` dictionary. That dictionar
 entries, which then show in English (the footer's "Runs", the recorder's "Record"). They are
 supplied here and merged by gradio's front end (``launch(i18n=...)``); our own labels are
 Chinese already and need no translation.
+
+The sign-in form's error (``login.incorrect_credentials``, 凭据不正确 in gradio's ``zh-CN``)
+cannot be reworded here: gradio 6.31 serves the sign-in page a config without the app's
+translations (``routes.py``, the ``auth_required`` config), so an entry for it is never read.
 """
 
 from __future__ import annotations

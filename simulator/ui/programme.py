@@ -164,7 +164,7 @@ class ProgrammeHandlers:
                 a.group_name or "",
                 a.due,
                 a.pass_mark,
-                f"{a.cert_calls} 通/客户，种子 {a.cert_seed}" if a.cert_calls else "—",
+                f"每位客户需通过 {a.cert_calls} 通" if a.cert_calls else "—",
                 f"{sum(done.get(a.id, []))}/{len(done.get(a.id, []))} 人",
                 f"{sum(certified.get(a.id, []))}/{len(certified.get(a.id, []))} 人"
                 if a.cert_calls

@@ -13,7 +13,14 @@ from typing import Any
 import pandas as pd
 
 from scoring.evidence import describe
-from scoring.plan_words import plan_note, plan_status, plan_steps, plan_terms
+from scoring.plan_words import (
+    NOT_APPLICABLE,
+    applies,
+    plan_note,
+    plan_status,
+    plan_steps,
+    plan_terms,
+)
 from simulator import labels
 
 __all__ = [
@@ -99,6 +106,8 @@ def plan_text(plan: Mapping[str, Any] | None) -> str:
     """The plan in one Chinese line: reached with its terms, or why not."""
     if not plan:
         return "未达成还款计划"
+    if not applies(plan):  # a third party answered: no plan was to be made with them
+        return NOT_APPLICABLE
     if not plan.get("reached", True) or not plan.get("amount"):
         status = plan_status(plan)
         if status == "未达成":
