@@ -509,3 +509,13 @@ def test_the_trainee_export_words_prohibited_criteria_as_the_review_does():
         "通过",
         "未通过",
     ]
+
+
+def test_the_readme_says_certification_calls_start_only_from_my_tasks():
+    """#15: the README's certification paragraph matches the pages (我的任务, not the seed field)."""
+    from .conftest import ROOT
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    para = text[text.index("**Certification**") :].split("\n\n")[0]
+    assert "started only from 我的任务" in " ".join(para.split())
+    assert "seed field, which refuses the certification seed" in " ".join(para.split())
