@@ -91,6 +91,12 @@ def plan_json(state: CallState, success: bool) -> dict:
             out["readback"]["detail"] = readback_differences(plan)
     if capacity:
         out["capacity_turn"] = capacity.turn
+        low = min(a.low for a in capacity.amounts)
+        high = max(a.high for a in capacity.amounts)
+        if low != high:
+            out["capacity_range"] = [low, high]  # 八百多，好的时候千把块: 800-1000, not one number
+        if any(a.approx for a in capacity.amounts):
+            out["capacity_approx"] = True  # 一千二上下
     if state.disputes:
         disputed = [a.low for d in state.disputes for a in d.amounts]
         out["disputed_amount"] = disputed[0] if disputed else None

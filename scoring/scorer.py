@@ -7,7 +7,7 @@ The scorecard is the JSON of DESIGN.md, with additions a reader needs and no key
 words, and what a critical violation does); a ``readback_mismatch`` violation's ``detail`` (the
 fields that differ); and the plan's ``agreed``/``confirmed``/``success``, ``steps`` (the turn of
 offer, agreement, read-back and confirmation), ``readback``, ``vague``/``vague_fields``,
-``amount_range``, ``capacity`` (``capacity_range`` when said as a range), ``disputed_amount``,
+``amount_range``, ``capacity`` (``capacity_range`` when said as a range, ``capacity_approx``), ``disputed_amount``,
 ``applies`` (False, with ``not_applicable: third_party``, when the person on the line is not the
 cardholder: plan criteria do not apply) and, when the simulator's outcome was given,
 ``simulator_agrees`` with a ``note``; the plan's ``readback`` also gives the read-back's

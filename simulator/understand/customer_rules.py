@@ -49,6 +49,12 @@ _PAY_CONTENT = re.compile(
 _COMMIT = re.compile(r"会|一定|保证|承诺|肯定|就去|马上|立即|第一时间|说到做到|错不了|放心")
 _STRONG_COMMIT = re.compile(r"保证|一定|承诺|说到做到|错不了")
 _CAPACITY_LIMIT = re.compile(r"多了|再多|上千|那么多")
+_CAN_RAISE = re.compile(
+    r"(能|可以|才能|就能|还能)(凑|拿|挤|还|给|出|筹|匀)|(凑|拿|挤|筹|匀)得(出|到|齐)|还得起|"
+    r"(好|多|少)的时候|(最少|至少|最多|顶多|多的话|少的话)"
+)
+"""Words that make an approximate amount or a range what the customer can raise: 三四千吧，这周内
+能凑出来 / 八百多吧，好的时候千把块 (a range kept as a range, never one number)."""
 _FIRM_YES = re.compile(r"同意|没问题|确认|定")
 _LISTENING = re.compile(r"你(先)?(说|讲)(?!的|过|得)|你继续|我听着|听完")
 _STRONG_VAGUE = re.compile(r"尽量|尽力|看情况|不确定|说不准|说不好|没个准|没办法保证")
@@ -192,8 +198,9 @@ def exclude(found: dict[str, CustomerAct], u: dict, original: str) -> None:
             drop("state_capacity")
         elif "refuse" in found and _CAPACITY_LIMIT.search(found["refuse"].quote):
             drop("refuse")
-    elif any(not a.exact for a in u["amounts"]) and not (
-        found.keys() & {"dispute", "counter_offer", "promise_to_pay", "agree", "correct"}
+    elif any(not a.exact for a in u["amounts"]) and (
+        not (found.keys() & {"dispute", "counter_offer", "promise_to_pay", "agree", "correct"})
+        or (_CAN_RAISE.search(u["normalized"]) and not (found.keys() & {"dispute", "correct"}))
     ):
         found["state_capacity"] = CustomerAct(
             "state_capacity", original.strip()[:60], "rule:state_capacity/slots"
