@@ -238,6 +238,14 @@ def plan_affordable(c: Criterion, call: Call, critical: bool) -> Result:
     amount = plan.terms.amount.low
     if amount <= can:
         return Result(c.points, c.points, ((said.turn, said.quote),))
+    low, high = min(a.low for a in said.amounts), max(a.high for a in said.amounts)
+    if amount <= high:  # 八百多，好的时候千把块 and a plan of 1000: the top of a range said
+        return Result(
+            c.points / 2,
+            c.points,
+            ((said.turn, said.quote),),
+            note=f"约定金额 {amount} 元在客户说的能力范围（{low}-{high} 元）的上端，不一定负担得起。",
+        )
     return Result(
         0,
         c.points,

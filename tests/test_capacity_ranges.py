@@ -82,3 +82,35 @@ def test_the_scorecard_shows_the_capacity_range():
         default_rubric(),
     )
     assert card["plan"]["capacity_range"] == [2000, 3000]
+
+
+def _affordable(capacity_line: str, offer: str) -> dict:
+    card = score(
+        {
+            "started_at": "2026-11-20T10:00:00+08:00",
+            "turns": [
+                {"speaker": "agent", "text": "您好，请问是许华先生本人吗？"},
+                {"speaker": "customer", "text": "是我。"},
+                {"speaker": "agent", "text": "您的卡欠款一万，每个月大概能还多少？"},
+                {"speaker": "customer", "text": capacity_line},
+                {"speaker": "agent", "text": offer},
+                {"speaker": "customer", "text": "行。"},
+            ],
+        },
+        default_rubric(),
+    )
+    return next(c for c in card["criteria"] if c["id"] == "plan_affordable")
+
+
+@pytest.mark.parametrize(
+    ("capacity_line", "offer", "share"),
+    [
+        ("五百多吧，好的时候七八百。", "每月还五百，分20期，每月5号前，可以吗？", 1.0),
+        ("五百多吧，好的时候七八百。", "每月还八百，分13期，每月5号前，可以吗？", 0.5),
+        ("五百多吧，好的时候七八百。", "每月还一千，分10期，每月5号前，可以吗？", 0.0),
+        ("两三千吧，月底前能凑出来。", "每月还两千五，分4期，每月5号前，可以吗？", 1.0),
+    ],
+)
+def test_a_plan_is_judged_against_the_range_said(capacity_line, offer, share):
+    got = _affordable(capacity_line, offer)
+    assert got["points"] == got["max_points"] * share, got
