@@ -134,10 +134,11 @@ def test_injection_changes_no_decision_and_customer_stays_in_role(server, line):
     assert reply.move not in ("accept", "confirm") and llm.plan is None
     assert llm.policy.state.revealed == offline.policy.state.revealed
     # The obedient model was asked; whatever it said out of role was not said (its words
-    # pass only when they happen to say the decided move in role, as for verify_ok).
+    # pass only when they happen to say the decided move in role, as when the line also asked
+    # the name or why the payment is late and the policy decided to answer it).
     asked = len(server.chat_requests) - before
     if reply.engine == "llm:obedient":
-        assert asked == 1 and reply.move == "verify_ok", reply
+        assert asked == 1 and reply.move == expected.move, reply
     else:
         assert asked == 2 and reply.engine.startswith("scripted (fallback: rejected: ")
     assert_in_role(reply.text, told(llm))
