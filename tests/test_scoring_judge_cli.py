@@ -240,8 +240,12 @@ def test_a_judge_function_cannot_change_the_rules_part():
     assert card["violations"] == rules["violations"] and not card["passed"]
     assert card["plan"] == rules["plan"] and card["overall"] == rules["overall"]
     judged = {c["id"]: c["judge"] for c in card["criteria"] if "judge" in c}
-    assert set(judged) == {"empathy_ack", "plan_reached"}  # quality criteria only
-    assert "error" in judged["empathy_ack"]  # points out of range: refused
+    # the judge's word is kept only beside the quality criteria that apply to this call
+    quality = {c["id"] for c in rules["criteria"] if c.get("kind") == "quality"}
+    assert set(judged) == quality and "plan_reached" in judged  # quality criteria only
+    for c in card["criteria"]:
+        if c["id"] == "empathy_ack" and "judge" in c:
+            assert "error" in c["judge"]  # points out of range: refused
     assert "plan_affordable" not in {c["id"] for c in card["criteria"]}  # not scored here
     assert judged["plan_reached"]["points"] == 40  # shown beside, nothing more
     assert card["judge"]["adjusted"] is None

@@ -25,7 +25,7 @@ from pathlib import Path
 import numpy as np
 
 from simulator.understand.acts import AGENT_ACTS, VIOLATION_ACTS
-from simulator.understand.core import rule_acts
+from simulator.understand.core import rule_acts, rule_end
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
 from simulator.understand.examples import INDEX_PATH, ExampleModel
 from simulator.understand.features import ngrams
@@ -176,7 +176,7 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
             out["P"][i, j] = probabilities[act]
             if act in at:
                 out["R"][i, j] = True
-                out["C"][i, j] = dismissed(nm, at[act])
+                out["C"][i, j] = dismissed(nm, at[act], rule_end(nm, at[act], act))
             elif probabilities[act] >= _HIGHS[0]:
                 ev = model.evidence(features, act)
                 if ev is not None:

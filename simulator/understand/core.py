@@ -24,7 +24,7 @@ from simulator.understand.normalize import Normalized, normalize_with_map
 from simulator.understand.numbers import NUM, parse_amounts, parse_months
 from simulator.understand.simplify import to_simplified
 
-__all__ = ["LEXICON", "is_negated", "rule_acts", "understand"]
+__all__ = ["LEXICON", "is_negated", "rule_acts", "rule_end", "understand"]
 
 LEXICON: dict[str, tuple[str, ...]] = {**AGENT_LEXICON, **VIOLATION_LEXICON}
 """Every act's patterns over normalised text (``N`` a number, ``P`` 您/你)."""
@@ -118,6 +118,15 @@ def _whole(nm: Normalized) -> str:
     """The utterance as evidence for acts inferred from slots rather than words."""
     stripped = nm.original.strip()
     return stripped if len(stripped) <= 60 else stripped[:60]
+
+
+def rule_end(nm: Normalized, at: int, name: str) -> int:
+    """Where the words of act ``name``'s rule hit starting at ``at`` end (``at`` if none does)."""
+    for act, pattern, _, _ in _COMPILED:
+        if act == name:
+            found = pattern.match(nm.text, at)
+            return found.end() if found else at
+    return at
 
 
 def rule_acts(nm: Normalized) -> tuple[list[tuple[int, Act]], list[Act]]:

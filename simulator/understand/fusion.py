@@ -31,11 +31,12 @@ from simulator.understand.normalize import Normalized
 __all__ = ["combine", "dismissed"]
 
 
-def dismissed(nm: Normalized, at: int) -> bool:
+def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
     """Whether the clause holding normalised position ``at``, or the next one, has a dismissal cue.
 
     The next clause counts because the dismissal often follows the words (``全家上黑名单，那都是
-    网上乱传的``).
+    网上乱传的``). A cue inside the rule's own words ``[at, end)`` does not: ``你才是骗子`` calls
+    the customer a fraud, it does not dismiss one.
     """
     own = nm.clause[at]
     lo = hi = at
@@ -43,7 +44,10 @@ def dismissed(nm: Normalized, at: int) -> bool:
         lo -= 1
     while hi < len(nm.text) and nm.clause[hi] <= own + 1:
         hi += 1
-    return DISMISSAL_CUES.search(nm.text, lo, hi) is not None
+    end = at if end is None else end
+    return any(
+        cue.end() <= at or cue.start() >= end for cue in DISMISSAL_CUES.finditer(nm.text, lo, hi)
+    )
 
 
 def _alike(model: ExampleModel, name: str, evidence: Evidence) -> bool:
@@ -84,6 +88,8 @@ def combine(
         denied acts, the overruled rule acts, and P per modelled act.
 
     """
+    from simulator.understand.core import rule_end  # core calls this module
+
     if not nm.text:
         return hits, denied, [], {}
     features = model.features(nm)
@@ -97,7 +103,7 @@ def combine(
             kept.append((at, act))
             continue
         act = replace(act, probability=round(p, 3))
-        if p < model.low[act.name] and dismissed(nm, at):
+        if p < model.low[act.name] and dismissed(nm, at, rule_end(nm, at, act.name)):
             overruled.append(act)
             continue
         ruled.add(act.name)
