@@ -297,7 +297,24 @@ def _added(cv: dict[str, np.ndarray], j: int, y: np.ndarray, near: np.ndarray, t
             if best is None or key > best[0]:
                 best = (key, float(high), float(floor))
     high, floor = (best[1], best[2]) if best else (1.01, 1.0)
-    precision, recall, near_rate = _rates(flags(cv, j, 0.0, high, floor, True), y, near)
+    flagged = flags(cv, j, 0.0, high, floor, True)
+    return add_only_choice(high, floor, flagged, ruled, y, near, target)
+
+
+def add_only_choice(
+    high: float,
+    floor: float,
+    flagged: np.ndarray,
+    ruled: np.ndarray,
+    y: np.ndarray,
+    near: np.ndarray,
+    target: float,
+) -> ActChoice:
+    """The :class:`ActChoice` of an add-only act: a rule's hit always stands (``low`` 0).
+
+    It carries the cross-validated rates of what it flags, and of the rules alone beside them.
+    """
+    precision, recall, near_rate = _rates(flagged, y, near)
     rp, rr, rn = _rates(ruled, y, near)
     return ActChoice(
         0.0,

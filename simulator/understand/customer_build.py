@@ -35,6 +35,7 @@ from simulator.understand.build import (
     _labels,
     _per_act_c,
     _rates,
+    add_only_choice,
     train_digest,
 )
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
@@ -106,20 +107,7 @@ def _choose(cv: dict[str, np.ndarray], j: int, y: np.ndarray, near: np.ndarray, 
             if best is None or key > best[0]:
                 best = (key, float(high), float(floor), ruled | added)
     high, floor, flagged = (best[1], best[2], best[3]) if best else (1.01, 1.0, ruled)
-    precision, recall, near_rate = _rates(flagged, y, near)
-    rp, rr, rn = _rates(ruled, y, near)
-    return ActChoice(
-        0.0,
-        high,
-        floor,
-        True,
-        target,
-        round(precision, 3),
-        round(recall, 3),
-        round(near_rate, 3),
-        int(y.sum()),
-        {"precision": round(rp, 3), "recall": round(rr, 3), "near_miss_rate": round(rn, 3)},
-    )
+    return add_only_choice(high, floor, flagged, ruled, y, near, target)
 
 
 def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings: Settings):
