@@ -6,29 +6,16 @@ import math
 from datetime import date, datetime
 
 from simulator.call import Call
-from simulator.callstate import track
 from simulator.persona import load_personas
-from simulator.understand import understand
-from simulator.understand.customer import understand_customer
+from tests.fixtures.calls import state
 
 from .conftest import PERSONAS_DIR
 
-TODAY = date(2026, 11, 20)
 OPENING = (
     "A:您好，我是招商银行信用卡中心的小李。请问是王丽娟女士本人吗？",
     "C:是我。",
     "A:您尾号3821的卡欠款两万三千四，逾期二十天了。",
 )
-
-
-def state(*lines: str, third_party: bool = False):
-    turns = [
-        ("agent", understand(s[2:], today=TODAY))
-        if s[0] == "A"
-        else ("customer", understand_customer(s[2:], today=TODAY))
-        for s in lines
-    ]
-    return track(turns, TODAY, third_party=third_party)
 
 
 def test_verified_cardholder_then_the_plan_step_by_step():

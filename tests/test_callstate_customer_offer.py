@@ -2,30 +2,15 @@
 
 from __future__ import annotations
 
-from datetime import date
-
 import pytest
 
-from simulator.callstate import track
-from simulator.understand import understand
-from simulator.understand.customer import understand_customer
+from tests.fixtures.calls import state
 
-TODAY = date(2026, 11, 20)
 OPENING = (
     "A:您好，我是招商银行信用卡中心的小赵。请问是孙强先生本人吗？",
     "C:是我。",
     "A:您尾号7730的卡欠款八千，逾期二十天了。您看什么时候能还？",
 )
-
-
-def state(*lines: str):
-    turns = [
-        ("agent", understand(s[2:], today=TODAY))
-        if s[0] == "A"
-        else ("customer", understand_customer(s[2:], today=TODAY))
-        for s in lines
-    ]
-    return track(turns, TODAY)
 
 
 @pytest.mark.parametrize(

@@ -11,26 +11,14 @@ from datetime import date
 
 import pytest
 
-from simulator.callstate import track
 from simulator.understand import understand
-from simulator.understand.customer import understand_customer
+from tests.fixtures.calls import TODAY, state
 
-TODAY = date(2026, 11, 20)
 OPENING = (
     "A:您好，我是招商银行信用卡中心的小王。请问是陈静女士本人吗？",
     "C:对，是我。",
     "A:您尾号5512的卡欠款六千，逾期一个月了。",
 )
-
-
-def state(*lines: str):
-    turns = [
-        ("agent", understand(s[2:], today=TODAY))
-        if s[0] == "A"
-        else ("customer", understand_customer(s[2:], today=TODAY))
-        for s in lines
-    ]
-    return track(turns, TODAY)
 
 
 ANNOUNCED = [
