@@ -7,7 +7,6 @@ Screenshots go to ``test-artifacts/sessions-*.png``.
 
 from __future__ import annotations
 
-import os
 import re
 import shutil
 import time
@@ -17,17 +16,15 @@ import pytest
 
 from simulator.accounts.users import Users
 from simulator.sweeper import ABANDONED
+from tests.fixtures.browser import ARTIFACTS, CHROMIUM, need_chromium
 from tests.fixtures.fakes import make_services
 from tests.fixtures.server import serve
 
-CHROMIUM = "/usr/bin/chromium"
-ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 PASSWORD = "pass-word-1"
 INTRO = "您好，我是招商银行信用卡中心的小李，工号一二三四，本次通话会录音。"
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
-if not (Path(CHROMIUM).exists() or shutil.which("chromium")) and not os.environ.get("CI"):
-    pytest.skip("needs chromium at /usr/bin/chromium", allow_module_level=True)
+need_chromium()
 playwright = pytest.importorskip("playwright.sync_api")
 expect = playwright.expect
 

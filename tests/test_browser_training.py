@@ -5,24 +5,15 @@ from __future__ import annotations
 
 import csv
 import io
-import os
-import shutil
 from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT
-from .fixtures.browser import ARTIFACTS, CHROMIUM, chromium_page, sign_in
-
-SCREENSHOTS = (
-    ROOT / "docs" / "screenshots" if os.environ.get("CALLSIM_DOC_SCREENSHOTS") else ARTIFACTS
-)
-"""The README's screenshots are refreshed only when asked: CALLSIM_DOC_SCREENSHOTS=1."""
+from .fixtures.browser import SCREENSHOTS, chromium_page, need_chromium, sign_in
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow]
 
-if not (Path(CHROMIUM).exists() or shutil.which("chromium")) and not os.environ.get("CI"):
-    pytest.skip("needs chromium at /usr/bin/chromium", allow_module_level=True)
+need_chromium()
 
 playwright = pytest.importorskip("playwright.sync_api")
 
