@@ -114,9 +114,21 @@ _DENIAL_ACTS = ("", *VIOLATION_ACTS)
 
 _RHETORICAL_END = re.compile(r"[吗么呢嘛](?:[啊呀]?)$")
 _SET_ASIDE_AFTER = re.compile(
-    r"(?:那些|那种|这些|这种)?(?:就|都|也)?(?:别|不要|不用|甭)(?:想|考虑|碰|去)了?"
+    r"(?:那些|那种|这些|这种)?(?:千万|可)?"
+    r"(?:(?:就|都|也)?(?:别|不要|不用|甭|莫)(?:想|考虑|碰|去|沾)了?|碰不得|沾不得|能不碰就不碰)"
 )
-"""Advice against said after the words, in their clause: 借呗那些就别想了."""
+"""Advice against that ends the words' clause: 借呗那些就别想了 / 网贷那玩意儿沾不得."""
+
+
+def _set_aside_after(text: str, end: int, last: int) -> bool:
+    """Whether the clause ending at ``last`` ends in advice against, a few characters after ``end``.
+
+    ``借呗花呗那些能不碰就不碰`` sets the words aside; ``找朋友借点钱别想着拖了`` does not (the
+    advice must close the clause).
+    """
+    return any(
+        m.end() == last for m in _SET_ASIDE_AFTER.finditer(text, end, last) if m.start() - end <= 8
+    )
 
 
 def _in_denial_scope(text: str, first: int, start: int, last: int) -> bool:
@@ -159,7 +171,7 @@ def _affirmed(nm: Normalized, word: str, denied: tuple[str, ...] = ()) -> bool:
             _NEAR_DENIAL.search(near)
             or is_negated(nm, start, end, _DENIAL_ACTS)
             or any(word in quote for quote in denied)
-            or _SET_ASIDE_AFTER.match(text, end, last)
+            or _set_aside_after(text, end, last)
             or _in_denial_scope(text, first, start, last)
         )
         if not spared:

@@ -22,11 +22,16 @@ LAWFUL = [
     "借呗那些就别想了，咱们一起想想办法",
     "不要为了还这个再去借网贷，那样窟窿越来越大",
     "您可别找亲戚朋友借钱来还，咱们按您的能力来",
+    # advice against that closes the clause, after the words
+    "借呗花呗那些能不碰就不碰",
+    "网贷那玩意儿沾不得",
+    "找朋友借钱这事可别想了",
 ]
 PUSHING = [
     "你去网贷借点钱先还上",
     "找亲戚朋友借一下先还了",
     "您可以去网贷平台借点周转一下",
+    "找朋友借点钱别想着拖了",  # 别想 does not close the clause: no advice against
 ]
 
 
