@@ -15,6 +15,7 @@ from datetime import date
 from simulator import callstate
 from simulator.callstate import CallTracker
 from simulator.customer.answers import Answers
+from simulator.customer.compound import Compound
 from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
 from simulator.customer.moves import Move, Plan
@@ -185,11 +186,22 @@ def _denied_quotes(u: Understanding) -> tuple[str, ...]:
     return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
+_SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
+"""三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
+
+
+def _number_not_insult(act) -> bool:
+    """An insult act whose quote is only a spoken sum containing 二百五 (每个月三千二百五)."""
+    if act.name != "insult" or not _SPOKEN_250.search(act.quote or ""):
+        return False
+    return not re.search(r"你个|你这个|你是|真是个|就是个|傻|蠢|笨", act.quote)
+
+
 def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-class Policy(Answers, Negotiation, Traits):
+class Policy(Answers, Compound, Negotiation, Traits):
     """Decides the customer's move for each agent utterance; deterministic for a seed.
 
     The answers to questions (:class:`~simulator.customer.answers.Answers`) and the weighing of
@@ -253,7 +265,9 @@ class Policy(Answers, Negotiation, Traits):
         s.turns += 1
         self._patience(-2)
         third_party = self.persona.archetype == Archetype.third_party
-        self.question = ask(u, names=(self.persona.brief.name,), third_party=third_party)
+        self.question = ask(
+            u, names=(self.persona.brief.name,), third_party=third_party, previous=self.question
+        )
         if not u.text.strip():
             self._patience(-5)
             return self._maybe_give_up(Move("silence"))
@@ -279,7 +293,7 @@ class Policy(Answers, Negotiation, Traits):
             move = self._third_party(u) if third_party else self._cardholder(u)
         if move.situation in ("filler", "ack") and s.patience < 30:
             move = replace(move, situation="impatient")
-        return self._maybe_give_up(move)
+        return self._maybe_give_up(self._complete(move))
 
     def _abuse(self, u: Understanding) -> list[str]:
         """The violations in the line; the example layer's alone do not count in a plain question.
@@ -287,7 +301,7 @@ class Policy(Answers, Negotiation, Traits):
         ``您是他什么人？`` resembles a disclosure to the example layer; asked with no rule-found
         violation, it is the question the customer answers, not an offence.
         """
-        found = [a for a in u.acts if a.name in ABUSE]
+        found = [a for a in u.acts if a.name in ABUSE and not _number_not_insult(a)]
         plain = {"who_are_you", "relation", "is_in", "when_back", "name", "repeat"}
         if found and all(a.source == "example" for a in found):
             if self.question and all(q.kind in plain for q in self.question):
@@ -425,7 +439,13 @@ class Policy(Answers, Negotiation, Traits):
             pass  # 您什么时候能先还一部分？ asks; it offers nothing to weigh
         elif explains and not u.full_payment:
             pass  # 违约金是最低还款未还部分的5%: how fees work, not an offer
-        elif u.has("offer_plan") or u.full_payment or (u.has("summarize_confirm") and u.amounts):
+        elif (
+            u.has("offer_plan")
+            or u.full_payment
+            or (u.has("summarize_confirm") and u.amounts)
+            # 每月一千四，三期，12月2号首期，行不行？ — terms without a verb; not the debt stated
+            or (concrete and readback and not u.has("state_debt"))
+        ):
             move = self._consider_offer(u)
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)

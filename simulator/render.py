@@ -101,6 +101,12 @@ def slot_values(loaded: LoadedPersona, move: Move, today: date) -> dict[str, str
     return values
 
 
+def _sentence(text: str) -> str:
+    """``text`` closed as a sentence, so that the next part can follow it."""
+    text = text.strip()
+    return text if not text or text[-1] in "。！？!?…，," else text + "。"
+
+
 def _days(today: date, n: int) -> date:
     return today + timedelta(days=max(n, 1))
 
@@ -129,7 +135,15 @@ class TemplateRenderer:
         return list(self.loaded.persona.lines.get(situation) or DEFAULT_LINES.get(situation, ()))
 
     def line(self, move: Move, today: date, history: tuple[tuple[str, str], ...] = ()) -> str:
-        """The persona's line for ``move``, slots filled (``history``: the call so far)."""
+        """The persona's line for ``move`` and its parts, slots filled (``history``: the call so far).
+
+        A move's ``lead`` is said first and its ``also`` after: one reply that meets every
+        question of a compound line (多少先不说，…… / ……，用手机银行还。).
+        """
+        parts = [self._one(m, today, history) for m in (*move.lead, move, *move.also)]
+        return "".join(_sentence(p) for p in parts[:-1]) + parts[-1]
+
+    def _one(self, move: Move, today: date, history: tuple[tuple[str, str], ...]) -> str:
         if move.situation == "repeat":
             return self._repeat(history, today)
         values = slot_values(self.loaded, move, today)
@@ -146,7 +160,7 @@ class TemplateRenderer:
         said = [text for speaker, text in history if speaker == "customer"]
         last = said[-1] if said else ""
         if not last:
-            return self.line(Move("filler"), today)
+            return self._one(Move("filler"), today, ())
         for prefix in _REPEAT_PREFIXES:  # say the words again, not the "我说" of last time
             if last.startswith(prefix):
                 last = last[len(prefix) :]

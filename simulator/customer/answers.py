@@ -57,8 +57,9 @@ class Answers:
         s, b = self.state, self.persona.behaviour
         if s.trust < b.trust_to_reveal or self.persona.archetype == Archetype.evasive:
             # An evasive customer answers "when" with 过两天 until pinned by concrete terms.
-            situation = "vague_promise" if "vague_promise" in self.persona.lines else "deflect_when"
-            return Move(situation, question="when_pay")
+            if "vague_promise" in self.persona.lines:  # 过两天吧。回头我就去还。
+                return Move("vague_promise", question="when_pay", lead=(Move("vague_when"),))
+            return Move("deflect_when", question="when_pay")
         s.revealed.add("capacity")
         if self.facts.can_pay_full and self.facts.lump_sum >= self._payable():
             plan = Plan(self._payable(), due_date=self._lump_date())
@@ -76,8 +77,8 @@ class Answers:
         if s.trust >= needed:
             s.revealed.add("capacity")
             return Move("give_capacity", reveals=("capacity",))
-        if arch == Archetype.evasive:
-            return Move("vague_promise")
+        if arch == Archetype.evasive:  # 多少我现在说不好。有钱了我肯定还。
+            return Move("vague_promise", question="capacity", lead=(Move("vague_capacity"),))
         return Move("deflect_capacity")
 
     # --- the person who answered is not the cardholder ---------------------------------------

@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import date
 
-__all__ = ["Move", "Plan"]
+__all__ = ["ANSWERED_BY", "Move", "Plan", "TERMS_SITUATIONS", "answered_by"]
 
 
 @dataclass(frozen=True)
@@ -46,3 +46,58 @@ class Move:
     """Why an offer is refused or countered (a key of ``simulator.customer.offers.OBJECTIONS``)."""
     recalls: str | None = None
     """An earlier promise of the trainee this move holds them to (不找我家里人)."""
+    lead: tuple[Move, ...] = ()
+    """Said first: a refusal of a question this move leaves aside (多少先不说，……)."""
+    also: tuple[Move, ...] = ()
+    """Said after: the answers to the line's other questions (…… 用手机银行还。)."""
+
+    @property
+    def answers(self) -> frozenset[str]:
+        """The question kinds this move and its parts answer, as far as the policy knows."""
+        found = set(answered_by(self.situation))
+        if self.question and self.situation not in TERMS_SITUATIONS:
+            found.add(self.question)
+        for part in (*self.lead, *self.also):
+            found |= part.answers
+        return frozenset(found)
+
+
+TERMS_SITUATIONS = frozenset(
+    {"accept", "counter", "refuse", "cannot_pay_full", "confirm", "correct_readback", "play_banks"}
+)
+"""Moves on terms: the channel or date the line also asked is answered only by their own parts."""
+
+ANSWERED_BY: dict[str, tuple[str, ...]] = {
+    "confirm_name": ("name",),
+    "ask_who": ("name", "id_digits"),
+    "verify_ok": ("name", "id_digits"),
+    "verify_refuse": ("id_digits",),
+    "admit_cardholder": ("name", "who_are_you", "relation", "is_in", "when_back"),
+    "i_am_cardholder": ("name", "who_are_you", "relation", "is_in", "when_back", "leave_message"),
+    "give_reason": ("why_late",),
+    "deflect_reason": ("why_late",),
+    "give_capacity": ("capacity",),
+    "deflect_capacity": ("capacity",),
+    "vague_capacity": ("capacity",),
+    "give_when": ("when_pay", "capacity"),  # every give_when line says the sum too
+    "deflect_when": ("when_pay",),
+    "vague_when": ("when_pay",),
+    "give_channel": ("channel",),
+    "amount_ok": ("amount_right",),
+    "dispute": ("amount_right",),
+    "repeat": ("repeat",),
+    "third_party_who": ("who_are_you", "relation"),
+    "third_party_back": ("when_back",),
+    "third_party_out": ("is_in", "name"),
+    "third_party_not_me": ("id_digits", "name"),
+    "third_party_message": ("leave_message",),
+    "third_party_refuse": ("why_late", "capacity", "when_pay", "channel", "amount_right"),
+}
+"""The questions a situation's lines answer whatever the move was decided for."""
+
+
+def answered_by(situation: str) -> tuple[str, ...]:
+    """The question kinds the lines of ``situation`` answer (``hold_capacity``: capacity)."""
+    if situation.startswith("hold_"):
+        return (situation[len("hold_") :],)
+    return ANSWERED_BY.get(situation, ())

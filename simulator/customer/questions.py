@@ -23,6 +23,7 @@ __all__ = [
     "Question",
     "ask",
     "clauses",
+    "follow_up",
     "is_question",
     "on_topic_question",
     "rule_questions",
@@ -249,11 +250,13 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(有|对|无).{0,6}(异议|疑问)",
         r"(对得上|确认无误|是否正确|对的吧|认不认|你认吧|您认吧)",
         r"(是)?(你|您)(自己)?刷的",
+        r"有没有?(什么)?(问题|出入|异议|疑问)(呀|啊|吗|呢)?$",
+        r"(一致|相符|对得上|吻合)(吗|不|没有?|呢)?$|是否(一致|相符|正确|准确|属实)",
     ),
 }
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
-_DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|金额|总共|一共|消费|刷的")
+_DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
 _PLAN_WORDS = re.compile(r"每个?月|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案")
 
 
@@ -335,12 +338,54 @@ def is_question(text: str) -> bool:
     return False
 
 
+# An elliptical follow-up names only the topic (那渠道呢？/ 日子呢？/ 还有原因呢？): the kind is the
+# topic's. One that names none (最多呢？/ 那具体呢？/ 然后呢？) goes on with the last question asked.
+_ELLIPSIS = re.compile(
+    r"^(?:那|那么|还有|然后|再就是|另外)?(?:您|你)?(?:的|这边)?(?P<topic>.{0,6}?)(?:呢|嘞|咧)(?:啊|呀)?$"
+)
+_TOPICS = (
+    ("channel", r"渠道|方式|途径|办法|怎么还|咋还|用什么|用啥|用哪个|哪个平台|账户|账号"),
+    (
+        "when_pay",
+        r"时间|日子|日期|哪天|几号|什么时候|啥时候|几时|首期|第一期|第一笔|头一笔|最早|最快",
+    ),
+    ("capacity", r"金额|多少|每个?月|一个月|月供|数目|钱数|最多|最少|上限"),
+    ("why_late", r"原因|为什么|为啥|怎么回事|咋回事"),
+    ("id_digits", r"身份证|证件|后四位|尾号"),
+    ("relation", r"关系"),
+    ("when_back", r"回来|到家|下班|在家"),
+)
+_TOPIC_RES = tuple((kind, re.compile(words)) for kind, words in _TOPICS)
+_FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
+
+
+def follow_up(text: str, previous: Iterable[Question] = ()) -> tuple[Question, ...]:
+    """The questions an elliptical line asks, read from its topic or the call's last question.
+
+    ``那渠道呢？`` asks which channel; ``最多呢？`` asks again what the last line asked (how much).
+    Empty when the line is not elliptical, or names no topic and nothing was asked before.
+    """
+    previous = tuple(q for q in previous if q.kind != "repeat")
+    for clause, _asked in clauses(text):
+        m = _ELLIPSIS.match(clause)
+        if not m:
+            continue
+        topic = m.group("topic")
+        for kind, words in _TOPIC_RES:
+            if words.search(topic):
+                return (Question(kind, clause),)
+        if _FOLLOW_UP_WORDS.match(topic) and previous:
+            return tuple(Question(q.kind, clause) for q in previous)
+    return ()
+
+
 def ask(
     u: Understanding | str,
     *,
     names: Iterable[str] = (),
     third_party: bool = False,
     model: QuestionModel | None | bool = True,
+    previous: Iterable[Question] = (),
 ) -> tuple[Question, ...]:
     """Every question the line asks, in the order asked (one per kind).
 
@@ -351,6 +396,8 @@ def ask(
     Args:
         u: what ``understand`` made of the line (or the bare text).
         names: the cardholder's name(s), so that ``王丽娟是吧`` reads as a check of identity.
+        previous: the questions the trainee's last line asked, for an elliptical follow-up
+            (``那渠道呢？`` names its topic; ``最多呢？`` asks the last question again).
         third_party: the person on the line is known not to be the cardholder (``他在家吗`` asks
             when he is back, not whether this is him).
         model: the question model to use: ``True`` the shipped one, ``False``/``None`` none
@@ -366,7 +413,8 @@ def ask(
     if model:
         found = model.fuse(u.text, ruled, asked=is_question(u.text))
         found = _checked(u, found, ruled, tuple(n for n in names if n))
-    return _ordered(u.text, _pruned(found, third_party, ruled))
+    asked = _ordered(u.text, _pruned(found, third_party, ruled))
+    return asked or follow_up(u.text, previous)
 
 
 def _checked(
@@ -375,13 +423,17 @@ def _checked(
     """The model's changes, less those the line's own words contradict.
 
     A check of identity that names the cardholder (请问这是林浩的电话吗) stands whatever the
-    model thinks; "is the amount right" is not added to a read-back of a plan (下周五前还两千，
+    model thinks, and so does a check of the debt stated (欠款12600，这个数有没有问题？); "is the
+    amount right" is not added to a read-back of a plan (下周五前还两千，
     对吧？), which the rules leave to the negotiation too.
     """
     out = dict(found)
     quote = ruled.get("name", "")
     if quote and any(n in quote for n in names):
         out.setdefault("name", quote)
+    debt_check = "amount_right" in ruled and _DEBT_WORDS.search(u.text)
+    if debt_check and not (_PLAN_WORDS.search(u.text) or u.has("offer_plan", "summarize_confirm")):
+        out.setdefault("amount_right", ruled["amount_right"])  # 欠款是…，这个数目有没有问题？
     if "amount_right" in out and "amount_right" not in ruled:
         if _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan"):
             out.pop("amount_right")

@@ -1,0 +1,110 @@
+"""Every question of a line gets its answer (a part of :class:`simulator.policy.Policy`).
+
+A trainee often asks two things at once (请问是陈先生本人吗？身份证后四位多少？ / 每月能拿出多少，
+最早什么时候能还？ / 那就按您说的……行吧？用哪个还？). The policy decides the customer's move for
+the line as a whole; this part then adds, for each question that move leaves unanswered, the
+answer the customer would give to it alone — or, when the move is the customer holding out for
+something first (停息挂账, 冻卡), a refusal of that question in character, said before it.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from simulator.customer.moves import Move
+from simulator.persona import Archetype
+
+__all__ = ["Compound", "HOLDING_OUT", "NO_PARTS"]
+
+NO_PARTS = frozenset(
+    {
+        "angry",
+        "warn_hangup",
+        "hangup",
+        "confused",
+        "clarify",
+        "didnt_hear",
+        "mishear_amount",
+        "silence",
+        "contradiction",
+        "close",
+        "threaten_complaint",
+        "complaint_hangup",
+        "repeat",
+    }
+)
+"""Moves said alone: an outburst, a line not heard, a goodbye, the last line said again."""
+
+HOLDING_OUT = frozenset({"demand_relief", "demand_freeze", "cite_rules", "fraud_insist"})
+"""Moves of a customer who will not talk terms until something else is done: the questions on
+money they leave aside are refused (多少先不说), not answered."""
+
+HOLDABLE = frozenset({"capacity", "when_pay", "why_late", "channel", "amount_right"})
+"""Questions a customer holding out refuses; the others (name, ID) they still answer."""
+
+MAX_PARTS = 2
+"""At most this many answers are added to a move: a reply, not a recital."""
+
+
+class Compound:
+    """Adds the answers to a line's other questions; mixed into the policy."""
+
+    def _complete(self, move: Move) -> Move:
+        """``move`` with the answers (``also``) or refusals (``lead``) its line still lacks."""
+        if move.ends_call or move.situation in NO_PARTS or not self.question:
+            return move
+        answered = set(move.answers)
+        lead: list[Move] = []
+        also: list[Move] = []
+        for q in self.question:
+            if q.kind in answered or q.kind == "repeat" or len(lead) + len(also) >= MAX_PARTS:
+                continue
+            if move.situation in HOLDING_OUT:
+                if q.kind in HOLDABLE:
+                    lead.append(Move(f"hold_{q.kind}", question=q.kind))
+                    answered.add(q.kind)
+                    continue
+            part = self._answer_alone(q.kind)
+            if part is None or part.situation == move.situation:
+                continue
+            answered |= part.answers
+            also.append(part)
+        if not lead and not also:
+            return move
+        return replace(move, lead=tuple(lead), also=tuple(also))
+
+    def _answer_alone(self, kind: str) -> Move | None:
+        """The move that answers ``kind`` asked on its own, or None (nothing to add)."""
+        third_party = self.persona.archetype == Archetype.third_party or self._pretending()
+        if third_party:
+            return self._third_party_answer(kind)
+        if kind == "name":
+            self.state.name_confirmed = True
+            return Move("confirm_name", question="name")
+        if kind == "id_digits":
+            return self._identity("id_digits")
+        if kind == "why_late":
+            return self._reason_question()
+        if kind == "capacity":
+            return replace(self._capacity_question(), question="capacity")
+        if kind == "when_pay":
+            return self._when_question()
+        if kind == "channel":
+            return Move("give_channel", question="channel")
+        if kind == "amount_right":
+            return self._amount_question()
+        return None
+
+    def _third_party_answer(self, kind: str) -> Move | None:
+        if kind in ("who_are_you", "relation"):
+            self.state.told_relation = True
+            return Move("third_party_who", question=kind)
+        if kind == "when_back":
+            return Move("third_party_back", question=kind)
+        if kind == "leave_message":
+            return Move("third_party_message", question=kind)
+        if kind in ("is_in", "name"):
+            return Move("third_party_out", question=kind)
+        if kind == "id_digits":
+            return Move("third_party_not_me", question=kind)
+        return None

@@ -1,0 +1,153 @@
+"""Every question of a line is answered: two at once, elliptical follow-ups, terms without a verb.
+
+The wordings here are not the bench scripts' (``bench/realism_scripts``): they check the kind of
+line — a compound question, a follow-up that names only its topic, an offer made of bare terms —
+not one phrasing.
+"""
+
+from __future__ import annotations
+
+from datetime import date
+
+import pytest
+
+from simulator.customer.questions import Question, ask, follow_up
+from simulator.persona import Archetype, Trait, load_personas
+from simulator.policy import Policy
+from simulator.render import TemplateRenderer
+from simulator.understand import understand
+
+from .conftest import PERSONAS_DIR
+
+TODAY = date(2026, 11, 28)
+PERSONAS = load_personas(PERSONAS_DIR)
+INTRO = "您好，我是信用卡中心的小周，工号3307，通话有录音。"
+
+
+def _policy(pid: str, *lines: str) -> Policy:
+    policy = Policy(PERSONAS[pid].persona, today=TODAY, seed=1)
+    for line in lines:
+        policy.decide(understand(line, today=TODAY))
+    return policy
+
+
+def _say(pid: str, warmup: list[str], line: str):
+    """The move and the rendered reply for ``line`` after ``warmup``."""
+    policy = _policy(pid, *warmup)
+    move = policy.decide(understand(line, today=TODAY))
+    return move, TemplateRenderer(PERSONAS[pid], seed=1).line(move, TODAY)
+
+
+# --- elliptical follow-ups ----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("那还款的途径呢？", "channel"),
+        ("还有日期呢", "when_pay"),
+        ("那原因呢？", "why_late"),
+        ("您那个月供呢？", "capacity"),
+        ("那身份证呢？", "id_digits"),
+    ],
+)
+def test_a_follow_up_that_names_its_topic_asks_about_it(line, kind):
+    assert [q.kind for q in ask(line)] == [kind]
+
+
+@pytest.mark.parametrize("line", ["那具体呢？", "大概呢", "然后呢？"])
+def test_a_follow_up_without_a_topic_asks_the_last_question_again(line):
+    before = (Question("when_pay", "您哪天能还？"),)
+    assert [q.kind for q in follow_up(line, before)] == ["when_pay"]
+    assert follow_up(line, ()) == ()
+
+
+def test_a_statement_is_not_a_follow_up():
+    assert follow_up("好的，我记下了。", (Question("capacity", "多少"),)) == ()
+
+
+def test_the_policy_reads_a_follow_up_from_the_call():
+    policy = _policy("cooperative_wang", INTRO, "请问是王丽娟女士吗？")
+    move = policy.decide(understand("那您打算怎么还，渠道呢？", today=TODAY))
+    assert "channel" in move.answers
+    move = policy.decide(understand("一个月大概能拿出多少？", today=TODAY))
+    move = policy.decide(understand("那最少呢？", today=TODAY))
+    assert move.situation != "clarify" and "capacity" in move.answers
+
+
+# --- two questions in one line -----------------------------------------------------------------
+
+
+COOPERATIVE = [p for p, lp in PERSONAS.items() if lp.persona.archetype == Archetype.cooperative]
+
+
+@pytest.mark.parametrize("pid", COOPERATIVE)
+def test_two_questions_in_one_line_get_two_answers(pid):
+    name = PERSONAS[pid].persona.brief.name
+    warm = [INTRO, f"请问是{name}吗？", "我理解您的难处，咱们一起想办法。"]
+    move, said = _say(pid, warm, "您一个月大概能还上多少？打算几号开始还？")
+    assert {"capacity", "when_pay"} <= move.answers, said
+    move, said = _say(pid, warm, "您这个钱准备通过啥还？另外为啥这个月没还上呢？")
+    assert {"channel", "why_late"} <= move.answers, said
+
+
+def test_an_offer_that_also_asks_the_channel_gets_the_channel_said():
+    p = PERSONAS["cooperative_wang"].persona
+    warm = [INTRO, f"请问是{p.brief.name}吗？"]
+    offer = f"那下周三之前您先还{p.facts.monthly_capacity}，成吗？钱从哪儿转过来？"
+    move, said = _say("cooperative_wang", warm, offer)
+    assert "channel" in move.answers
+    assert p.facts.pay_channel in said
+
+
+COACHED = [p for p, lp in PERSONAS.items() if Trait.coached in lp.persona.behaviour.traits]
+
+
+@pytest.mark.parametrize("pid", COACHED)
+def test_a_customer_holding_out_refuses_the_question_aloud(pid):
+    move, said = _say(pid, [INTRO], "您看每个月能拿出多少来还？")
+    assert move.situation == "demand_relief"
+    assert [m.situation for m in move.lead] == ["hold_capacity"]
+    assert "不说" in said
+
+
+EVASIVE = [
+    p
+    for p, lp in PERSONAS.items()
+    if lp.persona.archetype == Archetype.evasive and not lp.persona.behaviour.traits
+]
+
+
+@pytest.mark.parametrize("pid", EVASIVE)
+def test_an_evasive_customer_answers_how_much_vaguely_not_with_a_promise_alone(pid):
+    move, said = _say(pid, [INTRO], "你一个月到底能还多少钱？")
+    assert "capacity" in move.answers, said
+
+
+# --- terms without a verb, and sums that only sound like insults --------------------------------
+
+
+def test_bare_terms_with_a_yes_no_tag_are_an_offer():
+    p = PERSONAS["cooperative_wang"].persona
+    move, said = _say(
+        "cooperative_wang",
+        [INTRO, f"请问是{p.brief.name}吗？"],
+        f"一个月{p.facts.monthly_capacity}，{p.facts.max_months}期，下周一头一笔，成不成？",
+    )
+    assert move.situation in ("accept", "counter", "refuse", "cannot_pay_full"), said
+
+
+@pytest.mark.parametrize("sum_said", ["两千二百五", "一千二百五", "五千二百五"])
+def test_a_sum_ending_in_250_is_not_an_insult(sum_said):
+    p = PERSONAS["cooperative_wang"].persona
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？")
+    anger = policy.state.anger
+    move = policy.decide(understand(f"每月{sum_said}块，分六期，您看怎么样？", today=TODAY))
+    assert move.situation not in ("angry", "warn_hangup", "hangup")
+    assert policy.state.anger <= anger
+
+
+def test_calling_someone_250_still_is():
+    policy = _policy("cooperative_wang", INTRO)
+    move = policy.decide(understand("你是不是二百五啊，这都算不明白？", today=TODAY))
+    assert move.situation in ("angry", "warn_hangup", "hangup")
