@@ -10,7 +10,8 @@ Verdicts (:func:`judge`):
 
 - ``answered`` — the reply carries what the question asks for (rules per kind below).
 - ``refused`` — the reply declines in character: 凭什么告诉你 / 你先说你是谁 / 跟你有什么关系 /
-  不想说; for the identity questions, asking who is calling first (你是哪里的？) is such a
+  跟你没关系 / 不想说 / 不想跟外人说 / 问这个干嘛 / 说了有用吗 / 先不说 / 不能随便报; for the
+  identity questions, asking who is calling first (你是哪里的？/ 你哪位？/ 你工号多少？) is such a
   refusal; a customer who hangs up on the question has refused it.
 - ``non_sequitur`` — every clause of the reply is a generic filler that would fit any line:
   嗯 / 你说 / 我在听 / 还有呢 / 说吧 / 你说什么？我没听懂 / 再说一遍 / 好什么呀 / 你找谁呀 /
@@ -24,12 +25,14 @@ What counts as an answer, per kind (:data:`KINDS`):
   or a name, 不是本人, 你打错了; or a relation word with 他/她 (他是我儿子).
 - ``relation`` (您是他什么人？) — a relation word from the customer lexicon (妈妈 / 同事 / 朋友 …)
   said of themselves (我是他妈妈 / 他是我儿子 / 我儿子 / a clause that is only the word), or
-  打错了. A relation word elsewhere (你这孩子说话还挺客气) is not credited.
+  打错了, or saying they are the cardholder (我就是他本人). A relation word elsewhere
+  (你这孩子说话还挺客气) is not credited.
 - ``back_time`` (他什么时候回来？) — a time expression (晚上七点 / 明天 / 下班 / 周末 / 过两天 /
-  月底 / a date) or a plain don't-know (不知道 / 说不准 / 不一定 / 没准).
+  月底 / a date), a plain don't-know (不知道 / 说不准 / 不一定 / 没准), or saying they are the
+  cardholder (我就是他本人: he is on the line now).
 - ``name`` (请问是王丽娟本人吗？) — yes or no in words: a clause opening with 是 / 对 / 没错 /
-  不是 / 嗯是, or 我就是 / 是我 / 本人 / 我不是 / 打错了 / 他不在 (a relative's no). A bare 嗯 is
-  not credited.
+  不是 / 嗯是, or 我就是 / 是我 / 本人 / 我不是 / 打错了 / 他不在 (a relative's no), or 我是 + a
+  name closing its clause (嗯，我是陈晓峰。). A bare 嗯 is not credited.
 - ``id_digits`` (身份证后四位？) — four digits (arabic or Chinese), don't-know (记不清), or
   saying they are not the cardholder (as for ``who_speaking``).
 - ``why_late`` (为什么没还上？) — a reason: a hardship topic (lost job, illness, family, money
@@ -125,13 +128,18 @@ _REFUSE = re.compile(
     r"|(?:跟|和)(?:你|您)(?:有|没)(?:什么|啥)关系|关你(?:什么|啥)事|不用你管|你管不着|你管得着"
     r"|不报|不说|别问|不能跟你说|我不管|不关我的?事|不掺和|懒得(?:说|跟你)|不归我管"
     r"|先说别的|说来话长|回头再说|我有我的(?:原因|难处|道理)|(?:跟|和)客服说过|不跟你说"
+    r"|(?:跟|和)(?:你|您)们?(?:没|没有|没什么|没啥)关系|不想(?:跟[^，。？！]{0,4})?(?:说|讲)"
+    r"|问(?:这个|这些|了)?干(?:嘛|什么|啥)|说了(?:也)?(?:没用|有用吗|有什么用|有啥用)|说了你们也不"
+    r"|不需要知道|不用(?:你)?知道|不(?:多|细)(?:说|讲)|不能.{0,6}(?:告诉|说|给|报)|别.{0,4}报"
+    r"|不(?:太)?敢.{0,3}(?:说|报)|还敢.{0,4}报"
 )
 _WHO_FIRST = re.compile(
     r"(?:你|您)[^，。？?！!]{0,6}(?:是谁|是哪|哪里的|哪儿的|哪家的|哪个单位|干什么的|做什么的|干嘛的)"
-    r"|(?:你|您)谁啊|^哪(?:儿|里|家|个单位)的|哪个(?:银行|单位|公司)|报(?:一下)?(?:你的?)?工号|骗子|诈骗|推销"
+    r"|(?:你|您)谁(?:啊|呀)?|(?:你|您)(?:是)?[…\.]*(?:哪位|谁)|(?:你|您)是[…\.]+[?？]|哪家|证明(?:你|您)是|^哪(?:儿|里|家|个单位)的|哪个(?:银行|单位|公司)|工号|单位"
+    r"|还是.{0,6}(?:公司|催收)的|骗子|诈骗|推销"
 )
 _UNKNOWN = re.compile(
-    r"不知道|不清楚|说不准|说不好|说不上来|不一定|没准|不好说|看情况|再看|记不清|记不得|不记得|没数|哪知道"
+    r"不知道|不清楚|说不准|说不好|说不上来|不一定|没准|不好说|看情况|再看|记不清|记不得|不记得|记不住|没数|哪知道"
     r"|(?:再|得|先)算算|心里(?:也)?没底|不敢(?:乱)?说|再说吧"
 )
 _TIME = re.compile(
@@ -142,10 +150,10 @@ _TIME = re.compile(
 )
 _REASON = re.compile(
     "|".join(HARDSHIP_TOPICS[t] for t in ("job", "health", "money"))
-    + r"|离婚|去世|学费|上学|照顾|孩子.{0,4}(?:病|住院|上学)|因为|由于|忘了|忘记|出了?事|事故|周转|资金"
+    + r"|离婚|去世|学费|上学|照顾|孩子.{0,4}(?:病|住院|上学)|因为|由于|忘了|忘记|疏忽|出了?事|事故|周转|资金"
     r"|手头.{0,4}紧|紧张|困难|不是我刷|盗刷|没收到|没注意|出差|还(?:了)?别的|不认这笔|那笔"
     r"|拖着|没结|垫|回款|钱.{0,4}没(?:到|回|结|发)|忙|没顾上|顾不上|才(?:结|发|到)|压(?:了|着)|不景气"
-    r"|耽误|出了点(?:状况|事)|状况"
+    r"|耽误|出了点(?:状况|事)|状况|家里(?:的)?事"
 )
 _NOTHING = re.compile(
     r"没钱|一分(?:钱)?(?:都|也)?(?:没有|拿不出)|拿不出|还不起|没(?:有)?收入|没法还|还不上"
@@ -157,18 +165,20 @@ _YES_NO_START = re.compile(
     r"^(?:嗯+|哦+)?(?:是(?!吗|不是|谁|哪|什么)|对(?!吧|吗|不对)|没错|不是|不对|错了|正是|就是我|嗯是|嗯对)"
 )
 _SELF = re.compile(
-    r"我是(?=[，。,.!！?？]|$)|我就是|就是我|是我|本人|我不是|不是我|打错了?|没这个人|不认识|不在家?|出去了|我是(?:他|她)|(?:他|她)(?:上班|出门|出去)"
+    r"我是(?=[，。,.!！?？]|$)|我是[\u4e00-\u9fff]{2,3}(?=[，。,.!！?？]|$)|我就是|就是我|是我|本人|我不是|不是我|打错了?|没这个人|不认识|不在家?|出去了|我是(?:他|她)|(?:他|她)(?:上班|出门|出去)"
 )
 _RELATION = re.compile(
     rf"我(?:就)?是(?:他|她|[\u4e00-\u9fff]{{1,4}}?)?的?(?:{RELATIONS})|(?:他|她|[\u4e00-\u9fff]{{2,3}})是我的?(?:{RELATIONS})"
     rf"|我(?:家)?(?:{RELATIONS})|(?:^|[，。,.!！?？])(?:他|她)?(?:{RELATIONS})(?:[，。,.!！?？]|$)|打错了?|不认识"
 )
 _WHO = re.compile(rf"我是(?:{RELATIONS}|他|她|[\u4e00-\u9fff]{{1,4}}[的]?(?:{RELATIONS}))|(?:他|她)是我的?(?:{RELATIONS})"
-                  r"|不是本人|我不是|打错了?|不认识|我就是|就是我|是我|本人"
+                  r"|不是本人|我(?:又)?不是|打错了?|不认识|我就是|就是我|是我|本人"
                   r"|我是[\u4e00-\u9fff]{2,3}(?=[，。,.!！?？]|$)")  # fmt: skip
+_IS_CARDHOLDER = re.compile(r"我就是|就是我|我本人|就是本人|没有别人|没别人")
+"""The person asked about a cardholder says they are the cardholder (他什么时候回来？— 我就是他)."""
 _AMOUNT_WORDS = re.compile(
     r"没问题|我认|认了|认账|是欠|欠着|欠了|知道|有问题|不止|多了|少了|算错|搞错|不对|对的|没错|是这么多|差不多|不认"
-    r"|不是我(?:刷|买|消费|花)的?|根本不是我|怎么可能是我|那笔"
+    r"|不是我(?:刷|买|消费|花)的?|根本不是我|怎么可能是我|那笔|盗刷"
 )
 _OFFER_START = re.compile(
     r"^(?:嗯+|哦+)?(?:行|可以|好(?!什么)|成|同意|不行|不可以|不同意|不成|没问题|那就)"
@@ -273,10 +283,14 @@ def _answers(kind: str, text: str, previous: str) -> str | None:  # noqa: C901 �
     if kind == "who_speaking":
         return "who" if _WHO.search(text) else None
     if kind == "relation":
-        return "relation word" if _RELATION.search(text) else None
+        if _RELATION.search(text):
+            return "relation word"
+        return "is the cardholder" if _IS_CARDHOLDER.search(text) else None
     if kind == "back_time":
         if _TIME.search(text):
             return "time expression"
+        if _IS_CARDHOLDER.search(text):
+            return "is the cardholder"
         return "don't know" if _UNKNOWN.search(text) else None
     if kind == "name":
         if _yes_no(text):

@@ -413,7 +413,12 @@ class Policy(Answers, Compound, Negotiation, Traits):
             s.dispute_registered = True
             self._trust(15)
             return Move("dispute_registered")
-        if s.confirmed:
+        if s.confirmed:  # agreed and read back: a question on the plan is answered from it
+            asked = self._asked("when_pay", "capacity", "channel")
+            if asked == "channel":
+                return Move("give_channel", question=asked)
+            if asked:
+                return Move("give_when", plan=s.accepted, question=asked)
             return Move("close", ends_call="agreement")
         readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
         if s.accepted and readback:

@@ -151,3 +151,37 @@ def test_calling_someone_250_still_is():
     policy = _policy("cooperative_wang", INTRO)
     move = policy.decide(understand("你是不是二百五啊，这都算不明白？", today=TODAY))
     assert move.situation in ("angry", "warn_hangup", "hangup")
+
+
+# --- lines that were taken for something else ----------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["钱大概哪天能转进来？", "那最快啥时候能存进卡里？"])
+def test_money_coming_in_is_when_to_pay_not_when_he_is_back(line):
+    kinds = [q.kind for q in ask(line)]
+    assert "when_pay" in kinds and "when_back" not in kinds and "is_in" not in kinds
+
+
+HARD_OF_HEARING = [
+    p for p, lp in PERSONAS.items() if Trait.hard_of_hearing in lp.persona.behaviour.traits
+]
+
+
+@pytest.mark.parametrize("pid", HARD_OF_HEARING)
+def test_hard_of_hearing_catches_the_question_at_the_end_of_a_long_line(pid):
+    long_ask = "我这边呢主要是想跟您核对一下您的个人信息，请您把身份证上最后那四位数字告诉我好吗？"
+    policy = _policy(pid, INTRO, "我这边是想跟您说一下，您的信用卡账单这个月还没有按时还款。")
+    move = policy.decide(understand(long_ask, today=TODAY))
+    assert move.situation != "didnt_hear" and "id_digits" in move.answers
+
+
+def test_after_the_plan_is_read_back_a_question_on_it_is_answered_not_hung_up_on():
+    p = PERSONAS["cooperative_wang"].persona
+    offer = f"您每个月还{p.facts.monthly_capacity}元，分{p.facts.max_months}期，可以吗？"
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？", offer)
+    assert policy.state.accepted is not None
+    readback = f"好，跟您确认：每月{p.facts.monthly_capacity}元，{p.facts.max_months}期，对吧？"
+    policy.decide(understand(readback, today=TODAY))
+    assert policy.state.confirmed
+    move = policy.decide(understand("那第一期您打算几号还上？", today=TODAY))
+    assert move.ends_call is None and "when_pay" in move.answers

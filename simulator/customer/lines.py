@@ -44,7 +44,7 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "{date}之前我能先还{amount}块。",
         "最快也得{date}，到时候能拿出{amount}块。",
         "一个月{amount}块，分{months}期，下个月就能开始。",
-        "我算了算，每个月{amount}块，{months}期。",
+        "我算了算，下个月开始每个月{amount}块，{months}期。",
     ),
     "deflect_when": (
         "什么时候还我现在说不好，得看看。",

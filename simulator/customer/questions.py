@@ -224,7 +224,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(到账|入账|还|处理)",
         r"(前|之前)(行不行|可以吗|行吗|能行吗|来得及吗)",
         r"(还款|还钱|入账|到账)(的)?(日期|时间|日子|节点)",
-        r"(什么时候|几号|哪天)(入账|到账)",
+        r"(什么时候|几号|哪天|啥时候|几时)(能|可以|会|才能)?(入账|到账|还上|打进来|转进来|存进来)",
         r"(能|可以|能否)在.{1,6}(前|之前|以内|内)(还|处理|结清)",
         r"(今天|明天|这周|本周|月底|下周)(内)?.{0,2}(能|可以)(还|处理)",
     ),
@@ -257,6 +257,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
 _DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
+_ABOUT_SOMEONE = re.compile(r"他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
 _PLAN_WORDS = re.compile(r"每个?月|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案")
 
 
@@ -431,6 +432,11 @@ def _checked(
     quote = ruled.get("name", "")
     if quote and any(n in quote for n in names):
         out.setdefault("name", quote)
+    for kind in ("when_back", "is_in"):  # about him: 他/她, his name, 本人 — not 钱打进来
+        about = _ABOUT_SOMEONE.search(_mandarin(to_simplified(u.text)))
+        if kind in out and kind not in ruled and not about:
+            if not any(n in u.text for n in names):
+                out.pop(kind)
     debt_check = "amount_right" in ruled and _DEBT_WORDS.search(u.text)
     if debt_check and not (_PLAN_WORDS.search(u.text) or u.has("offer_plan", "summarize_confirm")):
         out.setdefault("amount_right", ruled["amount_right"])  # 欠款是…，这个数目有没有问题？

@@ -7,7 +7,8 @@ Each trait changes what the customer *does*, not only what they say:
 - ``complains`` — the first offence (abuse, a sore point, pressing an unaffordable plan twice)
   brings a warning that they will complain to the regulator; the next one ends the call.
 - ``hard_of_hearing`` — an amount heard for the first time is heard wrong (ten times over) and
-  said back; a long line without numbers is lost every other time.
+  said back; a long line without numbers is lost every other time, unless it asks something (the
+  question at its end is caught).
 - ``fraud_claim`` — the disputed charges are fraud: pressing for them angers, and once they are
   registered the card must be frozen (挂失 / 冻结) before any plan.
 - ``multi_bank`` — the first plan they could keep is played off against the other banks: they
@@ -99,9 +100,10 @@ class Traits:
                     misheard = Plan(round_down(terms.amount * 10), terms.months, terms.due_date)
                     return Move("mishear_amount", plan=misheard)
             return None
-        s.long_lines += len(u.text.strip()) >= 28 and not u.amounts
-        if len(u.text.strip()) >= 28 and not u.amounts and s.long_lines % 2 == 0:
-            return Move("didnt_hear")
+        long = len(u.text.strip()) >= 28 and not u.amounts
+        s.long_lines += long
+        if long and s.long_lines % 2 == 0 and not self.question:
+            return Move("didnt_hear")  # a question at its end is caught: 身份证？后四位……
         return None
 
     def _trait_on_topic(self, u: Understanding) -> bool:
