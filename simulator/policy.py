@@ -186,6 +186,8 @@ def _denied_quotes(u: Understanding) -> tuple[str, ...]:
     return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
+_NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
+"""Refusing terms read back as if agreed: the customer first says they never agreed to them."""
 _SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
 """三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
 
@@ -452,6 +454,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
             or (concrete and readback and not u.has("state_debt"))
         ):
             move = self._consider_offer(u)
+            if move.situation in _NOT_AGREED and self._reads_back(u) and not s.accepted:
+                move = replace(move, lead=(Move("not_agreed"), *move.lead))  # 我可没答应这个
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)
         if u.has("close"):

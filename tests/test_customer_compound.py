@@ -185,3 +185,43 @@ def test_after_the_plan_is_read_back_a_question_on_it_is_answered_not_hung_up_on
     assert policy.state.confirmed
     move = policy.decide(understand("那第一期您打算几号还上？", today=TODAY))
     assert move.ends_call is None and "when_pay" in move.answers
+
+
+# --- read-backs -----------------------------------------------------------------------------------
+
+
+def _trusting(pid: str) -> Policy:
+    p = PERSONAS[pid].persona
+    return _policy(
+        pid,
+        INTRO,
+        f"请问是{p.brief.name}吗？",
+        "理解您，不着急，咱们慢慢商量。",
+        "我理解您的难处。",
+    )
+
+
+def test_a_read_back_of_the_date_they_named_with_another_day_is_corrected():
+    policy = _trusting("cooperative_wang")
+    move = policy.decide(understand("那您最早哪天能先还上一笔？", today=TODAY))
+    assert move.situation == "give_when" and move.plan is not None and move.plan.due_date
+    said = move.plan
+    later = said.due_date.replace(day=said.due_date.day + 1)
+    line = f"好，我登记一下：{later.month}月{later.day}号之前还{said.amount}元，是吧？"
+    answer = policy.decide(understand(line, today=TODAY))
+    assert answer.situation == "correct_readback"
+
+
+@pytest.mark.parametrize("pid", ["hostile_zhang", "cooperative_wang", "hardship_jobless_chen"])
+def test_terms_read_back_as_agreed_that_were_refused_are_denied_first(pid):
+    policy = _policy(pid, INTRO, f"请问是{PERSONAS[pid].persona.brief.name}吗？")
+    move = policy.decide(understand("我复述一下：每月五百，分四十八期，是这样吧？", today=TODAY))
+    assert move.situation in ("refuse", "counter")
+    assert move.lead and move.lead[0].situation == "not_agreed"
+    said = TemplateRenderer(PERSONAS[pid], seed=1).line(move, TODAY)
+    assert said.startswith(("不对", "你记错了"))
+
+
+def test_is_that_right_after_terms_asks_about_the_terms_not_the_debt():
+    line = "我再念一遍，一个月八百，六期，下周五前头一笔，对吧？"
+    assert "amount_right" not in [q.kind for q in ask(line)]

@@ -68,6 +68,8 @@ class Answers:
         else:
             monthly, months = self._instalments()
             plan = Plan(monthly, months=months)
+        if s.accepted is None:
+            s.proposed = plan  # their own terms: a read-back of them is checked against them
         return Move("give_when", plan=plan, reveals=("capacity",), question="when_pay")
 
     def _capacity_question(self) -> Move:

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from simulator.customer.moves import Move
+from simulator.customer.moves import TERMS_SITUATIONS, Move
 from simulator.persona import Archetype
 
 __all__ = ["Compound", "HOLDING_OUT", "NO_PARTS"]
@@ -59,6 +59,8 @@ class Compound:
         for q in self.question:
             if q.kind in answered or q.kind == "repeat" or len(lead) + len(also) >= MAX_PARTS:
                 continue
+            if q.kind == "amount_right" and move.situation in TERMS_SITUATIONS:
+                continue  # 对吧？ after terms asks about the terms, not the debt
             if move.situation in HOLDING_OUT:
                 if q.kind in HOLDABLE:
                     lead.append(Move(f"hold_{q.kind}", question=q.kind))

@@ -258,7 +258,9 @@ _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in 
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
 _DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
 _ABOUT_SOMEONE = re.compile(r"他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
-_PLAN_WORDS = re.compile(r"每个?月|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案")
+_PLAN_WORDS = re.compile(
+    r"每个?月|一个月|(?<!逾)期|头一笔|第一笔|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案"
+)
 
 
 @dataclass(frozen=True)
@@ -467,9 +469,8 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
             if kind == "name" and not _names_someone(clause, m.group(), names):
                 continue
             if kind == "amount_right" and not _DEBT_WORDS.search(u.text):
-                if _PLAN_WORDS.search(u.text) or not re.search(
-                    r"\d|[一二三四五六七八九十百千万]", clause
-                ):
+                plan = _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan")
+                if plan or not re.search(r"\d|[一二三四五六七八九十百千万]", clause):
                     continue
             if kind == "repeat" and re.search(
                 r"什么(原因|事|时候|方式|关系|人)|我(再|重新)?(说|讲|重复|复述)", clause
