@@ -53,7 +53,7 @@ What counts as an answer, per kind (:data:`KINDS`):
   不对 / 错了 / 我说的是 / 不是, a yes or no to the terms (as for ``offer``), or terms said again
   (那就每个月两千三，分三期吧).
 - ``message`` (麻烦您转告他回个电话，好吗？) — yes or no to passing it on: 行 / 好 / 可以 /
-  转告 / 跟他说 / 记下 / 不管 / 你自己找他.
+  转告 / 跟他说 / 记下 / 不管 / 你自己找他, or saying they are the cardholder (我就是他).
 - ``repeat`` (您能再说一遍吗？) — the reply says again what the customer's previous line said:
   at least half of that line's character pairs (bigrams of Han characters and digits), or one
   of the facts it stated (a sum, an instalment count, a time word such as 晚上 / 七点); or
@@ -185,7 +185,7 @@ _OFFER_START = re.compile(
 )
 _OFFER = re.compile(
     r"行吧|可以|同意|不行|做不到|拿不出|还不起|"
-    r"太多|太高|太少|太长|太久|太急|太紧|来不及|(?:考虑|想想|商量|琢磨)|做不了主|定不了|答应不了|不能答应|"
+    r"太多|太高|太少|太长|太久|太急|太紧|来不及|(?:考虑|想想|商量|琢磨)|做不了主|定不了|答应不了|不能答应|不答应|"
     r"就这么办|就这样|按你说的|接受|不接受|扛不住|扛得住|能扛|没那么多|少点|不敢答应|还不上|免谈|不谈"
     r"|先.{0,6}查清楚|不干|不要|算了|留着吧|再说吧|问问再说|太赶|赶不及|没到手|没门|门儿都没有|不可能"
     r"|不上(?:这个)?当|分(?:那么|这么)(?:多|久)|(?:那么|这么)多期"
@@ -198,7 +198,7 @@ _CORRECT = re.compile(
     r"不对|不是这样|不是这个|错了|记错|搞错|说错|我说的是|不是(?:这个|那么|这么)?(?:数|多)|应该是|是.{0,8}不是"
 )
 _REJECT = re.compile(
-    r"不行|不干|不要|拿不出|做不到|还不起|扛不住|不可能|不同意|不接受|没门|太多|太高|太长|太久|太赶|没那么多"
+    r"不行|不干|不要|拿不出|做不到|还不起|扛不住|不可能|不同意|不答应|不接受|没门|太多|太高|太长|太久|太赶|没那么多"
 )
 _MESSAGE_START = re.compile(r"^(?:嗯+|哦+)?(?:行|好(?!什么)|可以|成|知道了)")
 _MESSAGE = re.compile(
@@ -337,7 +337,9 @@ def _answers(kind: str, text: str, previous: str) -> str | None:  # noqa: C901 �
             return "yes/no to the terms"
         return "restates the terms" if _terms(text) else None
     if kind == "message":
-        return "yes/no" if _starts(_MESSAGE_START, text) or _MESSAGE.search(text) else None
+        if _starts(_MESSAGE_START, text) or _MESSAGE.search(text):
+            return "yes/no"
+        return "is the cardholder" if _IS_CARDHOLDER.search(text) else None
     if kind == "repeat":
         if _repeats(text, previous):
             return "said again"

@@ -416,6 +416,10 @@ class Policy(Answers, Compound, Negotiation, Traits):
             self._trust(15)
             return Move("dispute_registered")
         if s.confirmed:  # agreed and read back: a question on the plan is answered from it
+            if self._puts_terms(u) and self._terms(u) is not None:  # read back once more
+                if self._differs(self._terms(u), s.accepted):
+                    return Move("correct_readback", plan=s.accepted, objection="readback")
+                return Move("confirm", plan=s.accepted)
             asked = self._asked("when_pay", "capacity", "channel")
             if asked == "channel":
                 return Move("give_channel", question=asked)
@@ -461,7 +465,7 @@ class Policy(Answers, Compound, Negotiation, Traits):
         if u.has("close"):
             return Move("close", ends_call="agent_end")
         if self._asked("leave_message") and s.name_confirmed and len(self.question) == 1:
-            return Move("ack", question="leave_message")  # 让他回电话 — "it's me", said once
+            return Move("i_am_cardholder", question="leave_message")  # 让他回电话 — 我就是他
         third_party_questions = ("who_are_you", "relation", "when_back", "is_in", "leave_message")
         if self._asked(*third_party_questions) and not self._asked("id_digits", "name"):
             s.name_confirmed = True  # 您是他什么人？ — 我就是他本人

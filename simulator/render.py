@@ -25,6 +25,7 @@ FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
 DEFAULT_FALLBACK = "嗯……"
 _STATES_OBJECTION = re.compile(OBJECTION_WORDS)
 _REPEAT_PREFIXES = ("我说，", "我是说，", "我刚说了，", "我再说一遍，")
+_PLAN_SLOTS = frozenset({"amount", "months", "date", "channel"})
 _OBJECTING = ("counter", "refuse")
 """Moves that say their objection first (分那么多期不行。……)."""
 
@@ -125,6 +126,8 @@ class TemplateRenderer:
         self.rng = random.Random(seed)
         self._last: str | None = None
         self._used: dict[str, list[str]] = {}
+        self._relaxed = False
+        """Set while a line said already this call is said again in other words."""
 
     def render(self, move: Move, ctx: RenderContext) -> Rendered:
         """Pick a fillable variant not said last time (preferring ones not said yet)."""
@@ -140,6 +143,18 @@ class TemplateRenderer:
         A move's ``lead`` is said first and its ``also`` after: one reply that meets every
         question of a compound line (多少先不说，…… / ……，用手机银行还。).
         """
+        text = self._compose(move, today, history)
+        said = {t.strip() for speaker, t in history if speaker == "customer"}
+        if text.strip() in said and move.situation != "repeat":
+            self._relaxed = True  # said already this call: any fitting variant, not the richest
+            try:
+                other = self._compose(move, today, history)
+            finally:
+                self._relaxed = False
+            text = other if other.strip() not in said else text
+        return text
+
+    def _compose(self, move: Move, today: date, history: tuple[tuple[str, str], ...]) -> str:
         parts = [self._one(m, today, history) for m in (*move.lead, move, *move.also)]
         return "".join(_sentence(p) for p in parts[:-1]) + parts[-1]
 
@@ -175,9 +190,12 @@ class TemplateRenderer:
             # Say the plan's own kind (instalments name a count, a lump sum a date), and prefer
             # the variants that state the most terms: a plan is only real when said aloud.
             same_kind = [v for v in fillable if ("months" in _slots(v)) == bool(move.plan.months)]
-            fillable = same_kind or fillable
-            richest = max(len(_slots(v)) for v in fillable)
-            fillable = [v for v in fillable if len(_slots(v)) == richest]
+            if self._relaxed:  # in other words: the same kind of terms, or none said at all
+                fillable = same_kind + [v for v in fillable if not _slots(v) & _PLAN_SLOTS]
+            else:
+                fillable = same_kind or fillable
+                richest = max(len(_slots(v)) for v in fillable)
+                fillable = [v for v in fillable if len(_slots(v)) == richest]
         if move.objection and situation in _OBJECTING:
             # The objection is said first, in its own words: not a reason of the line's own.
             plain = [v for v in fillable if not _STATES_OBJECTION.search(v)]

@@ -13,7 +13,7 @@ import pytest
 
 from simulator.customer.questions import Question, ask, follow_up
 from simulator.persona import Archetype, Trait, load_personas
-from simulator.policy import Policy
+from simulator.policy import Move, Plan, Policy
 from simulator.render import TemplateRenderer
 from simulator.understand import understand
 
@@ -225,3 +225,41 @@ def test_terms_read_back_as_agreed_that_were_refused_are_denied_first(pid):
 def test_is_that_right_after_terms_asks_about_the_terms_not_the_debt():
     line = "我再念一遍，一个月八百，六期，下周五前头一笔，对吧？"
     assert "amount_right" not in [q.kind for q in ask(line)]
+
+
+# --- bare question words, holding out on terms, a second read-back ---------------------------------
+
+
+@pytest.mark.parametrize("line", ["大约几点钟？", "那最晚什么时候？", "具体哪一天呢？"])
+def test_a_bare_time_question_goes_on_with_the_time_asked_about(line):
+    back = (Question("when_back", "他什么时候回来？"),)
+    pay = (Question("when_pay", "您哪天能还？"),)
+    assert [q.kind for q in ask(line, previous=back, third_party=True)] == ["when_back"]
+    assert [q.kind for q in ask(line, previous=pay)] == ["when_pay"]
+
+
+@pytest.mark.parametrize("pid", COACHED)
+def test_terms_put_to_a_customer_holding_out_are_refused_aloud(pid):
+    move, said = _say(pid, [INTRO], "一个月还一千五，分二十四期，您看行不行？")
+    assert move.situation in ("demand_relief", "warn_hangup")
+    assert move.lead and move.lead[0].situation == "hold_offer", said
+
+
+def test_a_second_read_back_after_the_confirmation_is_confirmed_again_not_hung_up_on():
+    p = PERSONAS["cooperative_wang"].persona
+    offer = f"您每个月还{p.facts.monthly_capacity}元，分{p.facts.max_months}期，可以吗？"
+    readback = f"好，跟您确认：每月{p.facts.monthly_capacity}元，{p.facts.max_months}期，对吧？"
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？", offer, readback)
+    assert policy.state.confirmed
+    again = f"我再核一遍哈，一个月{p.facts.monthly_capacity}，{p.facts.max_months}期，是这样吧？"
+    move = policy.decide(understand(again, today=TODAY))
+    assert move.situation == "confirm" and move.ends_call is None
+
+
+def test_a_reply_said_already_this_call_is_said_in_other_words():
+    p = PERSONAS["cooperative_wang"].persona
+    renderer = TemplateRenderer(PERSONAS["cooperative_wang"], seed=0)
+    plan = Plan(p.facts.monthly_capacity, months=p.facts.max_months)
+    first = renderer.line(Move("confirm", plan=plan), TODAY)
+    history = (("customer", first), ("agent", "我再确认一遍。"))
+    assert renderer.line(Move("confirm", plan=plan), TODAY, history=history) != first

@@ -63,3 +63,9 @@ def test_refusals_said_aloud_are_credited_as_refusals(kind, reply):
 @pytest.mark.parametrize(("kind", "reply"), MISSES)
 def test_replies_that_do_not_answer_stay_misses(kind, reply):
     assert not judge(kind, reply).ok
+
+
+def test_a_plain_no_to_terms_and_it_is_me_to_a_message_are_answers():
+    assert judge("offer", "这个我不答应。").verdict == "answered"
+    assert judge("message", "不用转，我就是他本人。").verdict == "answered"
+    assert not judge("message", "你说吧，我听着。").ok

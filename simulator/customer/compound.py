@@ -13,6 +13,7 @@ from dataclasses import replace
 
 from simulator.customer.moves import TERMS_SITUATIONS, Move
 from simulator.persona import Archetype
+from simulator.understand import Understanding
 
 __all__ = ["Compound", "HOLDING_OUT", "NO_PARTS"]
 
@@ -74,6 +75,17 @@ class Compound:
         if not lead and not also:
             return move
         return replace(move, lead=tuple(lead), also=tuple(also))
+
+    def _holding(self, move: Move, u: Understanding) -> Move:
+        """``move`` of a customer holding out, led by a refusal of the terms or questions put.
+
+        每月三千一，分十二期，可以吗？— 这个方案我不接受。先给我停息挂账。
+        """
+        lead = [Move("hold_offer")] if self._terms(u) is not None else []
+        for q in self.question:
+            if q.kind in HOLDABLE and len(lead) < MAX_PARTS:
+                lead.append(Move(f"hold_{q.kind}", question=q.kind))
+        return replace(move, lead=(*lead, *move.lead)) if lead else move
 
     def _answer_alone(self, kind: str) -> Move | None:
         """The move that answers ``kind`` asked on its own, or None (nothing to add)."""

@@ -132,6 +132,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(您|你)说(啥|什么)",
         r"^(您说|你说)?(什么|啥)+(呀|啊)?$",
         r"说(慢|清楚)(一)?点|重说|(再|重新)(来)(一遍|一次)",
+        r"(再)?(说|讲)多(一)?(次|遍)",  # 再讲多一次 (Guangdong Mandarin)
         r"^(啊|嗯|哈)$",
     ),
     "relation": (
@@ -362,7 +363,29 @@ _TOPIC_RES = tuple((kind, re.compile(words)) for kind, words in _TOPICS)
 _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
 
 
-def follow_up(text: str, previous: Iterable[Question] = ()) -> tuple[Question, ...]:
+# A bare question word with its adverb (大概几点？/ 具体哪天？/ 最多多少？) asks what the call is on.
+_BARE_WH = re.compile(
+    r"^(?:那|那么)?(?:大概|大约|具体|一般|通常|平时|最晚|最早|最快|最多|最少)?(?:是)?"
+    r"(?P<wh>几点钟?|几号|哪天|哪一天|什么时候|啥时候|几时|多少钱?|多少块)(?:左右)?(?:呢|啊|呀)?$"
+)
+_TIME_KINDS = ("when_back", "when_pay")
+
+
+def _bare(clause: str, previous: tuple[Question, ...], third_party: bool) -> tuple[Question, ...]:
+    """A bare question word read as the call's question of its kind (time: back or pay)."""
+    m = _BARE_WH.match(clause)
+    if not m:
+        return ()
+    if m.group("wh").startswith("多少"):
+        return (Question("capacity", clause),)
+    before = [q.kind for q in previous if q.kind in _TIME_KINDS]
+    kind = before[0] if before else ("when_back" if third_party else "when_pay")
+    return (Question(kind, clause),)
+
+
+def follow_up(
+    text: str, previous: Iterable[Question] = (), *, third_party: bool = False
+) -> tuple[Question, ...]:
     """The questions an elliptical line asks, read from its topic or the call's last question.
 
     ``那渠道呢？`` asks which channel; ``最多呢？`` asks again what the last line asked (how much).
@@ -370,6 +393,9 @@ def follow_up(text: str, previous: Iterable[Question] = ()) -> tuple[Question, .
     """
     previous = tuple(q for q in previous if q.kind != "repeat")
     for clause, _asked in clauses(text):
+        bare = _bare(clause, previous, third_party)
+        if bare:
+            return bare
         m = _ELLIPSIS.match(clause)
         if not m:
             continue
@@ -417,7 +443,10 @@ def ask(
         found = model.fuse(u.text, ruled, asked=is_question(u.text))
         found = _checked(u, found, ruled, tuple(n for n in names if n))
     asked = _ordered(u.text, _pruned(found, third_party, ruled))
-    return asked or follow_up(u.text, previous)
+    said = clauses(u.text)
+    if len(said) == 1 and _BARE_WH.match(said[0][0]):  # 大概几点？ goes on with the call's topic
+        return follow_up(u.text, previous, third_party=third_party) or asked
+    return asked or follow_up(u.text, previous, third_party=third_party)
 
 
 def _checked(

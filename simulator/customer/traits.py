@@ -67,8 +67,8 @@ class Traits:
                 s.relief_demands += 1
                 if s.relief_demands > 3:  # asked three times and ignored: last warning
                     self._anger(5)
-                    return Move("warn_hangup")
-                return Move("demand_relief")
+                    return self._holding(Move("warn_hangup"), u)
+                return self._holding(Move("demand_relief"), u)
         if self._has_trait(Trait.fraud_claim):
             if self._said(u, FREEZE) and not s.card_frozen:
                 s.card_frozen = True
@@ -77,7 +77,7 @@ class Traits:
             if s.dispute_registered and not s.card_frozen and u.has(*_OFFERS):
                 if self._asked(*_NOT_OFFERS):
                     return None
-                return Move("demand_freeze")
+                return self._holding(Move("demand_freeze"), u)
         if self._has_trait(Trait.hard_of_hearing):
             move = self._hearing(u)
             if move is not None:
