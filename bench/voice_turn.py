@@ -3,14 +3,18 @@
 A hands-free turn is sent when the Endpointer has heard ``pause`` seconds of silence after the
 last word, at the next streamed chunk (every 0.25 s); then the server checks the recording,
 recognises it (local Whisper), understands it, decides and renders the customer's line and
-speaks it (``--voice``: the offline default ``fastspeech``, or ``espeak``). This script streams each utterance (espeak speech, then silence) through a
-real :class:`Endpointer` chunk by chunk, times the chunks after the last word until the turn is
-sent, runs the real ``Services.take_turn`` on it, and prints p50/p95 of:
+speaks it (``--voice``: the offline default ``fastspeech``, or ``espeak``). As in the app, the
+utterance so far is handed to ``Services.recognise_early`` at the first 0.3 s of silence, so
+recognition runs while the pause completes (``--no-early``: recognise only once the turn is
+sent, as before). This script streams each utterance (espeak speech, then silence) through a
+real :class:`Endpointer` chunk by chunk — in real time after the last word, as a browser sends
+them — times the chunks after the last word until the turn is sent, runs the real
+``Services.take_turn`` on it, and prints p50/p95 of:
 
     end of speech → turn sent (the pause, by design) + take_turn (recognise … first audio)
 
 Target: p50 < 2 s offline.
-Run: ``.venv/bin/python bench/voice_turn.py [--turns 12] [--voice espeak]``.
+Run: ``.venv/bin/python bench/voice_turn.py [--turns 12] [--voice espeak] [--no-early]``.
 """
 
 from __future__ import annotations
@@ -61,15 +65,29 @@ def speech(text: str) -> tuple[np.ndarray, int]:
     return np.frombuffer(raw, "<i2"), rate
 
 
-def until_sent(text: str, pause: float) -> tuple[float, bytes]:
-    """Seconds from the last sample of speech to the chunk that sends the turn, and its WAV."""
+def until_sent(
+    text: str, pause: float, on_pause=None, real_time: bool = False
+) -> tuple[float, bytes, bool]:
+    """Stream one spoken line, then silence, through an Endpointer chunk by chunk.
+
+    Returns seconds from the last sample of speech to the chunk that sends the turn, the
+    turn's WAV, and whether the utterance so far was handed out early. With ``real_time`` the
+    chunks after the speech arrive every ``CHUNK`` seconds as a browser sends them, so a
+    recognition started early (``on_pause``) has that long to run.
+    """
     samples, rate = speech(text)
     audio = np.concatenate([samples, np.zeros(int(rate * 3), np.int16)])
     ear, step = Endpointer(pause=pause), int(rate * CHUNK)
+    early = False
     for start in range(0, len(audio), step):
+        if real_time and start > len(samples):
+            time.sleep(CHUNK)
         heard = ear.feed(audio[start : start + step], rate)
+        if heard.so_far and on_pause is not None:
+            early = True
+            on_pause(heard.so_far)
         if heard.utterance:
-            return (start + step - len(samples)) / rate, heard.utterance
+            return (start + step - len(samples)) / rate, heard.utterance, early
     raise RuntimeError(f"the turn never ended: {text}")
 
 
@@ -78,6 +96,9 @@ def main() -> None:
     parser.add_argument("--turns", type=int, default=12)
     parser.add_argument("--pause", type=float, default=0.8)
     parser.add_argument("--voice", choices=("fastspeech", "espeak"), default="fastspeech")
+    parser.add_argument(
+        "--no-early", action="store_true", help="recognise only once the turn is sent (before)"
+    )
     args = parser.parse_args()
     asr = WhisperASR()
     if asr.probe():
@@ -100,7 +121,8 @@ def main() -> None:
                 call, _, _ = services.start_call(
                     persona, seed=i, started_at=datetime.fromisoformat("2026-11-20T14:30:00+08:00")
                 )
-            wait, wav = until_sent(LINES[i % len(LINES)], args.pause)
+            early = None if args.no_early else (lambda w, c=call: services.recognise_early(c, w))
+            wait, wav, _ = until_sent(LINES[i % len(LINES)], args.pause, early, real_time=True)
             started = time.perf_counter()
             exchange = services.take_turn(call, recording=wav)
             took = time.perf_counter() - started
@@ -111,6 +133,11 @@ def main() -> None:
             print(f"  {wait:.2f} s + {took:.2f} s  {LINES[i % len(LINES)]} -> {heard}")
         store.close()
     print(f"voice: {args.voice}; pause that ends a turn: {args.pause} s, chunks every {CHUNK} s")
+    print(
+        "recognition starts at the end of the turn (--no-early)"
+        if args.no_early
+        else "recognition starts early, at the first 0.3 s of silence"
+    )
     for label, values in (
         ("end of speech -> turn sent", waits),
         ("turn sent -> customer audio ready", turns),

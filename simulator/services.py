@@ -44,6 +44,7 @@ from simulator.voice import (
 )
 from simulator.voice.asr import transcribe
 from simulator.voice.clips import join_clips
+from simulator.voice.early import EarlyRecognition
 from simulator.voice.whisper_text import call_hints
 
 __all__ = ["Services", "Exchange", "Heard", "Spoken", "TurnEvent"]
@@ -131,6 +132,10 @@ class Services:
     """The rules, or the rules plus the LLM act classifier (``CALLSIM_LLM_CLASSIFIER``)."""
     media: MediaShelf = field(default_factory=MediaShelf)
     """Where audio handed to a browser is copied; the data folder itself is never served."""
+    early: EarlyRecognition = field(
+        default_factory=lambda: EarlyRecognition(transcribe), repr=False, compare=False
+    )
+    """Recognitions started at the trainee's first short pause (:meth:`recognise_early`)."""
     _persona_cache: tuple[tuple, tuple[dict[str, LoadedPersona], list[str]]] | None = field(
         default=None, repr=False, compare=False
     )
@@ -356,11 +361,27 @@ class Services:
             return Exchange(None, None, notice=exc.message)
         try:
             hints = call_hints(call.loaded.persona)  # the name and amounts the trainee may say
-            heard = transcribe(self.asr, checked.wav, hints)
+            heard = self.early.take(self.asr, checked.wav, hints)
+            if heard is None:
+                heard = transcribe(self.asr, checked.wav, hints)
         except ASRError as exc:
             log.warning("speech recognition failed: %s", exc.reason)
             return Exchange(None, None, notice=exc.message)
         return heard.text, checked
+
+    def recognise_early(self, call: Call, wav: bytes) -> bool:
+        """Start recognising the utterance so far while the trainee pauses (hands-free).
+
+        ``wav`` is :attr:`simulator.voice.endpoint.Heard.so_far`. If the turn then ends with
+        the same audio, :meth:`take_turn` uses this result instead of recognising again; a
+        recording the check refuses is left for the turn to refuse. False when nothing started
+        (the recording was refused, or the recogniser is an online service).
+        """
+        try:
+            checked = check_recording(wav)
+        except RecordingRejected:
+            return False
+        return self.early.start(self.asr, checked.wav, call_hints(call.loaded.persona))
 
     def _keep_recording(self, call: Call, idx: int, wav: Any) -> None:
         if wav is None:

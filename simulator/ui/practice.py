@@ -310,12 +310,14 @@ def build(services: Services, sweeper: Sweeper | None = None) -> gr.Blocks:
         send_btn.click(on_say, [text, state], outs, api_visibility="private")
         mic.stop_recording(on_listen, [mic, state], outs, api_name="listen")
 
-        def on_live(chunk, ear_now):
-            ear_now, done, started = hear_chunk(ear_now, chunk)
+        def on_live(chunk, ear_now, st: PracticeState):
+            call = st.call if st.call is not None and not st.call.ended else None
+            early = (lambda wav: services.recognise_early(call, wav)) if call else None
+            ear_now, done, started = hear_chunk(ear_now, chunk, on_pause=early)
             return ear_now, done or gr.skip(), time.time() if started else gr.skip()
 
         live_mic.stream(
-            on_live, [live_mic, ear], [ear, live_heard, barge], stream_every=0.25,
+            on_live, [live_mic, ear, state], [ear, live_heard, barge], stream_every=0.25,
             api_visibility="private",
         )  # fmt: skip
         barge.change(None, None, cut, js=BARGE_IN_JS, api_visibility="private")

@@ -4,7 +4,10 @@ A phone call has no record button. :class:`Endpointer` takes the microphone's au
 as the browser streams it, asks Silero's detector (:mod:`simulator.voice.vad`) which 32 ms
 windows are speech, and hands back the utterance — as a WAV the recording check and the
 recogniser read — once the trainee has spoken and then paused for ``pause`` seconds. It also
-says when speech *starts*, which is what lets a page stop the customer's playback (barge-in).
+says when speech *starts*, which is what lets a page stop the customer's playback (barge-in),
+and hands out the utterance so far at the first short pause (``early``), so that recognition can
+start before the turn is over (:mod:`simulator.voice.early`); the finished utterance keeps only
+that much trailing silence, so its bytes are the same when the trainee did not speak on.
 """
 
 from __future__ import annotations
@@ -25,6 +28,9 @@ class Heard:
     """Speech began in this chunk (a page stops the customer's playback)."""
     utterance: bytes | None = None
     """A finished utterance as 16 kHz mono WAV, once the trainee paused."""
+    so_far: bytes | None = None
+    """The utterance as it will be if the trainee says no more: 16 kHz mono WAV, handed out
+    once per pause after ``early`` seconds of silence (recognition may start on it)."""
 
 
 @dataclass
@@ -36,6 +42,8 @@ class Endpointer:
         min_speech: seconds of speech before a turn counts as begun (a cough does not).
         max_seconds: a turn longer than this is cut here.
         lead: seconds kept before the first speech window (the onset of the first syllable).
+        early: seconds of silence after speech at which :attr:`Heard.so_far` is handed out;
+            the finished utterance keeps this much trailing silence (at most ``pause``).
 
     """
 
@@ -43,6 +51,7 @@ class Endpointer:
     min_speech: float = 0.25
     max_seconds: float = 30.0
     lead: float = 0.3
+    early: float = 0.3
     _pending: list = field(default_factory=list, repr=False)
     _audio: list = field(default_factory=list, repr=False)
     _speech_windows: int = 0
@@ -68,7 +77,7 @@ class Endpointer:
         pending = np.concatenate(self._pending)
         whole = len(pending) // WINDOW * WINDOW
         self._pending = [pending[whole:]]
-        started, finished = False, False
+        started, finished, so_far = False, False, None
         if whole:
             windows = pending[:whole]
             probs = speech_probabilities(windows)
@@ -78,13 +87,27 @@ class Endpointer:
                 self._audio.append(windows[i * WINDOW : (i + 1) * WINDOW])
                 began, ended = self._step(prob >= SPEECH_PROB)
                 started |= began
+                if self._speaking and self._silent_windows == self._early_windows():
+                    so_far = self._snapshot()
                 if ended:  # the rest of the chunk belongs to what comes next
                     finished = True
                     self._pending.insert(0, windows[(i + 1) * WINDOW :])
                     break
         if finished or self._too_long():
             return Heard(started=started, utterance=self._cut())
-        return Heard(started=started)
+        return Heard(started=started, so_far=so_far)
+
+    def _early_windows(self) -> int:
+        import math
+
+        return max(1, math.ceil(min(self.early, self.pause) * SAMPLE_RATE / WINDOW))
+
+    def _snapshot(self) -> bytes:
+        import numpy as np
+
+        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
+        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
+        return wav_bytes(pcm)
 
     def _step(self, is_speech: bool) -> tuple[bool, bool]:
         """One window: (speech began here, the turn ended here)."""
@@ -110,11 +133,11 @@ class Endpointer:
         return self._speaking and len(self._audio) * WINDOW > self.max_seconds * SAMPLE_RATE
 
     def _cut(self) -> bytes:
-        import numpy as np
-
-        audio = np.concatenate(self._audio) if self._audio else np.zeros(0, np.float32)
+        extra = self._silent_windows - self._early_windows()
+        if extra > 0:  # trailing silence as at the early hand-out: the same bytes
+            del self._audio[len(self._audio) - extra :]
+        wav = self._snapshot()
         self._audio = []
         self._speech_windows = self._silent_windows = 0
         self._speaking = False
-        pcm = (np.clip(audio, -1.0, 1.0) * 32767.0).round().astype("<i2").tobytes()
-        return wav_bytes(pcm)
+        return wav

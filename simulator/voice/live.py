@@ -15,6 +15,7 @@ import functools
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
 from pathlib import Path
 
 from simulator.voice.endpoint import Endpointer
@@ -72,10 +73,14 @@ def _write(wav: bytes) -> str:
     return str(path)
 
 
-def hear_chunk(ear: Endpointer | None, chunk) -> tuple[Endpointer, str | None, bool]:
+def hear_chunk(
+    ear: Endpointer | None, chunk, on_pause: Callable[[bytes], None] | None = None
+) -> tuple[Endpointer, str | None, bool]:
     """Feed one streamed chunk; ``(ear, utterance file or None, speech started)``.
 
     ``chunk`` is gradio's ``(rate, samples)``; ``None`` (the stream stopped) resets the ear.
+    ``on_pause`` gets the utterance so far (WAV bytes) at the first short pause, to start
+    recognising it early (:meth:`simulator.services.Services.recognise_early`).
     """
     ear = ear if ear is not None else Endpointer()
     if chunk is None:
@@ -83,4 +88,6 @@ def hear_chunk(ear: Endpointer | None, chunk) -> tuple[Endpointer, str | None, b
         return ear, None, False
     rate, samples = chunk
     heard = ear.feed(samples, int(rate))
+    if heard.so_far and on_pause is not None:
+        on_pause(heard.so_far)
     return ear, (_write(heard.utterance) if heard.utterance else None), heard.started

@@ -138,6 +138,8 @@ class WhisperASR:
     name = "faster-whisper"
     takes_hints = True
     """:func:`simulator.voice.asr.transcribe` passes the call's vocabulary to this backend."""
+    speculative = True
+    """Runs here, so it may be asked early, at the trainee's first pause (:mod:`.early`)."""
 
     def __init__(
         self,
