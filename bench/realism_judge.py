@@ -45,7 +45,8 @@ What counts as an answer, per kind (:data:`KINDS`):
 - ``channel`` (通过什么方式还？) — a payment channel (手机银行 / 微信 / 支付宝 / 柜台 / 转账 …),
   or any-will-do (都行 / 随便), or don't-know.
 - ``amount_right`` (这个金额对吗？) — yes or no about the sum: a clause opening with 对 / 是 /
-  没错 / 不对 / 不是, or 没问题 / 我认 / 是欠 / 知道 / 有问题 / 不止 / 多了 / 算错 / 不是我刷的.
+  没错 / 不对 / 不是, or 没问题 / 我认 / 是欠 / 知道 / 有问题 / 不止 / 多了 / 算错 / 不是我刷的 /
+  盗刷, or don't-know (不清楚: a relative, or a customer who has not looked).
 - ``offer`` (每月两千分十二期，行吗？) — yes, no or other terms: 行 / 可以 / 好 / 同意 / 不行 /
   做不到 / 拿不出 / 太多 / 太长 / 来不及 / 考虑 / 商量, an amount or a count of months, or
   做不了主 (a third party).
@@ -325,7 +326,9 @@ def _answers(kind: str, text: str, previous: str) -> str | None:  # noqa: C901 �
     if kind == "amount_right":
         if _yes_no(text):
             return "yes/no"
-        return "about the sum" if _AMOUNT_WORDS.search(text) else None
+        if _AMOUNT_WORDS.search(text):
+            return "about the sum"
+        return "don't know" if _UNKNOWN.search(text) else None
     if kind == "offer":
         if _starts(_OFFER_START, text) or _OFFER.search(text):
             return "yes/no"

@@ -20,7 +20,7 @@ from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
 from simulator.customer.moves import Move, Plan
 from simulator.customer.negotiation import Negotiation
-from simulator.customer.questions import Question, ask, on_topic_question
+from simulator.customer.questions import Question, ask, is_question, on_topic_question
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
@@ -186,6 +186,7 @@ def _denied_quotes(u: Understanding) -> tuple[str, ...]:
     return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
+_DISPUTE_WORDS = re.compile(r"争议|盗刷|调查|异议|那笔|那几笔|交易|冻结|挂失|投诉|核查")
 _NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
 """Refusing terms read back as if agreed: the customer first says they never agreed to them."""
 _SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
@@ -397,6 +398,20 @@ class Policy(Answers, Compound, Negotiation, Traits):
         s.respect_streak = calm.streak
         s.anger = _clamp(s.anger - calm.amount)
 
+    def _offers(self, u: Understanding) -> bool:
+        """An offer was read, and it is not 他今天还回来不？ (还 = still) asking about him."""
+        about_him = self._asked("when_back", "is_in", "relation", "who_are_you", "leave_message")
+        return u.has("offer_plan") and not (about_him and self._terms(u) is None)
+
+    @staticmethod
+    def _debt_only(u: Understanding) -> bool:
+        """The line states the debt (欠款12600，这个数有没有问题？), not terms: no count of months."""
+        return u.has("state_debt") and not (u.months and u.months > 1)
+
+    def _terms_logged(self, u: Understanding) -> bool:
+        """我给您登记上了：11月30号前还四千七: the terms noted down, not the dispute registered."""
+        return self._terms(u) is not None and not _DISPUTE_WORDS.search(u.text)
+
     def _asked(self, *kinds: str) -> str | None:
         """The first question of these kinds the last agent line asked."""
         return next((q.kind for q in self.question if q.kind in kinds), None)
@@ -411,7 +426,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
         if meta:
             self._patience(-8)
             return Move("confused")
-        if u.has("register_dispute") and self.facts.dispute and not s.dispute_registered:
+        registers = u.has("register_dispute") and not self._terms_logged(u)
+        if registers and self.facts.dispute and not s.dispute_registered:
             s.dispute_registered = True
             self._trust(15)
             return Move("dispute_registered")
@@ -451,11 +467,11 @@ class Policy(Answers, Compound, Negotiation, Traits):
         elif explains and not u.full_payment:
             pass  # 违约金是最低还款未还部分的5%: how fees work, not an offer
         elif (
-            u.has("offer_plan")
+            self._offers(u)
             or u.full_payment
             or (u.has("summarize_confirm") and u.amounts)
             # 每月一千四，三期，12月2号首期，行不行？ — terms without a verb; not the debt stated
-            or (concrete and readback and not u.has("state_debt"))
+            or (concrete and (readback or is_question(u.text)) and not self._debt_only(u))
         ):
             move = self._consider_offer(u)
             if move.situation in _NOT_AGREED and self._reads_back(u) and not s.accepted:

@@ -263,3 +263,70 @@ def test_a_reply_said_already_this_call_is_said_in_other_words():
     first = renderer.line(Move("confirm", plan=plan), TODAY)
     history = (("customer", first), ("agent", "我再确认一遍。"))
     assert renderer.line(Move("confirm", plan=plan), TODAY, history=history) != first
+
+
+# --- more of the same kinds, in other words --------------------------------------------------------
+
+
+@pytest.mark.parametrize("line", ["张卫东？", "喂，张先生？", "请问张卫东本人？"])
+def test_a_name_asked_bare_is_a_check_of_identity(line):
+    assert [q.kind for q in ask(line, names=("张卫东",))] == ["name"]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("他一般啥点儿下班？", "when_back"),
+        ("她多会儿能到家？", "when_back"),
+        ("那您准备咋还钱？", "channel"),
+        ("钱您打算怎么付？", "channel"),
+    ],
+)
+def test_colloquial_questions_are_read_as_their_kind(line, kind):
+    assert kind in [q.kind for q in ask(line, third_party=kind == "when_back")]
+
+
+def test_still_coming_home_is_not_an_offer_to_a_relative():
+    move, said = _say("third_party_mother_li", [INTRO], "他今晚还回来不？")
+    assert move.situation == "third_party_back", said
+
+
+def test_terms_noted_down_are_not_a_dispute_registered():
+    p = PERSONAS["disputing_he"].persona
+    policy = _policy("disputing_he", INTRO, f"请问是{p.brief.name}吗？")
+    policy.decide(understand("我帮您登记好了：下周一前还两千，对吧？", today=TODAY))
+    assert not policy.state.dispute_registered
+
+
+def test_a_counter_on_the_sum_keeps_the_date_offered():
+    p = PERSONAS["hardship_jobless_chen"].persona
+    policy = _trusting("hardship_jobless_chen")
+    too_much = p.facts.monthly_capacity * 3
+    move = policy.decide(
+        understand(f"每个月还{too_much}元，分3期，12月8号前还第一期，可以吗？", today=TODAY)
+    )
+    assert move.situation == "counter"
+    assert move.plan.due_date == date(2026, 12, 8)
+
+
+def test_terms_said_with_a_count_are_an_offer_even_if_they_read_like_the_debt():
+    p = PERSONAS["cooperative_wang"].persona
+    move, said = _say(
+        "cooperative_wang",
+        [INTRO, f"请问是{p.brief.name}吗？"],
+        f"月{p.facts.monthly_capacity - 37}，{p.facts.max_months + 1}期，下周起，干不干？",
+    )
+    assert move.situation in ("accept", "counter", "refuse", "cannot_pay_full"), said
+
+
+@pytest.mark.parametrize("pid", ["hardship_medical_sun", "hardship_jobless_chen"])
+def test_their_own_one_off_sum_read_back_a_day_late_is_corrected(pid):
+    p = PERSONAS[pid].persona
+    policy = _trusting(pid)
+    move = policy.decide(understand(f"那您{p.brief.amount}元明天一次还清吧？", today=TODAY))
+    own = policy.state.proposed
+    if own is None or own.months or own.due_date is None:
+        pytest.skip(f"{pid} proposed no one-off sum here ({move.situation})")
+    late = own.due_date.replace(day=own.due_date.day + 1)
+    line = f"我帮您记上了：{late.month}月{late.day}号前还{own.amount}元，是这样吧？"
+    assert policy.decide(understand(line, today=TODAY)).situation == "correct_readback"

@@ -88,7 +88,7 @@ class Answers:
     def _third_party(self, u: Understanding) -> Move:
         s = self.state
         asked = self._asked("who_are_you", "relation", "when_back", "name", "id_digits", "repeat")
-        if u.has("state_debt", "offer_plan", "summarize_confirm", "explain_consequence"):
+        if u.has("state_debt", "summarize_confirm", "explain_consequence") or self._offers(u):
             self._anger(12)
             self._trust(-8)
             return Move("third_party_refuse", question=asked)

@@ -81,7 +81,12 @@ class Compound:
 
         每月三千一，分十二期，可以吗？— 这个方案我不接受。先给我停息挂账。
         """
-        lead = [Move("hold_offer")] if self._terms(u) is not None else []
+        lead = []
+        if self._terms(u) is not None:  # read back as if agreed: 不对，这个我可没答应
+            checking = not self.state.accepted and (
+                self._reads_back(u) or u.has("summarize_confirm")
+            )
+            lead.append(Move("not_agreed" if checking else "hold_offer"))
         for q in self.question:
             if q.kind in HOLDABLE and len(lead) < MAX_PARTS:
                 lead.append(Move(f"hold_{q.kind}", question=q.kind))

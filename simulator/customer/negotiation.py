@@ -152,6 +152,7 @@ class Negotiation:
             if complaint is not None:
                 return complaint
         if arch == Archetype.hardship and why == "full":
+            s.proposed = counter  # 我12月5号之前先还八百: their terms, read back or taken up
             return Move("cannot_pay_full", plan=counter, objection=why)
         if s.trust < b.trust_to_reveal - 10 and arch != Archetype.cooperative:
             return Move("refuse", objection=why)
@@ -180,7 +181,7 @@ class Negotiation:
         s = self.state
         terms = self._terms(u)
         own = s.proposed
-        asks = self._puts_terms(u)
+        asks = self._puts_terms(u) or u.has("summarize_confirm")  # 我给您登记上了：……是这样吧？
         if terms is None or own is None or not asks:
             return None
         if self._differs(terms, own) or (terms.channel and terms.channel in self.facts.no_channels):
@@ -226,4 +227,6 @@ class Negotiation:
             lump_date=self._lump_date(),
             why=why,
         )
-        return Plan(amount=c.amount, months=c.months, due_date=c.due_date, channel=c.channel)
+        # A counter on the sum or the count keeps the first date offered (12月2号前还第一笔).
+        due = c.due_date or (terms.due_date if c.months and why != "soon" else None)
+        return Plan(amount=c.amount, months=c.months, due_date=due, channel=c.channel)

@@ -175,6 +175,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(他|她)的?(手机|电话|号码)(是)?(多少|几号|多少号)",
         r"(他|她)(一般|大概|通常|平时).{0,4}(几点|什么时候|啥时候)",
         r"(他|她)(去|在)(哪|哪儿|哪里)",
+        r"(啥点|什么点|几点钟?|多会儿|啥时候|什么时候|几时)(儿)?(能|会|才)?(回|到家|下班|在家)",
+        r"(他|她).{0,4}回(来|家)?(不|没|吗|没有)$",
     ),
     "id_digits": (
         r"(身份证|证件)(号|号码)?(的)?(后|末|最后)?(四|4|六|6)位",
@@ -192,6 +194,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"是(不是)?.{0,2}(持卡人|机主|卡主)|^(持卡人|机主|卡主)(本人)?(吗|吧|嘛)?$",
         r"(找|找一下|请|麻烦)(一下)?(?![您你他她])[\u4e00-\u9fff]{1,4}(女士|先生|小姐)",
         r"(女士|先生|小姐)(在|在家|方便接)",
+        r"^(请问|喂)?[\u4e00-\u9fff]{1,4}(女士|先生|小姐)(本人)?$",
     ),
     "why_late": (
         r"(什么|啥)(原因|困难|情况|问题|难处|事)",
@@ -241,6 +244,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"从哪(儿|里)?(转|还|打)",
         r"^(那)?(怎么|如何|咋)(还|还款|转|转账|付|打)(钱|款|过来|进来)?(呢|啊|呀)?$",
         r"(哪个|什么)(账户|账号)",
+        r"(打算|准备|想|要|会)(怎么|如何|咋)(还|付|转|交)(钱|款)?(呢|啊|呀)?$",
     ),
     "amount_right": (
         r"(金额|数目|数字|这个数|钱数|欠款|账单)(您|你)?(对|没错|有问题|没问题|准确|清楚|认|心里有数)",
@@ -351,7 +355,7 @@ _TOPICS = (
     ("channel", r"渠道|方式|途径|办法|怎么还|咋还|用什么|用啥|用哪个|哪个平台|账户|账号"),
     (
         "when_pay",
-        r"时间|日子|日期|哪天|几号|什么时候|啥时候|几时|首期|第一期|第一笔|头一笔|最早|最快",
+        r"时间|日子|日期|哪天|几号|几点|什么时候|啥时候|几时|首期|第一期|第一笔|头一笔|最早|最快|最晚",
     ),
     ("capacity", r"金额|多少|每个?月|一个月|月供|数目|钱数|最多|最少|上限"),
     ("why_late", r"原因|为什么|为啥|怎么回事|咋回事"),
@@ -378,9 +382,13 @@ def _bare(clause: str, previous: tuple[Question, ...], third_party: bool) -> tup
         return ()
     if m.group("wh").startswith("多少"):
         return (Question("capacity", clause),)
+    return (Question(_time_kind(previous, third_party), clause),)
+
+
+def _time_kind(previous: tuple[Question, ...], third_party: bool) -> str:
+    """The call's time question: when he is back, or when they pay (the last one asked)."""
     before = [q.kind for q in previous if q.kind in _TIME_KINDS]
-    kind = before[0] if before else ("when_back" if third_party else "when_pay")
-    return (Question(kind, clause),)
+    return before[0] if before else ("when_back" if third_party else "when_pay")
 
 
 def follow_up(
@@ -402,6 +410,8 @@ def follow_up(
         topic = m.group("topic")
         for kind, words in _TOPIC_RES:
             if words.search(topic):
+                if kind in _TIME_KINDS:  # 最晚呢？ after 他几点回来 asks when he is back
+                    kind = _time_kind(previous, third_party)
                 return (Question(kind, clause),)
         if _FOLLOW_UP_WORDS.match(topic) and previous:
             return tuple(Question(q.kind, clause) for q in previous)
@@ -461,7 +471,8 @@ def _checked(
     """
     out = dict(found)
     quote = ruled.get("name", "")
-    if quote and any(n in quote for n in names):
+    titled = tuple(n[0] + t for n in names for t in ("女士", "先生", "小姐"))
+    if quote and any(n in quote for n in (*names, *titled)):
         out.setdefault("name", quote)
     for kind in ("when_back", "is_in"):  # about him: 他/她, his name, 本人 — not 钱打进来
         about = _ABOUT_SOMEONE.search(_mandarin(to_simplified(u.text)))
@@ -491,6 +502,10 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
             if not _ALTERNATIVE.search(clause):
                 continue
         line_asks = True
+        if names and re.fullmatch(
+            rf"(?:请问|喂)?(?:{'|'.join(map(re.escape, names))})(?:本人)?", clause
+        ):
+            add("name", clause)  # 喂，银行的。林浩？
         for kind, pattern in _COMPILED.items():
             m = pattern.search(clause)
             if not m:
