@@ -316,6 +316,12 @@ _CALL_TOPIC = re.compile(
 )
 
 
+ON_TOPIC_P = 0.5
+"""P of the likeliest kind at which a question counts as about the call. Off-topic small talk
+(今天天气真不错，你喜欢吃火锅吗) reaches 0.3–0.45 on the day words it shares with 哪天还; above
+half the line is more like a question of the call than not."""
+
+
 def on_topic_question(text: str) -> bool:
     """Whether the line asks something about the call (not 你喜欢吃火锅吗).
 
@@ -325,7 +331,7 @@ def on_topic_question(text: str) -> bool:
     if not is_question(text):
         return False
     model = default_question_model()
-    if model is not None and max(model.scores(text)[0].values(), default=0.0) >= 0.3:
+    if model is not None and max(model.scores(text)[0].values(), default=0.0) >= ON_TOPIC_P:
         return True
     return bool(_CALL_TOPIC.search(_mandarin(to_simplified(text))))
 
