@@ -489,6 +489,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
         identity = self._asked("id_digits") or self._asked("name")
         if identity:
             return self._identity(identity)
+        if self._asked("capacity") and self._asked("when_pay") and self._reveals_when():
+            return self._when_question()  # 每月多少，哪天开始？ — one answer says both
         if self._asked("capacity"):
             return replace(self._capacity_question(), question="capacity")
         if self._asked("when_pay"):

@@ -330,3 +330,33 @@ def test_their_own_one_off_sum_read_back_a_day_late_is_corrected(pid):
     late = own.due_date.replace(day=own.due_date.day + 1)
     line = f"我帮您记上了：{late.month}月{late.day}号前还{own.amount}元，是这样吧？"
     assert policy.decide(understand(line, today=TODAY)).situation == "correct_readback"
+
+
+def test_how_much_and_when_asked_together_get_one_answer_with_both():
+    move, said = _say(
+        "cooperative_wang",
+        [INTRO, "请问是王丽娟吗？", "理解您，不着急，咱们慢慢商量。"],
+        "那您每月大概能凑多少，哪天能开始？",
+    )
+    assert move.situation == "give_when" and not move.also, said
+    assert {"capacity", "when_pay"} <= move.answers
+
+
+@pytest.mark.parametrize("pid", EVASIVE)
+def test_an_evasive_customer_asked_how_much_and_when_is_vague_about_both(pid):
+    move, said = _say(pid, [INTRO], "你一个月能还多少？哪天能先还一点？")
+    assert {"capacity", "when_pay"} <= move.answers, said
+    assert [m.situation for m in move.lead] == ["vague_capacity"], said
+
+
+def test_terms_said_again_are_not_a_request_to_repeat():
+    line = "不好意思，刚才我念错了，应该是下周二前还一千二，这下对了吧？"
+    assert "repeat" not in [q.kind for q in ask(line)]
+
+
+def test_a_customer_disputing_part_names_all_the_rest_as_their_one_off_sum():
+    p = PERSONAS["disputing_fraud_lin"].persona
+    policy = _trusting("disputing_fraud_lin")
+    move = policy.decide(understand("那您最快哪天能还一笔？", today=TODAY))
+    if move.situation == "give_when":
+        assert move.plan.amount == p.brief.amount - p.facts.dispute.amount

@@ -69,3 +69,8 @@ def test_a_plain_no_to_terms_and_it_is_me_to_a_message_are_answers():
     assert judge("offer", "这个我不答应。").verdict == "answered"
     assert judge("message", "不用转，我就是他本人。").verdict == "answered"
     assert not judge("message", "你说吧，我听着。").ok
+
+
+def test_not_knowing_whether_the_sum_is_right_answers_it():
+    assert judge("amount_right", "这个数我也不清楚，得问问他。").verdict == "answered"
+    assert not judge("amount_right", "你们银行怎么老打电话？").ok

@@ -61,8 +61,12 @@ class Answers:
                 return Move("vague_promise", question="when_pay", lead=(Move("vague_when"),))
             return Move("deflect_when", question="when_pay")
         s.revealed.add("capacity")
-        if self.facts.can_pay_full and self.facts.lump_sum >= self._payable():
+        f = self.facts
+        undisputed = self.persona.brief.amount - f.dispute.amount if f.dispute else None
+        if f.can_pay_full and f.lump_sum >= self._payable():
             plan = Plan(self._payable(), due_date=self._lump_date())
+        elif undisputed and f.lump_sum >= undisputed:  # all of their own spending, to the yuan
+            plan = Plan(undisputed, due_date=self._lump_date())
         elif self.facts.lump_sum:
             plan = Plan(offers.lump(self.facts.lump_sum), due_date=self._lump_date())
         else:
@@ -71,6 +75,11 @@ class Answers:
         if s.accepted is None:
             s.proposed = plan  # their own terms: a read-back of them is checked against them
         return Move("give_when", plan=plan, reveals=("capacity",), question="when_pay")
+
+    def _reveals_when(self) -> bool:
+        """Asked when, they would name the date and the sum (trusted enough, not evasive)."""
+        s, b = self.state, self.persona.behaviour
+        return s.trust >= b.trust_to_reveal and self.persona.archetype != Archetype.evasive
 
     def _capacity_question(self) -> Move:
         s, b = self.state, self.persona.behaviour

@@ -68,13 +68,15 @@ class Compound:
                     answered.add(q.kind)
                     continue
             part = self._answer_alone(q.kind)
-            if part is None or part.situation == move.situation:
+            if part is not None and part.situation == move.situation:  # one 我尽量 is enough
+                part = part.lead[0] if part.lead else None
+            if part is None:
                 continue
             answered |= part.answers
             also.append(part)
         if not lead and not also:
             return move
-        return replace(move, lead=tuple(lead), also=tuple(also))
+        return replace(move, lead=(*move.lead, *lead), also=(*move.also, *also))
 
     def _holding(self, move: Move, u: Understanding) -> Move:
         """``move`` of a customer holding out, led by a refusal of the terms or questions put.

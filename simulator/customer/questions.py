@@ -220,6 +220,7 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(什么时候|哪天|几号|啥时候|多久|什么时间)(能|可以|方便|打算|准备|会)?(先|开始)?(还|凑|拿|处理|存|转|结清)",
         r"(还|凑|存|转)(款|钱|上)?(的)?(时间|日子|日期)",
         r"(最快|最早)(什么时候|哪天|几号)",
+        r"(什么时候|哪天|几号|啥时候|什么时间|哪一天)(能|可以|方便|打算|准备|会)?(开始|起步|动手)(?!上班|工作|干|打工|上学)",
         r"(几号|哪天)(之前|以前|前)(能|可以)?",
         r"(哪天|什么时候|几号|啥时候|哪一天).{0,8}(还|打|转|存|交)(进来|过来|上|款|钱)?",
         r"(给个|说个|定个)(准话|日子|时间|日期)",
@@ -485,6 +486,8 @@ def _checked(
         if kind in out and kind not in ruled and not about:
             if not any(n in u.text for n in names):
                 out.pop(kind)
+    if "repeat" in out and "repeat" not in ruled and (u.amounts or u.due_date or u.months):
+        out.pop("repeat")  # 刚才念错了一项，应该是12月5号前还八百: terms said, not "say again"
     debt_check = "amount_right" in ruled and _DEBT_WORDS.search(u.text)
     if debt_check and not (_PLAN_WORDS.search(u.text) or u.has("offer_plan", "summarize_confirm")):
         out.setdefault("amount_right", ruled["amount_right"])  # 欠款是…，这个数目有没有问题？
