@@ -18,7 +18,7 @@ from simulator.customer.answers import Answers
 from simulator.customer.compound import Compound
 from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
-from simulator.customer.moves import Move, Plan
+from simulator.customer.moves import TERMS_SITUATIONS, Move, Plan
 from simulator.customer.negotiation import Negotiation
 from simulator.customer.questions import Question, ask, is_question, on_topic_question
 from simulator.customer.traits import Traits
@@ -44,7 +44,9 @@ VIOLATION_ANGER = {
     "illegitimate_fee": 15,
 }
 ABUSE = frozenset(VIOLATION_ANGER)
-_LOOKALIKE = frozenset({"illegitimate_fee", "third_party_disclosure", "impersonation"})
+_LOOKALIKE = frozenset(
+    {"illegitimate_fee", "third_party_disclosure", "impersonation", "induce_borrowing"}
+)
 """Violations the example layer alone may see in a plain question about money or the call."""
 RESPECT_TRUST = {
     "ask_reason": 6,
@@ -309,7 +311,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
         if found and all(a.source == "example" for a in found):
             if self.question and all(q.kind in plain for q in self.question):
                 return []
-            # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone
+            # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone, and
+            # 啥时候能先打一笔进来？ a push to borrow
             if self.question and all(a.name in _LOOKALIKE for a in found):
                 return []
         return [a.name for a in found]
@@ -476,6 +479,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
             move = self._consider_offer(u)
             if move.situation in _NOT_AGREED and self._reads_back(u) and not s.accepted:
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))  # 我可没答应这个
+            if move.situation not in TERMS_SITUATIONS:
+                return move  # 那笔不是我刷的: the channel asked too is added as a part of its own
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)
         if u.has("close"):

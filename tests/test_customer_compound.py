@@ -360,3 +360,79 @@ def test_a_customer_disputing_part_names_all_the_rest_as_their_one_off_sum():
     move = policy.decide(understand("那您最快哪天能还一笔？", today=TODAY))
     if move.situation == "give_when":
         assert move.plan.amount == p.brief.amount - p.facts.dispute.amount
+
+
+# --- south-western Mandarin, more compound lines, traits under compound lines ----------------------
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("那你是不是李强迈？", "name"),
+        ("你每个月好多钱拿得出来嘛", "capacity"),
+        ("啥子时候能把钱打过来嘛", "when_pay"),
+        ("他好久到家嘛？", "when_back"),
+        ("首期打算放在几号？", "when_pay"),
+    ],
+)
+def test_south_western_and_plain_variants_are_read_as_their_kind(line, kind):
+    kinds = [q.kind for q in ask(line, names=("李强",), third_party=kind == "when_back")]
+    assert kind in kinds
+
+
+def test_a_time_of_day_follow_up_goes_on_with_the_time_asked_about():
+    back = (Question("when_back", "他一般什么时候方便接电话？"),)
+    assert [q.kind for q in ask("那中午呢？", previous=back, third_party=True)] == ["when_back"]
+
+
+def test_a_reason_and_income_asked_together_both_stand():
+    line = "方便说说是遇到什么困难了吗？另外您目前收入情况怎么样？"
+    kinds = [q.kind for q in ask(understand(line, today=TODAY))]
+    assert {"why_late", "capacity"} <= set(kinds)
+
+
+@pytest.mark.parametrize("pid", COACHED)
+def test_terms_that_also_ask_the_channel_still_meet_the_coached_demand(pid):
+    f = PERSONAS[pid].persona.facts
+    line = f"每月{f.monthly_capacity}，分{f.max_months}期，下周一前首期，行吗？钱您从哪儿转？"
+    policy = _policy(pid, INTRO)
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation in ("demand_relief", "warn_hangup")
+    assert policy.state.accepted is None
+
+
+def test_a_dispute_raised_by_an_offer_still_says_the_channel_asked():
+    p = PERSONAS["disputing_he"].persona
+    line = f"每个月{p.brief.amount // 3}，分3期，下周一前首期，可以吗？钱用什么转？"
+    move, said = _say("disputing_he", [INTRO, f"请问是{p.brief.name}吗？"], line)
+    assert "channel" in move.answers and p.facts.pay_channel in said, said
+
+
+MULTI_BANK = [p for p, lp in PERSONAS.items() if Trait.multi_bank in lp.persona.behaviour.traits]
+
+
+@pytest.mark.parametrize("pid", MULTI_BANK)
+def test_the_longest_plan_they_ask_for_keeps_the_date_offered(pid):
+    p = PERSONAS[pid].persona
+    months = -(-p.brief.amount // p.facts.monthly_capacity)  # clears the debt, short of the most
+    policy = _trusting(pid)
+    policy.decide(understand("您别着急，咱们一起想办法，我尽量帮您争取。", today=TODAY))
+    line = f"每月{p.facts.monthly_capacity}，分{months}期，12月9号前首期，可以吗？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "play_banks"
+    assert policy.state.proposed.due_date == date(2026, 12, 9)
+
+
+def test_a_push_to_borrow_only_the_example_layer_hears_in_a_when_question_is_no_offence():
+    from dataclasses import replace as with_acts
+
+    from simulator.understand.acts import Act
+
+    policy = _policy("cooperative_wang", INTRO, "请问是王丽娟吗？")
+    line = "那您哪天能先转一笔进来？"
+    u = understand(line, today=TODAY)
+    u = with_acts(u, acts=(*u.acts, Act("induce_borrowing", line, source="example")))
+    anger = policy.state.anger
+    move = policy.decide(u)
+    assert move.situation not in ("angry", "warn_hangup", "hangup")
+    assert policy.state.anger <= anger

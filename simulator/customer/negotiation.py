@@ -24,9 +24,11 @@ from simulator.understand.terms import READBACK_CUE
 __all__ = ["Negotiation"]
 
 _MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
-_CHECK = re.compile(r"确认|核对|复述|记一下|记下|对一下|再说一遍")
+_CHECK = re.compile(
+    r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
+)
 """Words that make terms said back a check of what was agreed."""
-_ASKS_YES = re.compile(r"(吧|吗|么|对不对|行不行|是不是)[？?。！!～~\s]*$|[？?]\s*$")
+_ASKS_YES = re.compile(r"(吧|吗|么|嘛|对不对|行不行|是不是|对不|是不)[？?。！!～~\s]*$|[？?]\s*$")
 """A line that asks (a tag or a question mark): terms said back this way are put to them."""
 
 

@@ -91,11 +91,22 @@ _MANDARIN = (
 _MANDARIN_WORD = re.compile("|".join(w for w, _ in _MANDARIN))
 _MANDARIN_MAP = dict(_MANDARIN)
 _COPULA = re.compile(r"(?<![关联体派维])系(?![统列数])")
+# South-western Mandarin (四川/重庆/贵州): 啥子时候 / 好多钱 / 好久回来 / 报一哈 / 要得不 / 是他迈.
+_SOUTHWEST = (
+    (re.compile(r"啥子"), "什么"),
+    (re.compile(r"一哈(?:儿)?"), "一下"),
+    (re.compile(r"要得不|要不要得"), "行不行"),
+    (re.compile(r"好多(?=钱|块)"), "多少"),
+    (re.compile(r"好久(?=(?:能|才|可以|会)?(?:回|到家|下班|有空))"), "什么时候"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])迈(?=[？?。，,！!\s]|$)"), "吗"),
+)
 
 
 def _mandarin(text: str) -> str:
-    """Southern words in their Mandarin form (the rules are written in Mandarin)."""
+    """Southern and south-western words in their Mandarin form (the rules are in Mandarin)."""
     text = _MANDARIN_WORD.sub(lambda m: _MANDARIN_MAP[m.group()], text)
+    for pattern, mandarin in _SOUTHWEST:
+        text = pattern.sub(mandarin, text)
     return _COPULA.sub("是", text)
 
 
@@ -215,11 +226,13 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
         r"(还|拿)多少(合适|比较合适|能接受|没问题)",
         r"(您|你)觉得.{0,6}多少",
         r"多少(合适|能行|可以)",
+        r"多少(钱|块)?.{0,3}(还得起|还得上|还得了|拿得出|凑得出|能还|可以还)",
     ),
     "when_pay": (
         r"(什么时候|哪天|几号|啥时候|多久|什么时间)(能|可以|方便|打算|准备|会)?(先|开始)?(还|凑|拿|处理|存|转|结清)",
         r"(还|凑|存|转)(款|钱|上)?(的)?(时间|日子|日期)",
         r"(最快|最早)(什么时候|哪天|几号)",
+        r"(第一笔|首期|第一期|头一笔|头期|还款|钱|款).{0,8}(哪天|几号|什么时候|啥时候|哪一天|几时)",
         r"(什么时候|哪天|几号|啥时候|什么时间|哪一天)(能|可以|方便|打算|准备|会)?(开始|起步|动手)(?!上班|工作|干|打工|上学)",
         r"(几号|哪天)(之前|以前|前)(能|可以)?",
         r"(哪天|什么时候|几号|啥时候|哪一天).{0,8}(还|打|转|存|交)(进来|过来|上|款|钱)?",
@@ -263,6 +276,8 @@ _PATTERNS: dict[str, tuple[str, ...]] = {
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
 _DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
+_BACKED_BY = {"why_late": "ask_reason", "capacity": "ask_capacity"}
+"""Kinds the rules found that the understanding's acts confirm: the model does not drop them."""
 _ABOUT_SOMEONE = re.compile(r"他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
 _PLAN_WORDS = re.compile(
     r"每个?月|一个月|(?<!逾)期|头一笔|第一笔|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案"
@@ -369,6 +384,7 @@ _TOPICS = (
     ("id_digits", r"身份证|证件|后四位|尾号"),
     ("relation", r"关系"),
     ("when_back", r"回来|到家|下班|在家"),
+    ("when_pay", r"早上|上午|中午|下午|晚上|白天|夜里|今天|明天|后天|周末|这周|下周|月底|月初"),
 )
 _TOPIC_RES = tuple((kind, re.compile(words)) for kind, words in _TOPICS)
 _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
@@ -478,6 +494,9 @@ def _checked(
     """
     out = dict(found)
     quote = ruled.get("name", "")
+    for kind, act in _BACKED_BY.items():  # the understanding read the same question: it stands
+        if kind in ruled and kind not in out and u.has(act) and ruled[kind] != u.text:
+            out[kind] = ruled[kind]
     titled = tuple(n[0] + t for n in names for t in ("女士", "先生", "小姐"))
     if quote and any(n in quote for n in (*names, *titled)):
         out.setdefault("name", quote)

@@ -62,7 +62,7 @@ class Traits:
                 s.relief_heard = True
             elif explains:
                 return Move("cite_rules")  # 征信、违约金: the rules are quoted back
-            elif not s.relief_heard and u.has(*_OFFERS) and not self._asked(*_NOT_OFFERS):
+            elif not s.relief_heard and u.has(*_OFFERS) and self._offered_or_asked(u):
                 self._patience(-4)
                 s.relief_demands += 1
                 if s.relief_demands > 3:  # asked three times and ignored: last warning
@@ -75,7 +75,7 @@ class Traits:
                 if not u.has(*_OFFERS, "register_dispute"):
                     return Move("soften")  # 卡冻上了: what they were waiting to hear
             if s.dispute_registered and not s.card_frozen and u.has(*_OFFERS):
-                if self._asked(*_NOT_OFFERS):
+                if not self._offered_or_asked(u):
                     return None
                 return self._holding(Move("demand_freeze"), u)
         if self._has_trait(Trait.hard_of_hearing):
@@ -83,6 +83,16 @@ class Traits:
             if move is not None:
                 return move
         return None
+
+    def _offered_or_asked(self, u: Understanding) -> bool:
+        """Whether a customer holding out meets this line with their demand.
+
+        Yes when terms are put (每月一千五……用哪个还？ too), or when nothing is asked that is
+        answered as asked (请问是本人吗 / 数对吗 / 用什么还).
+        """
+        terms = u.has("offer_plan", "summarize_confirm") and self._terms(u) is not None
+        terms = terms and not self._debt_only(u)  # 您欠九千六，对吧？ states the debt
+        return terms or not self._asked(*_NOT_OFFERS)
 
     def _hearing(self, u: Understanding) -> Move | None:
         s = self.state
@@ -141,7 +151,7 @@ class Traits:
         s.banks_played = True
         months = f.max_months
         monthly = min(round_up(-(-self._payable() // months)), f.monthly_capacity)
-        s.proposed = Plan(monthly, months=months, channel=terms.channel)
+        s.proposed = Plan(monthly, months=months, due_date=terms.due_date, channel=terms.channel)
         s.revealed.add("capacity")
         return Move("play_banks", plan=s.proposed, reveals=("capacity",))
 
