@@ -444,7 +444,11 @@ class Policy(Answers, Compound, Negotiation, Traits):
                 return Move("give_channel", question=asked)
             if asked:
                 return Move("give_when", plan=s.accepted, question=asked)
-            return Move("close", ends_call="agreement")
+            if u.has("close") or not (self.question or is_question(u.text)):
+                return Move("close", ends_call="agreement")
+            # another question after the agreement is answered as any other
+        if self._asked("repeat") and self._terms(u) is None:
+            return Move("repeat", question="repeat")  # 啊？你说啥？ — said again, not re-decided
         readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
         if s.accepted and readback:
             terms = self._terms(u)

@@ -436,3 +436,45 @@ def test_a_push_to_borrow_only_the_example_layer_hears_in_a_when_question_is_no_
     move = policy.decide(u)
     assert move.situation not in ("angry", "warn_hangup", "hangup")
     assert policy.state.anger <= anger
+
+
+# --- asking to hear it again, channels, after the agreement ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "刚才那个日子是几号来着？",
+        "我这边听不太清，",
+        "您说大声点！",
+        "麻烦慢点讲",
+        "你再念一下",
+        "没记住。",
+    ],
+)
+def test_asking_to_hear_it_again_in_other_words(line):
+    assert "repeat" in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+@pytest.mark.parametrize("line", ["这个事以后再说吧。", "我再说一遍，每个月两千。", "那就下回再说"])
+def test_later_and_the_trainee_repeating_are_not_requests_to_repeat(line):
+    assert "repeat" not in [q.kind for q in ask(line, model=False)]
+
+
+@pytest.mark.parametrize(
+    "line", ["平时都在哪儿交钱？", "支付宝可以还吗？", "您是网上还还是去网点？"]
+)
+def test_where_and_which_way_to_pay_ask_the_channel(line):
+    assert "channel" in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+def test_after_the_agreement_a_question_is_answered_and_hear_again_is_said_again():
+    p = PERSONAS["cooperative_wang"].persona
+    offer = f"您每个月还{p.facts.monthly_capacity}元，分{p.facts.max_months}期，可以吗？"
+    readback = f"好，跟您确认：每月{p.facts.monthly_capacity}元，{p.facts.max_months}期，对吧？"
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？", offer, readback)
+    assert policy.state.confirmed
+    assert policy.decide(understand("啊？您刚说啥？", today=TODAY)).situation == "repeat"
+    move = policy.decide(understand("那您打算用什么还？", today=TODAY))
+    assert move.ends_call is None and "channel" in move.answers
+    assert policy.decide(understand("好的，那就这样，再见。", today=TODAY)).ends_call == "agreement"
