@@ -25,6 +25,8 @@ FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
 DEFAULT_FALLBACK = "嗯……"
 _STATES_OBJECTION = re.compile(OBJECTION_WORDS)
 _REPEAT_PREFIXES = ("我说，", "我是说，", "我刚说了，", "我再说一遍，")
+_AGAIN_PREFIXES = ("我刚说了，", "还是那句话，", "跟你说过了，", "我再说一次，")
+"""How a customer asked the same thing again opens the same answer."""
 _PLAN_SLOTS = frozenset({"amount", "months", "date", "channel"})
 _OBJECTING = ("counter", "refuse")
 """Moves that say their objection first (分那么多期不行。……)."""
@@ -151,8 +153,14 @@ class TemplateRenderer:
                 other = self._compose(move, today, history)
             finally:
                 self._relaxed = False
-            text = other if other.strip() not in said else text
+            text = other if other.strip() not in said else self._again(text, said)
         return text
+
+    @staticmethod
+    def _again(text: str, said: set[str]) -> str:
+        """A line said already, said as people say a thing twice (我刚说了，……)."""
+        fresh = [p + text for p in _AGAIN_PREFIXES if (p + text).strip() not in said]
+        return fresh[0] if fresh else text
 
     def _compose(self, move: Move, today: date, history: tuple[tuple[str, str], ...]) -> str:
         parts = [self._one(m, today, history) for m in (*move.lead, move, *move.also)]

@@ -478,3 +478,21 @@ def test_after_the_agreement_a_question_is_answered_and_hear_again_is_said_again
     move = policy.decide(understand("那您打算用什么还？", today=TODAY))
     assert move.ends_call is None and "channel" in move.answers
     assert policy.decide(understand("好的，那就这样，再见。", today=TODAY)).ends_call == "agreement"
+
+
+def test_a_bare_why_asks_why_and_a_bare_when_with_dao_di_goes_on():
+    assert [q.kind for q in ask("那到底是为什么呢？")] == ["why_late"]
+    back = (Question("when_back", "他啥时候回？"),)
+    assert [q.kind for q in ask("究竟几点？", previous=back, third_party=True)] == ["when_back"]
+
+
+def test_the_same_answer_asked_for_again_is_said_as_said_before():
+    renderer = TemplateRenderer(PERSONAS["cooperative_wang"], seed=0)
+    move = Move("give_channel", question="channel")
+    history: tuple[tuple[str, str], ...] = ()
+    said = []
+    for _ in range(6):
+        line = renderer.line(move, TODAY, history=history)
+        said.append(line)
+        history = (*history, ("agent", "用什么还？"), ("customer", line))
+    assert len(set(said)) == len(said), said
