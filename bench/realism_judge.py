@@ -175,7 +175,9 @@ _RELATION = re.compile(
 _WHO = re.compile(rf"我是(?:{RELATIONS}|他|她|[\u4e00-\u9fff]{{1,4}}[的]?(?:{RELATIONS}))|(?:他|她)是我的?(?:{RELATIONS})"
                   r"|不是本人|我(?:又)?不是|打错了?|不认识|我就是|就是我|是我|本人"
                   r"|我是[\u4e00-\u9fff]{2,3}(?=[，。,.!！?？]|$)")  # fmt: skip
-_IS_CARDHOLDER = re.compile(r"我就是|就是我|我本人|就是本人|没有别人|没别人")
+_IS_CARDHOLDER = re.compile(
+    r"我就是|就是我|我本人|就是本人|没有别人|没别人|(?:^|[，。,.!！?？])是我(?:本人)?(?=[，。,.!！?？]|$)"
+)
 """The person asked about a cardholder says they are the cardholder (他什么时候回来？— 我就是他)."""
 _AMOUNT_WORDS = re.compile(
     r"没问题|我认|认了|认账|是欠|欠着|欠了|知道|有问题|不止|多了|少了|算错|搞错|不对|对的|没错|是这么多|差不多|不认"

@@ -496,3 +496,24 @@ def test_the_same_answer_asked_for_again_is_said_as_said_before():
         said.append(line)
         history = (*history, ("agent", "用什么还？"), ("customer", line))
     assert len(set(said)) == len(said), said
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("你准备边日还呀？", "when_pay"),
+        ("月尾得唔得？", "when_pay"),
+        ("后天前行不行？", "when_pay"),
+        ("你用边个平台还？", "channel"),
+        ("这钱你咋打过来？", "channel"),
+        ("你每个月可以俾几多呀？", "capacity"),
+        ("讲慢啲啦", "repeat"),
+        ("咩话？", "repeat"),
+        ("重说。", "repeat"),
+        ("你讲啥呢？", "repeat"),
+        ("没听懂。", "repeat"),
+        ("数再说下", "repeat"),
+    ],
+)
+def test_terse_and_southern_questions_are_read_as_their_kind(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY))]

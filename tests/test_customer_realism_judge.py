@@ -74,3 +74,8 @@ def test_a_plain_no_to_terms_and_it_is_me_to_a_message_are_answers():
 def test_not_knowing_whether_the_sum_is_right_answers_it():
     assert judge("amount_right", "这个数我也不清楚，得问问他。").verdict == "answered"
     assert not judge("amount_right", "你们银行怎么老打电话？").ok
+
+
+def test_it_is_me_said_as_its_own_clause_answers_a_question_about_him():
+    assert judge("back_time", "哎，是我，周敏。刚才没说实话。").verdict == "answered"
+    assert not judge("back_time", "是我不对，你说吧。").ok
