@@ -20,7 +20,7 @@ from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
 from simulator.customer.moves import TERMS_SITUATIONS, Move, Plan
 from simulator.customer.negotiation import Negotiation
-from simulator.customer.questions import Question, ask, is_question, on_topic_question
+from simulator.customer.questions import Question, ask, clauses, is_question, on_topic_question
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
@@ -44,10 +44,6 @@ VIOLATION_ANGER = {
     "illegitimate_fee": 15,
 }
 ABUSE = frozenset(VIOLATION_ANGER)
-_LOOKALIKE = frozenset(
-    {"illegitimate_fee", "third_party_disclosure", "impersonation", "induce_borrowing"}
-)
-"""Violations the example layer alone may see in a plain question about money or the call."""
 RESPECT_TRUST = {
     "ask_reason": 6,
     "listen": 3,
@@ -188,6 +184,9 @@ def _denied_quotes(u: Understanding) -> tuple[str, ...]:
     return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
+_CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
+_OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
+"""An open question (how much / when / how), not a yes or no to terms."""
 _DISPUTE_WORDS = re.compile(r"争议|盗刷|调查|异议|那笔|那几笔|交易|冻结|挂失|投诉|核查")
 _NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
 """Refusing terms read back as if agreed: the customer first says they never agreed to them."""
@@ -301,21 +300,35 @@ class Policy(Answers, Compound, Negotiation, Traits):
         return self._maybe_give_up(self._complete(move))
 
     def _abuse(self, u: Understanding) -> list[str]:
-        """The violations in the line; the example layer's alone do not count in a plain question.
+        """The violations in the line; the example layer's alone do not count in a question.
 
         ``您是他什么人？`` resembles a disclosure to the example layer; asked with no rule-found
         violation, it is the question the customer answers, not an offence.
         """
         found = [a for a in u.acts if a.name in ABUSE and not _number_not_insult(a)]
-        plain = {"who_are_you", "relation", "is_in", "when_back", "name", "repeat"}
-        if found and all(a.source == "example" for a in found):
-            if self.question and all(q.kind in plain for q in self.question):
-                return []
-            # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone, and
-            # 啥时候能先打一笔进来？ a push to borrow
-            if self.question and all(a.name in _LOOKALIKE for a in found):
-                return []
+        if found and all(a.source == "example" for a in found) and self._only_asks(u):
+            # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone,
+            # 那你这个钱什么时候能凑齐？ an insult, 从哪个卡转过来？ a threat: a line that only asks
+            # the call's questions, with no violation the rules found, is the question.
+            return []
         return [a.name for a in found]
+
+    def _only_asks(self, u: Understanding) -> bool:
+        """Every clause of the line is one of the questions found (or a word like 那 / 好的).
+
+        你是不是傻，什么时候还钱？ has a clause of its own besides the question: not only asks.
+        """
+        quotes = [q.quote for q in self.question]
+        if not quotes:
+            return False
+        for clause, _ in clauses(u.text):
+            if len(clause) <= 2 or _CONNECTIVE.fullmatch(clause):
+                continue
+            if any(clause in q or q in clause for q in quotes):
+                continue
+            if not ask(clause + "？", model=False, names=(self.persona.brief.name,)):
+                return False  # 微信？支付宝？ — each clause a question of its own
+        return True
 
     def _with_recall(self, move: Move, broken) -> Move:
         """An angry reaction that names the promise the trainee just broke."""
@@ -406,6 +419,32 @@ class Policy(Answers, Compound, Negotiation, Traits):
         about_him = self._asked("when_back", "is_in", "relation", "who_are_you", "leave_message")
         return u.has("offer_plan") and not (about_him and self._terms(u) is None)
 
+    def _asks_openly(self, u: Understanding) -> bool:
+        """How much / when / how is asked openly, and the line's numbers offer nothing.
+
+        最长可以分二十四期，您一个月能还多少？ and 总共六千八百五，您打算用什么方式还？ ask; the
+        count is what the bank allows and the sum what is owed. 月底前能先还上六百八十五吗？
+        offers (a yes or no to terms).
+        """
+        open_kinds = ("capacity", "when_pay", "channel")
+        asked = [q for q in self.question if q.kind in open_kinds and _OPEN_WH.search(q.quote)]
+        if not asked or u.full_payment:
+            return False
+        if not u.amounts:
+            return True  # a count or a date the bank allows, and a question
+        stated = max(u.amounts) >= self.persona.brief.amount * 0.95
+        return stated and not (u.months and u.months > 1) and u.due_date is None
+
+    def _bare_terms(self, u: Understanding, readback: bool) -> bool:
+        """Terms put for a yes or no without a verb (每月一千四，三期，12月2号首期，行不行？).
+
+        Not the debt stated, and not a line that asks how much, when or how (欠款一万二，一个月
+        能还多少？): its sums are what is owed, and the question is answered.
+        """
+        if self._debt_only(u) or self._asked("capacity", "when_pay", "channel"):
+            return False
+        return readback or is_question(u.text)
+
     @staticmethod
     def _debt_only(u: Understanding) -> bool:
         """The line states the debt (欠款12600，这个数有没有问题？), not terms: no count of months."""
@@ -429,7 +468,9 @@ class Policy(Answers, Compound, Negotiation, Traits):
         if meta:
             self._patience(-8)
             return Move("confused")
-        registers = u.has("register_dispute") and not self._terms_logged(u)
+        # 登记 of terms or with a question (你先定个日子，我好登记) is not the dispute registered
+        noted = self._terms_logged(u) or (self.question and not _DISPUTE_WORDS.search(u.text))
+        registers = u.has("register_dispute") and not noted
         if registers and self.facts.dispute and not s.dispute_registered:
             s.dispute_registered = True
             self._trust(15)
@@ -471,6 +512,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
         explains = u.has("explain_consequence") and not (u.amounts or u.months or u.due_date)
         if not concrete and self._asked("capacity", "when_pay", "channel"):
             pass  # 您什么时候能先还一部分？ asks; it offers nothing to weigh
+        elif self._asks_openly(u):
+            pass  # 欠款一万二，一个月能还多少？ — the sum is what is owed; the question is asked
         elif explains and not u.full_payment:
             pass  # 违约金是最低还款未还部分的5%: how fees work, not an offer
         elif (
@@ -478,7 +521,7 @@ class Policy(Answers, Compound, Negotiation, Traits):
             or u.full_payment
             or (u.has("summarize_confirm") and u.amounts)
             # 每月一千四，三期，12月2号首期，行不行？ — terms without a verb; not the debt stated
-            or (concrete and (readback or is_question(u.text)) and not self._debt_only(u))
+            or (concrete and self._bare_terms(u, readback))
         ):
             move = self._consider_offer(u)
             if move.situation in _NOT_AGREED and self._reads_back(u) and not s.accepted:

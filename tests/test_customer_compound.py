@@ -517,3 +517,52 @@ def test_the_same_answer_asked_for_again_is_said_as_said_before():
 )
 def test_terse_and_southern_questions_are_read_as_their_kind(line, kind):
     assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("一个月多少你能扛得住？", "capacity"),
+        ("这个月还得上不？", "capacity"),
+        ("那这笔钱哪天能凑够？", "when_pay"),
+        ("下礼拜能不能先还一点？", "when_pay"),
+        ("最迟几号？", "when_pay"),
+        ("下星期？", "when_pay"),
+        ("您给个日子吧", "when_pay"),
+        ("这钱咋给？", "channel"),
+        ("从哪张卡还？", "channel"),
+        ("云闪付？", "channel"),
+        ("现金还是转账？", "channel"),
+        ("月供？", "capacity"),
+    ],
+)
+def test_short_and_plain_questions_on_money_are_read_as_their_kind(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+def test_an_example_only_offence_in_a_line_that_asks_is_the_question():
+    from dataclasses import replace as with_acts
+
+    from simulator.understand.acts import Act
+
+    for name in ("insult", "threat"):
+        policy = _policy("cooperative_wang", INTRO, "请问是王丽娟吗？")
+        line = "那这笔钱您打算从哪张卡转？"
+        u = understand(line, today=TODAY)
+        u = with_acts(u, acts=(*u.acts, Act(name, line, source="example")))
+        move = policy.decide(u)
+        assert move.situation == "give_channel", name
+
+
+def test_an_offence_the_rules_find_still_counts_in_a_question():
+    policy = _policy("cooperative_wang", INTRO, "请问是王丽娟吗？")
+    move = policy.decide(understand("你是不是傻，什么时候还钱？", today=TODAY))
+    assert move.situation in ("angry", "warn_hangup", "hangup")
+
+
+def test_noting_a_date_down_is_not_registering_the_dispute():
+    policy = _policy("disputing_fraud_lin", INTRO, "请问是林浩吗？")
+    policy.decide(understand("您先定个日子，我这边好登记。", today=TODAY))
+    assert not policy.state.dispute_registered
+    policy.decide(understand("那几笔盗刷我先给您登记调查。", today=TODAY))
+    assert policy.state.dispute_registered

@@ -57,6 +57,8 @@ class Move:
         found = set(answered_by(self.situation))
         if self.question and self.situation not in TERMS_SITUATIONS:
             found.add(self.question)
+        if self.plan and self.situation in TERMS_SITUATIONS:
+            found |= {"capacity", "when_pay"}  # terms said aloud: the sum and when
         for part in (*self.lead, *self.also):
             found |= part.answers
         return frozenset(found)
