@@ -535,7 +535,8 @@ class Policy(Answers, Compound, Negotiation, Traits):
         if self._asked("leave_message") and s.name_confirmed and len(self.question) == 1:
             return Move("i_am_cardholder", question="leave_message")  # 让他回电话 — 我就是他
         third_party_questions = ("who_are_you", "relation", "when_back", "is_in", "leave_message")
-        if self._asked(*third_party_questions) and not self._asked("id_digits", "name"):
+        money = ("capacity", "when_pay", "channel", "why_late", "amount_right")
+        if self._asked(*third_party_questions) and not self._asked("id_digits", "name", *money):
             s.name_confirmed = True  # 您是他什么人？ — 我就是他本人
             return Move("i_am_cardholder", question=self.question[0].kind)
         identity = self._asked("id_digits") or self._asked("name")

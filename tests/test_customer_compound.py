@@ -566,3 +566,21 @@ def test_noting_a_date_down_is_not_registering_the_dispute():
     assert not policy.state.dispute_registered
     policy.decide(understand("那几笔盗刷我先给您登记调查。", today=TODAY))
     assert policy.state.dispute_registered
+
+
+def test_the_sum_owed_beside_an_open_question_is_not_an_offer():
+    p = PERSONAS["cooperative_wang"].persona
+    warm = [INTRO, f"请问是{p.brief.name}吗？", "我理解您的难处。"]
+    move, said = _say("cooperative_wang", warm, f"您这欠款是{p.brief.amount}，每月大概能还多少？")
+    assert move.situation not in ("accept", "counter", "refuse"), said
+    assert "capacity" in move.answers
+    move, said = _say("cooperative_wang", warm, "我们最长能给分二十四期，您一个月能拿出多少？")
+    assert move.situation not in ("accept", "counter", "refuse"), said
+
+
+def test_a_money_question_is_answered_even_if_the_line_also_seems_to_ask_about_him():
+    p = PERSONAS["cooperative_wang"].persona
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？", "我理解您的难处。")
+    u = understand("银行有他的规定，您看月底前能不能先还一部分？", today=TODAY)
+    move = policy.decide(u)
+    assert move.situation != "i_am_cardholder" and "when_pay" in move.answers
