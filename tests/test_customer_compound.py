@@ -584,3 +584,18 @@ def test_a_money_question_is_answered_even_if_the_line_also_seems_to_ask_about_h
     u = understand("银行有他的规定，您看月底前能不能先还一部分？", today=TODAY)
     move = policy.decide(u)
     assert move.situation != "i_am_cardholder" and "when_pay" in move.answers
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("每月还款额度？", "capacity"),
+        ("报个准数。", "capacity"),
+        ("首付日？", "when_pay"),
+        ("何日能还？", "when_pay"),
+        ("给个准信，哪天？", "when_pay"),
+        ("报个方式。", "channel"),
+    ],
+)
+def test_form_like_questions_are_read_as_their_kind(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
