@@ -599,3 +599,20 @@ def test_a_money_question_is_answered_even_if_the_line_also_seems_to_ask_about_h
 )
 def test_form_like_questions_are_read_as_their_kind(line, kind):
     assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+def test_three_questions_put_as_requests_in_one_line_get_three_answers():
+    line = "这样吧，您报个每月的数，再定个开始的日子，另外用什么还也说一下。"
+    kinds = {q.kind for q in ask(understand(line, today=TODAY))}
+    assert {"capacity", "when_pay", "channel"} <= kinds
+    p = PERSONAS["cooperative_wang"].persona
+    warm = [INTRO, f"请问是{p.brief.name}吗？", "我理解您的难处。"]
+    move, said = _say("cooperative_wang", warm, line)
+    assert {"capacity", "when_pay", "channel"} <= move.answers, said
+
+
+@pytest.mark.parametrize(
+    "line", ["你每个月供唔供得起八百蚊？", "一个月还不还得起一千？", "每月多少？"]
+)
+def test_can_you_afford_it_asks_capacity(line):
+    assert "capacity" in [q.kind for q in ask(understand(line, today=TODAY))]
