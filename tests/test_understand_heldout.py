@@ -2,10 +2,11 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
+≤ 2 % of near-misses flagged; neither is met (near-misses 2.1 %, one line over). The floors
 below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
-second writer's train lines: any violation P 0.941 R 0.825, near-misses 1.6 %), so a change
-that makes understanding worse fails here;
+third writer's train lines and with urging questions read as urging: any violation P 0.941
+R 0.860, near-misses 2.1 %; before them P 0.941 R 0.825, 1.6 %), so a change that makes
+understanding worse fails here;
 ``bench/understanding.py`` prints the same figures with the rules alone beside them.
 """
 
@@ -24,17 +25,17 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.81, 0.67),
-    "insult": (0.97, 0.71),
-    "impersonation": (0.97, 0.82),
-    "false_legal_claim": (0.96, 0.77),
+    "threat": (0.85, 0.68),
+    "insult": (1.00, 0.85),
+    "impersonation": (0.94, 0.89),
+    "false_legal_claim": (0.95, 0.80),
     "third_party_pressure": (0.90, 0.58),
-    "third_party_disclosure": (0.84, 0.85),
-    "induce_borrowing": (0.92, 0.82),
-    "illegitimate_fee": (0.87, 0.87),
+    "third_party_disclosure": (0.84, 0.87),
+    "induce_borrowing": (0.90, 0.84),
+    "illegitimate_fee": (0.91, 0.92),
     "meta_instruction": (1.00, 0.94),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.017  # 8 of 486; the rules alone: 9 (0.019)
+NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486, one over the 2 % target; the rules alone: 9
 
 
 @pytest.fixture(scope="module")

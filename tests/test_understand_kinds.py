@@ -252,6 +252,25 @@ def test_a_rhetorical_question_does_not_dismiss_a_rule() -> None:
     assert "insult" in _violations("你这不是老赖吗")
 
 
+# A negative question put to the listener urges what it seems to deny; a worried 吧-question,
+# a denial about ourselves and a reminder of what the customer said stay denials.
+URGED = [
+    ("你咋就不能找你表哥先借点钱还上呢", True),
+    ("难道您不会去网上的贷款平台周转一下吗？", True),
+    ("你为什么不跟同事借点钱先把这期还了呢？", True),
+    ("您不会又去借那种网贷了吧？", False),
+    ("我们不会让您去跟别人借钱还款的。", False),
+    ("您前面不是说不会再去借网贷了吗？", False),
+]
+
+
+@pytest.mark.parametrize(("text", "found"), URGED)
+def test_a_negative_question_urges_borrowing_only_when_put_to_the_listener(
+    text: str, found: bool
+) -> None:
+    assert ("induce_borrowing" in _violations(text)) is found
+
+
 def test_no_violation_from_a_line_unlike_any_labelled_one() -> None:
     assert _violations("我打电话是说一下你的账单。") == set()
     assert _violations("随你。") == set()  # too short to resemble anything

@@ -25,7 +25,7 @@ from dataclasses import replace
 
 from simulator.understand.acts import VIOLATION_ACTS, Act
 from simulator.understand.examples import Evidence, ExampleModel
-from simulator.understand.negation import DISMISSAL_CUES, cues_for, negated
+from simulator.understand.negation import DISMISSAL_CUES, cues_for, negated, urging
 from simulator.understand.normalize import Normalized
 
 __all__ = ["combine", "dismissed"]
@@ -36,7 +36,8 @@ def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
 
     The next clause counts because the dismissal often follows the words (``全家上黑名单，那都是
     网上乱传的``). A cue inside the rule's own words ``[at, end)`` does not: ``你才是骗子`` calls
-    the customer a fraud, it does not dismiss one.
+    the customer a fraud, it does not dismiss one; nor does a cue that urges
+    (``你不会去网贷平台周转一下吗``, :func:`.negation.urging`).
     """
     own = nm.clause[at]
     lo = hi = at
@@ -46,7 +47,8 @@ def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
         hi += 1
     end = at if end is None else end
     return any(
-        cue.end() <= at or cue.start() >= end for cue in DISMISSAL_CUES.finditer(nm.text, lo, hi)
+        (cue.end() <= at or cue.start() >= end) and not urging(nm, cue.start(), end)
+        for cue in DISMISSAL_CUES.finditer(nm.text, lo, hi)
     )
 
 

@@ -28,6 +28,7 @@ __all__ = [
     "cues_for",
     "negated",
     "scope_start",
+    "urging",
 ]
 
 COMMON_NEGATIONS = (
@@ -53,6 +54,12 @@ _NOT_DISMISSAL = re.compile(r"(?:以为|不是|别当|当成|当作|觉得)(?:�
 _AFTER_CLAUSES = 2
 """How many clauses after the words' own one a dismissal still reaches."""
 _RHETORICAL = re.compile(r"(吗|么|是什么|是啥|呢|不成)$")
+_URGED_BEFORE = re.compile(
+    r"(?:(?:你|您)|怎么|咋|为什么|为啥|干嘛|何)(?:就|还|咋|怎么|为什么|为啥|干嘛|难道|也|都){0,2}$"
+)
+_URGING_END = re.compile(r"(吗|么|呢|不成)$")
+"""A negative question put to the listener urges what it seems to deny: 你就不能找朋友借点吗 /
+你不会去网贷平台周转一下吗 / 你怎么不去借呢 (say ``去借``), and so does one led by 难道."""
 _CUES: dict[str, re.Pattern[str]] = {}
 
 SCOPE_CUES = re.compile(
@@ -114,12 +121,14 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
     window = text[lo:start]
     if window.endswith("不"):
         before = text[start - 2] if start - 2 >= lo else ""
-        if before != text[start]:  # 去不去你家: a question, not a denial
-            return True
+        if before != text[start] and not urging(nm, start - 1, end):
+            return True  # 去不去你家: a question, not a denial
     for cue in cues.finditer(window):
         at = lo + cue.start()
         if at > 0 and text[at - 1] == cue.group()[1:2]:
             continue  # 是不是 / 会不会: a question, not a denial
+        if urging(nm, at, end):
+            continue  # 你就不能借点钱先还上吗: urged, not denied
         if cue.group().startswith("不是"):
             hi = end
             while hi < len(text) and clause[hi] == own:
@@ -128,6 +137,25 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
                 continue
         return True
     return False
+
+
+def urging(nm: Normalized, at: int, end: int) -> bool:
+    """Whether the denial cue at ``at`` opens a negative question that urges, not denies.
+
+    ``at`` and ``end`` are normalised positions: the cue, and the end of the words it governs
+    (你就不能找朋友借点吗 / 难道你不会去网贷平台周转一下吗 put 借 to the listener).
+    """
+    text, clause = nm.text, nm.clause
+    own = clause[at]
+    start = at
+    while start > 0 and clause[start - 1] == own:
+        start -= 1
+    hi = end
+    while hi < len(text) and clause[hi] == own:
+        hi += 1
+    if not _URGING_END.search(text, end, hi):
+        return False
+    return bool(_URGED_BEFORE.search(text, start, at)) or "难道" in text[start:at]
 
 
 _FILLER = re.compile(r"(?:那个|就是|就是说|嗯|呃|啊|这个|那啥|那个啥|然后)+")
