@@ -20,7 +20,8 @@ from simulator.customer.memory import Memory
 from simulator.customer.mood import calming
 from simulator.customer.moves import TERMS_SITUATIONS, Move, Plan
 from simulator.customer.negotiation import Negotiation
-from simulator.customer.questions import Question, ask, clauses, is_question, on_topic_question
+from simulator.customer.questions import Question, ask, is_question, on_topic_question
+from simulator.customer.reading import DISPUTE_WORDS, NOT_AGREED, Reading, number_not_insult
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
@@ -184,28 +185,11 @@ def _denied_quotes(u: Understanding) -> tuple[str, ...]:
     return tuple(normalize(a.quote) for a in getattr(u, "denied", ()) if a.quote)
 
 
-_CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
-_OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
-"""An open question (how much / when / how), not a yes or no to terms."""
-_DISPUTE_WORDS = re.compile(r"争议|盗刷|调查|异议|那笔|那几笔|交易|冻结|挂失|投诉|核查")
-_NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
-"""Refusing terms read back as if agreed: the customer first says they never agreed to them."""
-_SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
-"""三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
-
-
-def _number_not_insult(act) -> bool:
-    """An insult act whose quote is only a spoken sum containing 二百五 (每个月三千二百五)."""
-    if act.name != "insult" or not _SPOKEN_250.search(act.quote or ""):
-        return False
-    return not re.search(r"你个|你这个|你是|真是个|就是个|傻|蠢|笨", act.quote)
-
-
 def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
-class Policy(Answers, Compound, Negotiation, Traits):
+class Policy(Answers, Compound, Negotiation, Reading, Traits):
     """Decides the customer's move for each agent utterance; deterministic for a seed.
 
     The answers to questions (:class:`~simulator.customer.answers.Answers`) and the weighing of
@@ -305,30 +289,13 @@ class Policy(Answers, Compound, Negotiation, Traits):
         ``您是他什么人？`` resembles a disclosure to the example layer; asked with no rule-found
         violation, it is the question the customer answers, not an offence.
         """
-        found = [a for a in u.acts if a.name in ABUSE and not _number_not_insult(a)]
+        found = [a for a in u.acts if a.name in ABUSE and not number_not_insult(a)]
         if found and all(a.source == "example" for a in found) and self._only_asks(u):
             # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone,
             # 那你这个钱什么时候能凑齐？ an insult, 从哪个卡转过来？ a threat: a line that only asks
             # the call's questions, with no violation the rules found, is the question.
             return []
         return [a.name for a in found]
-
-    def _only_asks(self, u: Understanding) -> bool:
-        """Every clause of the line is one of the questions found (or a word like 那 / 好的).
-
-        你是不是傻，什么时候还钱？ has a clause of its own besides the question: not only asks.
-        """
-        quotes = [q.quote for q in self.question]
-        if not quotes:
-            return False
-        for clause, _ in clauses(u.text):
-            if len(clause) <= 2 or _CONNECTIVE.fullmatch(clause):
-                continue
-            if any(clause in q or q in clause for q in quotes):
-                continue
-            if not ask(clause + "？", model=False, names=(self.persona.brief.name,)):
-                return False  # 微信？支付宝？ — each clause a question of its own
-        return True
 
     def _with_recall(self, move: Move, broken) -> Move:
         """An angry reaction that names the promise the trainee just broke."""
@@ -414,46 +381,6 @@ class Policy(Answers, Compound, Negotiation, Traits):
         s.respect_streak = calm.streak
         s.anger = _clamp(s.anger - calm.amount)
 
-    def _offers(self, u: Understanding) -> bool:
-        """An offer was read, and it is not 他今天还回来不？ (还 = still) asking about him."""
-        about_him = self._asked("when_back", "is_in", "relation", "who_are_you", "leave_message")
-        return u.has("offer_plan") and not (about_him and self._terms(u) is None)
-
-    def _asks_openly(self, u: Understanding) -> bool:
-        """How much / when / how is asked openly, and the line's numbers offer nothing.
-
-        最长可以分二十四期，您一个月能还多少？ and 总共六千八百五，您打算用什么方式还？ ask; the
-        count is what the bank allows and the sum what is owed. 月底前能先还上六百八十五吗？
-        offers (a yes or no to terms).
-        """
-        open_kinds = ("capacity", "when_pay", "channel")
-        asked = [q for q in self.question if q.kind in open_kinds and _OPEN_WH.search(q.quote)]
-        if not asked or u.full_payment:
-            return False
-        if not u.amounts:
-            return True  # a count or a date the bank allows, and a question
-        stated = max(u.amounts) >= self.persona.brief.amount * 0.95
-        return stated and not (u.months and u.months > 1) and u.due_date is None
-
-    def _bare_terms(self, u: Understanding, readback: bool) -> bool:
-        """Terms put for a yes or no without a verb (每月一千四，三期，12月2号首期，行不行？).
-
-        Not the debt stated, and not a line that asks how much, when or how (欠款一万二，一个月
-        能还多少？): its sums are what is owed, and the question is answered.
-        """
-        if self._debt_only(u) or self._asked("capacity", "when_pay", "channel"):
-            return False
-        return readback or is_question(u.text)
-
-    @staticmethod
-    def _debt_only(u: Understanding) -> bool:
-        """The line states the debt (欠款12600，这个数有没有问题？), not terms: no count of months."""
-        return u.has("state_debt") and not (u.months and u.months > 1)
-
-    def _terms_logged(self, u: Understanding) -> bool:
-        """我给您登记上了：11月30号前还四千七: the terms noted down, not the dispute registered."""
-        return self._terms(u) is not None and not _DISPUTE_WORDS.search(u.text)
-
     def _asked(self, *kinds: str) -> str | None:
         """The first question of these kinds the last agent line asked."""
         return next((q.kind for q in self.question if q.kind in kinds), None)
@@ -469,7 +396,7 @@ class Policy(Answers, Compound, Negotiation, Traits):
             self._patience(-8)
             return Move("confused")
         # 登记 of terms or with a question (你先定个日子，我好登记) is not the dispute registered
-        noted = self._terms_logged(u) or (self.question and not _DISPUTE_WORDS.search(u.text))
+        noted = self._terms_logged(u) or (self.question and not DISPUTE_WORDS.search(u.text))
         registers = u.has("register_dispute") and not noted
         if registers and self.facts.dispute and not s.dispute_registered:
             s.dispute_registered = True
@@ -524,7 +451,7 @@ class Policy(Answers, Compound, Negotiation, Traits):
             or (concrete and self._bare_terms(u, readback))
         ):
             move = self._consider_offer(u)
-            if move.situation in _NOT_AGREED and self._reads_back(u) and not s.accepted:
+            if move.situation in NOT_AGREED and self._reads_back(u) and not s.accepted:
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))  # 我可没答应这个
             if move.situation not in TERMS_SITUATIONS:
                 return move  # 那笔不是我刷的: the channel asked too is added as a part of its own

@@ -1,0 +1,92 @@
+"""How the customer reads a trainee's line before deciding (a part of the policy).
+
+Whether a line only asks the call's questions (an offence only the example layer hears in it is
+no offence), whether its numbers are terms put for a yes or no or only the debt stated beside an
+open question, and whether 登记 notes terms down or registers the dispute.
+"""
+
+from __future__ import annotations
+
+import re
+
+from simulator.customer.questions import ask, clauses, is_question
+from simulator.understand import Understanding
+
+__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "number_not_insult"]
+
+_CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
+_OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
+"""An open question (how much / when / how), not a yes or no to terms."""
+DISPUTE_WORDS = re.compile(r"争议|盗刷|调查|异议|那笔|那几笔|交易|冻结|挂失|投诉|核查")
+NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
+"""Refusing terms read back as if agreed: the customer first says they never agreed to them."""
+_SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
+"""三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
+
+
+def number_not_insult(act) -> bool:
+    """An insult act whose quote is only a spoken sum containing 二百五 (每个月三千二百五)."""
+    if act.name != "insult" or not _SPOKEN_250.search(act.quote or ""):
+        return False
+    return not re.search(r"你个|你这个|你是|真是个|就是个|傻|蠢|笨", act.quote)
+
+
+class Reading:
+    """Readings of the line the policy's decision rests on; mixed into the policy."""
+
+    def _only_asks(self, u: Understanding) -> bool:
+        """Every clause of the line is one of the questions found (or a word like 那 / 好的).
+
+        你是不是傻，什么时候还钱？ has a clause of its own besides the question: not only asks.
+        """
+        quotes = [q.quote for q in self.question]
+        if not quotes:
+            return False
+        for clause, _ in clauses(u.text):
+            if len(clause) <= 2 or _CONNECTIVE.fullmatch(clause):
+                continue
+            if any(clause in q or q in clause for q in quotes):
+                continue
+            if not ask(clause + "？", model=False, names=(self.persona.brief.name,)):
+                return False  # 微信？支付宝？ — each clause a question of its own
+        return True
+
+    def _offers(self, u: Understanding) -> bool:
+        """An offer was read, and it is not 他今天还回来不？ (还 = still) asking about him."""
+        about_him = self._asked("when_back", "is_in", "relation", "who_are_you", "leave_message")
+        return u.has("offer_plan") and not (about_him and self._terms(u) is None)
+
+    def _asks_openly(self, u: Understanding) -> bool:
+        """How much / when / how is asked openly, and the line's numbers offer nothing.
+
+        最长可以分二十四期，您一个月能还多少？ and 总共六千八百五，您打算用什么方式还？ ask; the
+        count is what the bank allows and the sum what is owed. 月底前能先还上六百八十五吗？
+        offers (a yes or no to terms).
+        """
+        open_kinds = ("capacity", "when_pay", "channel")
+        asked = [q for q in self.question if q.kind in open_kinds and _OPEN_WH.search(q.quote)]
+        if not asked or u.full_payment:
+            return False
+        if not u.amounts:
+            return True  # a count or a date the bank allows, and a question
+        stated = max(u.amounts) >= self.persona.brief.amount * 0.95
+        return stated and not (u.months and u.months > 1) and u.due_date is None
+
+    def _bare_terms(self, u: Understanding, readback: bool) -> bool:
+        """Terms put for a yes or no without a verb (每月一千四，三期，12月2号首期，行不行？).
+
+        Not the debt stated, and not a line that asks how much, when or how (欠款一万二，一个月
+        能还多少？): its sums are what is owed, and the question is answered.
+        """
+        if self._debt_only(u) or self._asked("capacity", "when_pay", "channel"):
+            return False
+        return readback or is_question(u.text)
+
+    @staticmethod
+    def _debt_only(u: Understanding) -> bool:
+        """The line states the debt (欠款12600，这个数有没有问题？), not terms: no count of months."""
+        return u.has("state_debt") and not (u.months and u.months > 1)
+
+    def _terms_logged(self, u: Understanding) -> bool:
+        """我给您登记上了：11月30号前还四千七: the terms noted down, not the dispute registered."""
+        return self._terms(u) is not None and not DISPUTE_WORDS.search(u.text)
