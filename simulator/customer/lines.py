@@ -62,7 +62,7 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "hold_amount_right": (
         "数对不对我先不说。",
         "金额的事先不说，查清楚再讲。",
-        "这个数我现在不说认不认。",
+        "认不认这个数，我现在不说。",
     ),
     "give_channel": (
         "我一般用{pay_channel}还。",
