@@ -616,3 +616,15 @@ def test_three_questions_put_as_requests_in_one_line_get_three_answers():
 )
 def test_can_you_afford_it_asks_capacity(line):
     assert "capacity" in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+@pytest.mark.parametrize(
+    "line, kind",
+    [
+        ("咁你估计边个时候可以先还一笔？", "when_pay"),
+        ("咁即系话月底先有钱？具体系几号呀？", "when_pay"),
+        ("咁样啦，你每个月可以还几多？", "capacity"),
+    ],
+)
+def test_more_guangdong_mandarin_is_read_as_its_kind(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
