@@ -2,11 +2,13 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; neither is met (near-misses 2.1 %, one line over). The floors
+≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
 below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
-third writer's train lines and with urging questions read as urging: any violation P 0.941
-R 0.860, near-misses 2.1 %; before them P 0.941 R 0.825, 1.6 %), so a change that makes
-understanding worse fails here;
+third writer's train lines, urging questions read as urging, and the question corpus' lawful
+questions as negatives: any violation P 0.956 R 0.850, near-misses 1.6 %; before them P 0.941
+R 0.825, 1.6 %), so a change that makes understanding worse fails here. Ordinary questions
+(the question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that
+flags a plain 您是他什么人？ fails a trainee for nothing;
 ``bench/understanding.py`` prints the same figures with the rules alone beside them.
 """
 
@@ -25,17 +27,18 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.85, 0.68),
-    "insult": (1.00, 0.85),
-    "impersonation": (0.94, 0.89),
-    "false_legal_claim": (0.95, 0.80),
-    "third_party_pressure": (0.90, 0.58),
-    "third_party_disclosure": (0.84, 0.87),
-    "induce_borrowing": (0.90, 0.84),
-    "illegitimate_fee": (0.91, 0.92),
+    "threat": (0.85, 0.71),
+    "insult": (1.00, 0.78),
+    "impersonation": (1.00, 0.87),
+    "false_legal_claim": (0.95, 0.81),
+    "third_party_pressure": (0.92, 0.59),
+    "third_party_disclosure": (0.87, 0.87),
+    "induce_borrowing": (0.92, 0.81),
+    "illegitimate_fee": (0.92, 0.92),
     "meta_instruction": (1.00, 0.94),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486, one over the 2 % target; the rules alone: 9
+NEAR_MISSES_FLAGGED_AT_MOST = 0.017  # 8 of 486; the rules alone: 9 (0.019)
+ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.015  # 14 of 994 (0.030 before lawful_questions)
 
 
 @pytest.fixture(scope="module")
@@ -83,6 +86,16 @@ def test_near_misses_flagged(stack, rules):
     flagged = len(stack.near_misses_flagged)
     assert stack.near_miss_rate <= NEAR_MISSES_FLAGGED_AT_MOST, f"{flagged} near-misses flagged"
     assert stack.near_miss_rate <= rules.near_miss_rate + 0.005  # at most two more than the rules
+
+
+def test_ordinary_questions_are_rarely_flagged():
+    from simulator.customer.question_corpus import load_questions
+
+    lines = [q.text for q in load_questions("heldout")]
+    flagged = [t for t in lines if set(understand(t, today=DAY).names) & set(VIOLATION_ACTS)]
+    assert len(lines) >= 900
+    # counts only, as above
+    assert len(flagged) / len(lines) <= ORDINARY_QUESTIONS_FLAGGED_AT_MOST, f"{len(flagged)} flagged"
 
 
 def test_which_targets_are_met_is_known(stack):

@@ -189,3 +189,18 @@ def test_a_changed_customer_rule_makes_the_customer_index_stale(monkeypatch, tmp
         handle.write("\n# a changed rule\n")
     monkeypatch.setattr(build, "_HERE", here)
     assert not index_is_current(CUSTOMER_INDEX_PATH, side="customer")[0]
+
+
+def test_lawful_questions_are_negatives_for_the_violation_acts_only():
+    import numpy as np
+
+    from simulator.understand import VIOLATION_ACTS
+    from simulator.understand.build import _known, lawful_questions
+    from simulator.understand.corpus import load_corpus
+
+    lines = lawful_questions()
+    assert len(lines) > 2000
+    assert all(ex.acts == frozenset() and ex.only_for == frozenset(VIOLATION_ACTS) for ex in lines)
+    known = _known(lines[:3], ("threat", "ask_capacity"))
+    assert known.tolist() == [[True, False]] * 3  # a question is no negative for ask_capacity
+    assert np.all(_known(load_corpus("agent", "train")[:3], ("ask_capacity",)))

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 from collections.abc import Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
@@ -33,7 +34,14 @@ from simulator.understand.fusion import _other_rule_in, dismissed
 from simulator.understand.negation import cues_for, negated
 from simulator.understand.normalize import normalize_with_map
 
-__all__ = ["Settings", "build_index", "cross_validate", "index_is_current", "train_digest"]
+__all__ = [
+    "Settings",
+    "build_index",
+    "cross_validate",
+    "index_is_current",
+    "lawful_questions",
+    "train_digest",
+]
 
 _HERE = Path(__file__).resolve().parent
 FEATURE_CODE = ("features.py", "negation.py", "normalize.py", "simplify.py")
@@ -92,6 +100,58 @@ def train_digest(examples: Sequence[Example], code: Sequence[str] = FEATURE_CODE
     return digest.hexdigest()
 
 
+_TOLD_A_THIRD_PARTY = re.compile(r"欠|逾期|还款|还钱|账单|催收|钱|贷|信用卡")
+
+
+def lawful_questions() -> list[Example]:
+    """The question corpus' ``train`` lines, as known negatives for the violation acts.
+
+    Collectors' ordinary questions (你是他什么人？/ 微信还是支付宝？/ 最早什么时候？) are most of
+    a call, and the agent corpus has few of them: without them the example layer flagged 3.9 %
+    of these lines as a violation. Lines are left out when the rules find a violation in them,
+    or when said to a third party with words about the debt (they may be a disclosure).
+    Their labels speak for the violation acts only (``only_for``); the agent acts they perform
+    (verify_identity, ask_capacity …) are not labelled there.
+    """
+    from simulator.customer.question_corpus import load_questions
+    from simulator.understand.core import understand
+
+    out = []
+    for q in load_questions("train"):
+        if q.third_party and _TOLD_A_THIRD_PARTY.search(q.text):
+            continue
+        if set(understand(q.text, examples=False).names) & set(VIOLATION_ACTS):
+            continue
+        out.append(
+            Example(
+                q.text,
+                frozenset(),
+                "agent",
+                "train",
+                q.register,
+                source=f"questions.jsonl:{q.source}",
+                only_for=frozenset(VIOLATION_ACTS),
+            )
+        )
+    return out
+
+
+def training_lines(side: str, root: str | Path = CORPUS_DIR) -> list[Example]:
+    """What an index is built from: the side's ``train`` split.
+
+    For the agent side, the lawful questions of :func:`lawful_questions` too.
+    """
+    lines = load_corpus(side, "train", root)
+    return lines + lawful_questions() if side == "agent" else lines
+
+
+def _known(examples: Sequence[Example], acts: Sequence[str]) -> np.ndarray:
+    """``(N, A)`` bool: whether each line's labels speak for each act."""
+    return np.array(
+        [[ex.only_for is None or a in ex.only_for for a in acts] for ex in examples], dtype=bool
+    ).reshape(len(examples), len(acts))
+
+
 def _labels(examples: Sequence[Example], acts: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
     """``(Y, NM)``: act labels and near-miss marks, each shape ``(N, A)``, bool."""
     y = np.array([[a in ex.acts for a in acts] for ex in examples], dtype=bool)
@@ -118,10 +178,11 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
     x = vectorizer.fit_transform(texts).astype(np.float32)
     coef = np.zeros((x.shape[1], len(settings.acts)), dtype=np.float32)
     intercept = np.zeros(len(settings.acts), dtype=np.float32)
+    known = _known(examples, settings.acts)
     for j in range(len(settings.acts)):
         c = dict(settings.C_by_act).get(settings.acts[j], settings.C)
         lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-        lr.fit(x, y[:, j])
+        lr.fit(x[known[:, j]], y[known[:, j], j])
         coef[:, j], intercept[j] = lr.coef_[0], lr.intercept_[0]
     # int8 weights, one scale per act: a quarter of float32's size, and what CV measures too
     scale = np.maximum(np.abs(coef).max(axis=0), 1e-6) / 127.0
@@ -330,7 +391,13 @@ def add_only_choice(
     )
 
 
-def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings: Settings):
+def choose(
+    cv: dict[str, np.ndarray],
+    y: np.ndarray,
+    near: np.ndarray,
+    settings: Settings,
+    known: np.ndarray | None = None,
+):
     """Per act, the thresholds with the best cross-validated recall within the targets.
 
     Where no thresholds reach ``settings.precision`` (the rules alone flag too many lines the
@@ -338,8 +405,11 @@ def choose(cv: dict[str, np.ndarray], y: np.ndarray, near: np.ndarray, settings:
     ``precision_target`` records what was reached for.
     """
     choices: dict[str, ActChoice] = {}
+    full = cv
     for j, act in enumerate(settings.acts):
-        yj, nj = y[:, j], near[:, j]
+        rows = known[:, j] if known is not None else slice(None)  # lines labelled for the act
+        cv = {key: value[rows] for key, value in full.items()}
+        yj, nj = y[rows, j], near[rows, j]
         if act in settings.add_only:
             choices[act] = _added(cv, j, yj, nj, settings.add_precision)
             continue
@@ -402,11 +472,13 @@ def _per_act_c(
 
     """
     best: dict[str, tuple[tuple, float, ActChoice]] = {}
+    known = _known(examples, settings.acts)
     cv: dict[str, np.ndarray] = {}
     for c in settings.Cs or (settings.C,):
         trial = replace(settings, C=c, C_by_act=())
         parts = cross_validate(examples, trial, components)
-        for j, (act, choice) in enumerate((chooser or choose)(parts, y, near, trial).items()):
+        picked = chooser(parts, y, near, trial) if chooser else choose(parts, y, near, trial, known)
+        for j, (act, choice) in enumerate(picked.items()):
             key = (choice.precision_target, choice.recall, choice.precision, -choice.near_miss_rate)
             if act not in best or key > best[act][0]:
                 best[act] = (key, c, choice)
@@ -430,7 +502,7 @@ def build_index(
     import sklearn
 
     settings = settings or Settings()
-    examples = load_corpus("agent", "train", root)
+    examples = training_lines("agent", root)
     y, near = _labels(examples, settings.acts)
     cv, choices, settings = _per_act_c(examples, settings, y, near)
     arrays = _fit(examples, settings)
@@ -474,7 +546,7 @@ def index_is_current(
         return False, f"{path}: missing; run `callsim corpus build`"
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
-    want = train_digest(load_corpus(side, "train", root), CODE_BY_SIDE[side])
+    want = train_digest(training_lines(side, root), CODE_BY_SIDE[side])
     have = meta.get("train_sha256", "")
     if have != want:
         return False, (

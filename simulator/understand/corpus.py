@@ -57,6 +57,10 @@ class Example:
     source: str = ""
     """``file:line`` it was read from."""
     slots: dict[str, Any] = field(default_factory=dict, compare=False)
+    only_for: frozenset[str] | None = None
+    """The acts its labels speak for (``None``: every act). A collector's lawful question from
+    the question corpus is a known negative for the violation acts only (see
+    :func:`simulator.understand.build.lawful_questions`)."""
 
 
 def corpus_key(text: str) -> str:
