@@ -21,7 +21,13 @@ from simulator.customer.mood import calming
 from simulator.customer.moves import TERMS_SITUATIONS, Move, Plan
 from simulator.customer.negotiation import Negotiation
 from simulator.customer.questions import Question, ask, is_question, on_topic_question
-from simulator.customer.reading import DISPUTE_WORDS, NOT_AGREED, Reading, number_not_insult
+from simulator.customer.reading import (
+    DISPUTE_WORDS,
+    NOT_AGREED,
+    Reading,
+    closes,
+    number_not_insult,
+)
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
 from simulator.understand import Understanding, normalize
@@ -457,7 +463,7 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
                 return move  # 那笔不是我刷的: the channel asked too is added as a part of its own
             asked = self._asked("channel", "when_pay")
             return replace(move, question=move.question or asked)
-        if u.has("close"):
+        if closes(u, bool(self.question)):
             return Move("close", ends_call="agent_end")
         if self._asked("leave_message") and s.name_confirmed and len(self.question) == 1:
             return Move("i_am_cardholder", question="leave_message")  # 让他回电话 — 我就是他

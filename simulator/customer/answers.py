@@ -11,6 +11,7 @@ from __future__ import annotations
 from simulator.customer import offers
 from simulator.customer.moves import Move, Plan
 from simulator.customer.questions import on_topic_question
+from simulator.customer.reading import closes
 from simulator.persona import Archetype
 from simulator.understand import Understanding
 
@@ -123,7 +124,7 @@ class Answers:
             return Move("third_party_refuse", question=self.question[0].kind)
         if u.has("leave_message"):
             return Move("third_party_message")
-        if u.has("close"):
+        if closes(u, bool(self.question)):
             return Move("close", ends_call="agent_end")
         if u.has("verify_identity", "ask_for_cardholder", "ask_reason", "ask_capacity"):
             return Move("third_party_out", question=asked)

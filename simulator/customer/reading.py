@@ -12,7 +12,7 @@ import re
 from simulator.customer.questions import ask, clauses, is_question
 from simulator.understand import Understanding
 
-__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "number_not_insult"]
+__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "closes", "number_not_insult"]
 
 _CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
 _OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
@@ -22,6 +22,36 @@ NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
 """Refusing terms read back as if agreed: the customer first says they never agreed to them."""
 _SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
 """三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
+
+
+_FAREWELL = re.compile(
+    r"再见|拜拜|再会|回见|(就|先)?不(多)?打扰|(那|就|先)(就)?(先)?这样(吧|了)?$|祝(您|你)|挂了"
+    r"|有(任何|什么)?问题.{0,4}(联系|致电|打)|(回头|改天|下次)(再)?(联系|聊|说)|先挂"
+)
+"""Words that take leave: a line with these and nothing asked closes the call."""
+_THANKS = re.compile(
+    r"^(好的?|嗯|行|那)?(非常|十分)?(感谢|谢谢|多谢|辛苦)(您|你)?(的)?"
+    r"(配合|接听|理解|支持|时间|耐心|了|啦|啊)*$"
+)
+
+
+def closes(u: Understanding, asked: bool) -> bool:
+    """The agent takes leave: thanks or goodbye with nothing asked and no new topic after it.
+
+    感谢您的配合。请问您身份证后四位是多少？ thanks the customer and goes on; so does 谢谢您，
+    我们再看一下还款的事 (a new topic). 好的，谢谢您，再见 and a thank-you said alone close.
+    """
+    if not u.has("close") or asked or is_question(u.text):
+        return False
+    if any(_FAREWELL.search(clause) for clause, _ in clauses(u.text)):
+        return True
+    rest = [
+        c
+        for c, _ in clauses(u.text)
+        if len(c) > 2 and not _THANKS.fullmatch(c) and not _CONNECTIVE.fullmatch(c)
+    ]
+    light = {"close", "empathy", "apology", "listen", "greeting"}
+    return not rest or all(a.name in light for a in u.acts)  # 后续我们会再联系您: still leave
 
 
 def number_not_insult(act) -> bool:
