@@ -82,10 +82,57 @@ _SOUTHWEST = (
 )
 
 
+# Wu (上海/苏州/宁波), more south-western, northern and Cantonese forms of when / how much / he /
+# the yes-no particles an agent uses: 啥辰光 / 哪阵 / 多会儿 / 边阵 (when), 几钿 / 多钱 / 几钱
+# (how much money), 伊 / 渠 (he), 阿是X (是不是X), X伐 / X喃 (X吗 / X呢), 几耐 (how long).
+_REGIONAL = (
+    (
+        re.compile(
+            r"(?:啥|什么|几)(?:个)?辰光|哪阵(?:儿|子)?|啥阵(?:儿|子)?|多会儿?|多咱|啥前儿"
+            r"|哪会儿|啥会儿|边阵(?:时)?|几时候"
+        ),
+        "什么时候",
+    ),
+    (re.compile(r"辰光"), "时候"),
+    (
+        re.compile(
+            r"(?:几|多少)(?:钿|铜钿|钞票)|几化(?:钞票|铜钿|钱)?|几多钱|几钱"
+            r"|(?<![少很好么这那太许])多钱"
+        ),
+        "多少钱",
+    ),
+    (re.compile(r"几耐"), "多久"),
+    (re.compile(r"阿(是|能|好|要|会|对|行|肯)"), r"\1不\1"),
+    (re.compile(r"阿可以"), "可不可以"),
+    (re.compile(r"阿有"), "有没有"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])伐(?=[？?。，,！!\s]|$)"), "吗"),
+    (re.compile(r"(?<=[\u4e00-\u9fff])喃(?=[？?。，,！!\s]|$)"), "呢"),
+    (re.compile(r"伊拉|佢们|渠们"), "他们"),
+    (re.compile(r"伊(?![利朗犁斯始甸])|(?<![沟水])渠(?![道])"), "他"),
+    (re.compile(r"侬|恁(?=[是能还几什啥哪])"), "你"),
+    (re.compile(r"阿拉(?!伯)"), "我们"),
+    (re.compile(r"晓得"), "知道"),
+    (re.compile(r"哪能|咋个|咋样"), "怎么"),
+    (re.compile(r"啥人"), "谁"),
+    (re.compile(r"今朝"), "今天"),
+    (re.compile(r"明朝"), "明天"),
+    (re.compile(r"清爽"), "清楚"),
+    (re.compile(r"覅"), "不要"),
+    (re.compile(r"勿"), "不"),
+    (re.compile(r"转来"), "回来"),
+    (re.compile(r"号头"), "月"),
+    (re.compile(r"不得行"), "不行"),
+    (re.compile(r"好多(?=[？?呢嘛喃]|$)"), "多少"),
+)
+
+
 def mandarin(text: str) -> str:
-    """Southern and south-western words in their Mandarin form (the rules are in Mandarin)."""
+    """Regional words (southern, south-western, Wu, northern) in their Mandarin form.
+
+    The rules are in Mandarin: 伊啥辰光回来 asks what 他什么时候回来 asks.
+    """
     text = _MANDARIN_WORD.sub(lambda m: _MANDARIN_MAP[m.group()], text)
-    for pattern, mandarin in _SOUTHWEST:
+    for pattern, mandarin in (*_SOUTHWEST, *_REGIONAL):
         text = pattern.sub(mandarin, text)
     return _COPULA.sub("是", text)
 
@@ -219,7 +266,8 @@ PATTERNS: dict[str, tuple[str, ...]] = {
         r"多少.{0,4}(能行|行得通|受得了|吃得消|扛得住|合适)",
         r"(还得起|还得上|拿得出|凑得出)(不|吗|么|没|没有)?$",
         r"(说|报|给)(个|一个)[^，。？?]{0,4}(数|准数|数字)",
-        r"^(每个?月|一个?月|月)(大概|能|可以)?(还)?(多少|几)(钱|块)?$|还不还得(起|上)",
+        r"^(每个?月|一个?月|月)(大概|顶多|最多|至多|最少|起码|能|可以)*(还)?(多少|几)(钱|块)?$"
+        r"|还不还得(起|上)",
     ),
     "when_pay": (
         r"(什么时候|哪天|几号|啥时候|多久|什么时间)(能|可以|方便|打算|准备|会)?(先|开始)?(还|凑|拿|处理|存|转|结清)",

@@ -265,7 +265,9 @@ def ask(
     if model is True:
         model = default_question_model()
     if model:
-        found = model.fuse(u.text, ruled, asked=is_question(u.text))
+        # the model scores the Mandarin form: 多会儿能先还 is as sure a "when" as 什么时候能先还
+        said = _mandarin(to_simplified(u.text))
+        found = model.fuse(said, ruled, asked=is_question(u.text))
         found = _checked(u, found, ruled, tuple(n for n in names if n))
     asked = _ordered(u.text, _pruned(found, third_party, ruled))
     said = clauses(u.text)
