@@ -27,9 +27,16 @@ _MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
 _CHECK = re.compile(
     r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
 )
+_CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(下|遍|个数|个账)\s*[:：，,]")
+"""对下：/ 核下，/ 过一遍： — a veteran's clipped "let me check" before the terms."""
 """Words that make terms said back a check of what was agreed."""
 _ASKS_YES = re.compile(r"(吧|吗|么|嘛|对不对|行不行|是不是|对不|是不)[？?。！!～~\s]*$|[？?]\s*$")
 """A line that asks (a tag or a question mark): terms said back this way are put to them."""
+_CONFIRM_TAG = re.compile(
+    r"(对|对吧|对吗|对不对|对不|是吧|是吗|是这样吧|是这样吗|没错吧|没错|没问题吧|就这些|就这样)"
+    r"[？?。！!～~\s]*$"
+)
+"""A tag that asks for a yes to what was said (对？/ 没错吧？), not consent to something new."""
 
 
 _COUNT = re.compile(
@@ -166,12 +173,16 @@ class Negotiation:
     def _reads_back(u: Understanding) -> bool:
         """The line is a read-back (跟您确认一下 / 我复述一遍 / 我记一下), not a new offer."""
         said = u.extra.get("normalized", u.text)
-        return bool(READBACK_CUE.search(said) or _CHECK.search(said))
+        clipped = _CLIPPED_CHECK.search(u.text.strip())
+        return bool(READBACK_CUE.search(said) or _CHECK.search(said) or clipped)
 
     def _puts_terms(self, u: Understanding) -> bool:
         """The line states terms and asks for a yes, as a check rather than a new offer."""
         if self._reads_back(u):
             return True
+        settled = self.state.accepted or self.state.proposed
+        if settled and _CONFIRM_TAG.search(u.text.strip()):
+            return self._terms(u) is not None  # 12月1号前还一千五，对？ — terms named, checked
         asks = bool(_ASKS_YES.search(u.text.strip()))
         return asks and not u.has("offer_plan") and self._terms(u) is not None
 

@@ -1,0 +1,52 @@
+"""A clipped agent: a bare "say again" asks to repeat, and a clipped read-back is a read-back.
+
+Wordings of our own: 再讲？/ 再念？/ 啊？ ask for the last line again (回头再说 does not); terms
+read back after a two-word cue (核下： / 过一遍：) or with only a tag (……，没错吧？) are checked
+field by field against what was agreed, so one term changed is corrected, not accepted.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from simulator.customer.questions import ask
+from simulator.understand import understand
+
+from .test_customer_edges import CARDHOLDERS, PERSONAS, TODAY, offer, trusting
+
+
+@pytest.mark.parametrize("line", ["再讲？", "再念？", "再报一下？", "啊？", "你再来一遍？"])
+def test_a_clipped_say_again_asks_to_repeat(line):
+    assert [q.kind for q in ask(line)] == ["repeat"]
+
+
+@pytest.mark.parametrize("line", ["回头再说。", "这个以后再讲吧。", "那就再说。"])
+def test_putting_off_is_not_say_again(line):
+    assert "repeat" not in [q.kind for q in ask(line)]
+
+
+def _agreed(pid: str):
+    f = PERSONAS[pid].persona.facts
+    policy = trusting(pid)
+    move = offer(policy, f"那您每个月还{f.monthly_capacity}元，分{f.max_months}期，您看可以吗？")
+    assert move.situation == "accept", move
+    return policy, f
+
+
+@pytest.mark.parametrize("cue", ["核下：", "过一遍，", ""])
+@pytest.mark.parametrize("pid", CARDHOLDERS[:6])
+def test_a_clipped_readback_with_a_term_changed_is_corrected(pid, cue):
+    policy, f = _agreed(pid)
+    wrong = f.monthly_capacity + 300
+    line = f"{cue}每月{wrong}，{f.max_months}期，没错吧？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "correct_readback", (line, move)
+    assert move.plan.amount == f.monthly_capacity
+
+
+@pytest.mark.parametrize("pid", CARDHOLDERS[:6])
+def test_a_clipped_readback_of_the_agreed_terms_is_confirmed(pid):
+    policy, f = _agreed(pid)
+    line = f"核下：每月{f.monthly_capacity}，{f.max_months}期，对？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "confirm", (line, move)
