@@ -72,6 +72,10 @@ def test_a_relative_thanked_mid_call_still_answers_the_question():
             "依照合同约定及相关法律法规，您的账户目前处于逾期状态，请问您打算哪天处理？",
             "when_pay",
         ),
+        (
+            "本行提供柜台、网银、自动扣款等途径，为便于登记，请问您准备选用哪一种方式还款？",
+            "channel",
+        ),
     ],
 )
 def test_a_question_after_a_formal_preamble_is_asked(line, kind):

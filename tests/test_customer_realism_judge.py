@@ -79,3 +79,9 @@ def test_not_knowing_whether_the_sum_is_right_answers_it():
 def test_it_is_me_said_as_its_own_clause_answers_a_question_about_him():
     assert judge("back_time", "哎，是我，周敏。刚才没说实话。").verdict == "answered"
     assert not judge("back_time", "是我不对，你说吧。").ok
+
+
+def test_terms_more_than_all_one_earns_is_a_no():
+    assert judge("offer", "这么多？我一个月挣的都不够啊。").verdict == "answered"
+    assert judge("offer", "那我工资全贴进去还不够。").verdict == "answered"
+    assert not judge("offer", "嗯，你接着说，我听着呢。").ok
