@@ -5,7 +5,7 @@ anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every
 ≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
 below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
 third writer's train lines, urging questions read as urging, and the question corpus' lawful
-questions as negatives: any violation P 0.956 R 0.850, near-misses 1.6 %; before them P 0.941
+questions as negatives: any violation P 0.956 R 0.848, near-misses 1.6 %; before them P 0.941
 R 0.825, 1.6 %), so a change that makes understanding worse fails here. Ordinary questions
 (the question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that
 flags a plain 您是他什么人？ fails a trainee for nothing;
@@ -34,7 +34,7 @@ REACHED = {
     "third_party_pressure": (0.92, 0.59),
     "third_party_disclosure": (0.87, 0.87),
     "induce_borrowing": (0.92, 0.81),
-    "illegitimate_fee": (0.92, 0.92),
+    "illegitimate_fee": (0.94, 0.91),
     "meta_instruction": (1.00, 0.94),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.017  # 8 of 486; the rules alone: 9 (0.019)

@@ -239,6 +239,10 @@ RULES = [
     ("你妈的信用卡欠了一万多", "insult", False),
     ("上门一趟车费油费都你出", "threat", False),
     ("除了欠款还要交五百块的催收手续费", "illegitimate_fee", True),
+    # 二百五 the insult, not the end of a sum
+    ("每个月三千二百五，分十二期，您看行吗？", "insult", False),
+    ("一千二百五十块，这个月底前", "insult", False),
+    ("你这人真是个二百五", "insult", True),
 ]
 
 
@@ -269,6 +273,14 @@ def test_a_negative_question_urges_borrowing_only_when_put_to_the_listener(
     text: str, found: bool
 ) -> None:
     assert ("induce_borrowing" in _violations(text)) is found
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["一千二百五十块", "三千块。", "五百块", "先还五百块", "每个月还八百块行吗", "那就先还两千块吧"],
+)
+def test_a_bare_sum_or_plan_is_no_violation(text: str) -> None:
+    assert _violations(text) == set()  # the fee lines hold sums too; a sum alone is no fee
 
 
 def test_no_violation_from_a_line_unlike_any_labelled_one() -> None:

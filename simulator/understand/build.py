@@ -30,7 +30,7 @@ from simulator.understand.core import rule_acts, rule_end
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
 from simulator.understand.examples import INDEX_PATH, ExampleModel
 from simulator.understand.features import ngrams
-from simulator.understand.fusion import _other_rule_in, dismissed
+from simulator.understand.fusion import _other_rule_in, dismissed, only_terms
 from simulator.understand.negation import cues_for, negated
 from simulator.understand.normalize import normalize_with_map
 
@@ -219,7 +219,8 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
     ``P`` probability; ``R`` an affirmed rule hit; ``C`` that hit's clause has a dismissal cue;
     where the example layer could add the act: ``D`` its evidence is under a denial, ``S``
     similarity to the nearest ``train`` line carrying the act, ``M`` that line is closer than
-    the nearest lawful near-miss, ``X`` a rule read the evidence clause as another violation.
+    the nearest lawful near-miss, ``X`` a rule read the evidence clause as another violation
+    (or, for a violation act, the clause holds only sums and plan words: ``fusion.only_terms``).
     """
     acts = model.acts
     shape = (len(examples), len(acts))
@@ -244,7 +245,9 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
                     out["D"][i, j] = negated(nm, ev.start, ev.end, cues_for(act))
                     out["S"][i, j] = ev.similarity
                     out["M"][i, j] = ev.similarity >= ev.lawful_similarity
-                    out["X"][i, j] = _other_rule_in(hits, act, ev)
+                    out["X"][i, j] = _other_rule_in(hits, act, ev) or (
+                        act in VIOLATION_ACTS and only_terms(nm, ev)
+                    )
     return out
 
 

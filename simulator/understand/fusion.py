@@ -21,6 +21,7 @@ the cross-validation in :mod:`.build`, so the thresholds are tuned on exactly wh
 
 from __future__ import annotations
 
+import re
 from dataclasses import replace
 
 from simulator.understand.acts import VIOLATION_ACTS, Act
@@ -28,7 +29,7 @@ from simulator.understand.examples import Evidence, ExampleModel
 from simulator.understand.negation import DISMISSAL_CUES, cues_for, negated, urging
 from simulator.understand.normalize import Normalized
 
-__all__ = ["combine", "dismissed"]
+__all__ = ["combine", "dismissed", "only_terms"]
 
 
 def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
@@ -68,6 +69,22 @@ def _other_rule_in(hits: list[tuple[int, Act]], name: str, ev: Evidence) -> bool
         act.name != name and act.name in VIOLATION_ACTS and ev.clause_start <= at < ev.clause_end
         for at, act in hits
     )
+
+
+_TERMS = re.compile(
+    r"[零一二两三四五六七八九十百千万亿\d.,，。、！？!?\s]+|块钱|块|元|钱|期|个月|每个月|每月|一次|"
+    r"先还|还上|还|就|那|这|吧|啊|呢|嘛|哈|呀|了|的|行吗|可以吗|好吗|好吧|行吧|嗯|呃|那个|也行|可以"
+)
+
+
+def only_terms(nm: Normalized, evidence: Evidence) -> bool:
+    """Whether the clause carrying the score holds nothing but sums and plan words.
+
+    The fee lines of the corpus hold sums (先交个押金，五百块), so a bare 五百块 or 先还五百块
+    resembles them; a sum alone is no violation, whoever says it. What the example layer adds
+    as a violation must rest on other words in its clause (转到我个人账户 / 押金 / 洗白).
+    """
+    return not _TERMS.sub("", nm.text[evidence.clause_start : evidence.clause_end])
 
 
 def combine(
@@ -119,6 +136,8 @@ def combine(
         if evidence is None or not _alike(model, name, evidence):
             continue
         if _other_rule_in(hits, name, evidence):
+            continue
+        if name in VIOLATION_ACTS and only_terms(nm, evidence):
             continue
         act = Act(
             name,
