@@ -310,6 +310,13 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         return replace(move, situation="contradiction", recalls=broken.promise)
 
     def _maybe_give_up(self, move: Move) -> Move:
+        """Out of patience, the customer hangs up, but corrects wrong terms read back first.
+
+        Terms put on record wrongly cost the customer money: 不对，是5号 is said even by one
+        who hangs up on the next line.
+        """
+        if move.situation == "correct_readback":
+            return move
         if self.state.patience <= 0 and not move.ends_call:
             return Move("hangup", ends_call="customer_hangup")
         return move

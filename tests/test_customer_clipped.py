@@ -50,3 +50,21 @@ def test_a_clipped_readback_of_the_agreed_terms_is_confirmed(pid):
     line = f"核下：每月{f.monthly_capacity}，{f.max_months}期，对？"
     move = policy.decide(understand(line, today=TODAY))
     assert move.situation == "confirm", (line, move)
+
+
+@pytest.mark.parametrize("pid", CARDHOLDERS[:6])
+def test_wrong_terms_are_corrected_even_out_of_patience(pid):
+    policy, f = _agreed(pid)
+    policy.state.patience = 0.0
+    line = f"现在复核：每月{f.monthly_capacity + 200}元，共{f.max_months}期，请问信息是否正确？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "correct_readback", (line, move)
+    assert move.ends_call is None
+
+
+@pytest.mark.parametrize("pid", CARDHOLDERS[:6])
+def test_terms_asked_as_accurate_are_a_readback(pid):
+    policy, f = _agreed(pid)
+    line = f"每月{f.monthly_capacity}元，{f.max_months + 2}期，以上准确吗？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "correct_readback", (line, move)

@@ -33,7 +33,8 @@ _CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(
 _ASKS_YES = re.compile(r"(吧|吗|么|嘛|对不对|行不行|是不是|对不|是不)[？?。！!～~\s]*$|[？?]\s*$")
 """A line that asks (a tag or a question mark): terms said back this way are put to them."""
 _CONFIRM_TAG = re.compile(
-    r"(对|对吧|对吗|对不对|对不|是吧|是吗|是这样吧|是这样吗|没错吧|没错|没问题吧|就这些|就这样)"
+    r"(对|对吧|对吗|对不对|对不|是吧|是吗|是这样吧|是这样吗|没错吧|没错|没问题吧|就这些|就这样"
+    r"|准确|正确|无误|准确吗|正确吗|有误吗|对的吧)"
     r"[？?。！!～~\s]*$"
 )
 """A tag that asks for a yes to what was said (对？/ 没错吧？), not consent to something new."""
