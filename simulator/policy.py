@@ -431,6 +431,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         if self._asked("repeat") and self._terms(u) is None:
             return Move("repeat", question="repeat")  # 啊？你说啥？ — said again, not re-decided
         readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
+        if readback and self._terms(u) is None and self._asked("amount_right"):
+            readback = False  # 最后确认一下，欠款金额您还有疑问吗？ asks about the sum, no terms
         if s.accepted and readback:
             terms = self._terms(u)
             if terms is not None and self._differs(terms, s.accepted):

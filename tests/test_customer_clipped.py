@@ -68,3 +68,15 @@ def test_terms_asked_as_accurate_are_a_readback(pid):
     line = f"每月{f.monthly_capacity}元，{f.max_months + 2}期，以上准确吗？"
     move = policy.decide(understand(line, today=TODAY))
     assert move.situation == "correct_readback", (line, move)
+
+
+@pytest.mark.parametrize("pid", CARDHOLDERS[:6])
+def test_a_check_cue_before_a_question_on_the_sum_asks_about_the_sum(pid):
+    policy, f = _agreed(pid)
+    policy.decide(
+        understand(
+            f"跟您确认一下：每月{f.monthly_capacity}元，{f.max_months}期，对吧？", today=TODAY
+        )
+    )
+    move = policy.decide(understand("最后再确认一下，欠的这个总数您还有异议吗？", today=TODAY))
+    assert move.situation not in ("confirm", "correct_readback"), move
