@@ -30,6 +30,9 @@ ASKED = [
     ("一个月能还多钱？", "capacity"),
     ("你边阵可以还钱？", "when_pay"),
     ("每个月还几钱你供得起？", "capacity"),
+    ("这笔钱啷个还嘛？", "channel"),
+    ("你打算点还呀？", "channel"),
+    ("佢大概几时翻嚟？", "when_back"),
 ]
 
 
@@ -39,7 +42,8 @@ def test_a_regional_question_is_read_as_its_kind(line, kind):
 
 
 @pytest.mark.parametrize(
-    "text", ["伊利的牛奶", "从哪个渠道还", "很多钱", "那么多钱", "阿姨您好", "阿拉伯数字"]
+    "text",
+    ["伊利的牛奶", "从哪个渠道还", "很多钱", "那么多钱", "阿姨您好", "阿拉伯数字", "你早点还吧"],
 )
 def test_ordinary_words_that_look_regional_are_left_alone(text):
     assert mandarin(text) == text

@@ -112,7 +112,9 @@ _REGIONAL = (
     (re.compile(r"侬|恁(?=[是能还几什啥哪])"), "你"),
     (re.compile(r"阿拉(?!伯)"), "我们"),
     (re.compile(r"晓得"), "知道"),
-    (re.compile(r"哪能|咋个|咋样"), "怎么"),
+    (re.compile(r"哪能|咋个|咋样|啷个|哪们"), "怎么"),
+    (re.compile(r"(打算|准备|你|您|他)点(还|给|交|俾|畀)"), r"\1怎么\2"),  # 打算点还 (how)
+    (re.compile(r"翻嚟|返嚟|翻来"), "回来"),
     (re.compile(r"啥人"), "谁"),
     (re.compile(r"今朝"), "今天"),
     (re.compile(r"明朝"), "明天"),
