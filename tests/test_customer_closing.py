@@ -73,6 +73,10 @@ def test_a_relative_thanked_mid_call_still_answers_the_question():
             "when_pay",
         ),
         (
+            "依据信用卡业务相关管理办法，为保障您的合法权益，请问您现在每月的还款能力大概多少？",
+            "capacity",
+        ),
+        (
             "本行提供柜台、网银、自动扣款等途径，为便于登记，请问您准备选用哪一种方式还款？",
             "channel",
         ),
