@@ -36,6 +36,7 @@ def reply(pid: str, *lines: str):
         "谢谢您的耐心。为了核实身份，麻烦报一下您身份证的后四位？",
         "好的，感谢您的理解，那您这个月大概能先还多少？",
         "多谢配合。接下来跟您说一下这笔欠款的情况，您看什么时候方便处理？",
+        "辛苦您了，那欠下的这笔钱您准备如何安排？",
     ],
 )
 def test_thanks_before_a_question_goes_on_with_the_call(line):
