@@ -80,3 +80,15 @@ def test_a_check_cue_before_a_question_on_the_sum_asks_about_the_sum(pid):
     )
     move = policy.decide(understand("最后再确认一下，欠的这个总数您还有异议吗？", today=TODAY))
     assert move.situation not in ("confirm", "correct_readback"), move
+
+
+@pytest.mark.parametrize(
+    ("line", "kinds"),
+    [
+        ("哪天？多少？", {"when_pay", "capacity"}),
+        ("多少钱？什么时候？", {"when_pay", "capacity"}),
+        ("最晚几号，最多多少？", {"when_pay", "capacity"}),
+    ],
+)
+def test_a_line_of_bare_question_words_asks_each_of_them(line, kinds):
+    assert {q.kind for q in ask(line)} == kinds

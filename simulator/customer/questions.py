@@ -273,6 +273,10 @@ def ask(
     said = clauses(u.text)
     if len(said) == 1 and _BARE_WH.match(said[0][0]):  # 大概几点？ goes on with the call's topic
         return follow_up(u.text, previous, third_party=third_party) or asked
+    if len(said) > 1 and all(_BARE_WH.match(c) for c, _ in said):  # 哪天？多少？ — each of them
+        before = tuple(previous)
+        bare = {q.kind: q for c, _ in said for q in _bare(c, before, third_party)}
+        return tuple(bare.values())
     return asked or follow_up(u.text, previous, third_party=third_party)
 
 
