@@ -48,9 +48,16 @@ def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
         hi += 1
     end = at if end is None else end
     return any(
-        (cue.end() <= at or cue.start() >= end) and not urging(nm, cue.start(), end)
+        (cue.end() <= at or cue.start() >= end)
+        and not urging(nm, cue.start(), end)
+        and not _a_not_a(nm.text, cue.start())
         for cue in DISMISSAL_CUES.finditer(nm.text, lo, hi)
     )
+
+
+def _a_not_a(text: str, at: int) -> bool:
+    """Whether the 不 at ``at`` is the middle of a yes-no question (是不是 / 会不会 / 能不能)."""
+    return text[at : at + 1] == "不" and 0 < at < len(text) - 1 and text[at - 1] == text[at + 1]
 
 
 def _alike(model: ExampleModel, name: str, evidence: Evidence) -> bool:
