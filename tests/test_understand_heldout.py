@@ -95,7 +95,9 @@ def test_ordinary_questions_are_rarely_flagged():
     flagged = [t for t in lines if set(understand(t, today=DAY).names) & set(VIOLATION_ACTS)]
     assert len(lines) >= 900
     # counts only, as above
-    assert len(flagged) / len(lines) <= ORDINARY_QUESTIONS_FLAGGED_AT_MOST, f"{len(flagged)} flagged"
+    assert len(flagged) / len(lines) <= ORDINARY_QUESTIONS_FLAGGED_AT_MOST, (
+        f"{len(flagged)} flagged"
+    )
 
 
 def test_which_targets_are_met_is_known(stack):

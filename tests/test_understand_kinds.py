@@ -277,7 +277,14 @@ def test_a_negative_question_urges_borrowing_only_when_put_to_the_listener(
 
 @pytest.mark.parametrize(
     "text",
-    ["一千二百五十块", "三千块。", "五百块", "先还五百块", "每个月还八百块行吗", "那就先还两千块吧"],
+    [
+        "一千二百五十块",
+        "三千块。",
+        "五百块",
+        "先还五百块",
+        "每个月还八百块行吗",
+        "那就先还两千块吧",
+    ],
 )
 def test_a_bare_sum_or_plan_is_no_violation(text: str) -> None:
     assert _violations(text) == set()  # the fee lines hold sums too; a sum alone is no fee
