@@ -222,7 +222,10 @@ def test_the_navigation_bar_lists_staff_pages_only_for_staff(app, page, who, sho
         bar = page.locator(".nav-holder, nav").first
         playwright.expect(page.get_by_role("link", name="退出登录")).to_be_visible()
         for name in shown:
-            playwright.expect(page.get_by_role("link", name=name, exact=True)).to_be_visible()
+            link = page.get_by_role("link", name=name, exact=True)
+            # to_have_count retries: while the page loads gradio may briefly hold two bars
+            playwright.expect(link).to_have_count(1)
+            playwright.expect(link.first).to_be_visible()
         for name in hidden:
             assert page.get_by_role("link", name=name, exact=True).count() == 0, (path, name)
         assert bar.count() == 1
