@@ -161,6 +161,15 @@ ANSWER_SITUATIONS = (
     "object_soon",  # a one-off sum before they can raise it
     "object_channel",  # a channel they cannot use
     "object_full",  # the whole debt at once
+    "vague_when",  # evasive, asked when: 过两天吧
+    "vague_capacity",  # evasive, asked how much: 多少我现在说不好
+    "hold_offer",  # holding out for a demand (停息挂账 / 冻卡): 这个方案我不接受
+    "hold_capacity",  # holding out, asked how much: 多少先不说
+    "hold_when_pay",  # holding out, asked when: 日子我先不说
+    "hold_why_late",  # holding out, asked why: 原因先不说
+    "hold_channel",  # holding out, asked how they pay: 渠道的事先不说
+    "hold_amount_right",  # holding out, asked whether the sum is right: 数对不对我先不说
+    "not_agreed",  # terms read back as agreed that they never agreed: 不对，这个我可没答应
 )
 
 OPTIONAL_SITUATIONS = (

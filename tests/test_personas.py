@@ -389,3 +389,12 @@ def test_answer_situations_are_optional_and_use_their_slots(tmp_path):
     ]
     data["lines"]["give_channel"] = ["用{pay_channel}。", "{pay_channel}吧。", "就{pay_channel}。"]
     assert problems(write(tmp_path, data)) == []
+
+
+def test_every_line_the_customer_can_say_may_be_written_in_a_persona_file():
+    """A trainer can give a persona its own words for any situation the renderer speaks."""
+    from simulator.customer.lines import DEFAULT_LINES
+    from simulator.persona import OPTIONAL_SITUATIONS, REQUIRED_SITUATIONS
+
+    known = set(REQUIRED_SITUATIONS) | set(OPTIONAL_SITUATIONS)
+    assert set(DEFAULT_LINES) <= known, sorted(set(DEFAULT_LINES) - known)
