@@ -26,7 +26,6 @@ from simulator.customer.reading import (
     NOT_AGREED,
     Reading,
     closes,
-    number_not_insult,
 )
 from simulator.customer.traits import Traits
 from simulator.persona import Archetype, Persona, Trait
@@ -295,7 +294,7 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         ``您是他什么人？`` resembles a disclosure to the example layer; asked with no rule-found
         violation, it is the question the customer answers, not an offence.
         """
-        found = [a for a in u.acts if a.name in ABUSE and not number_not_insult(a)]
+        found = [a for a in u.acts if a.name in ABUSE]
         if found and all(a.source == "example" for a in found) and self._only_asks(u):
             # 钱打算咋还？网银还是支付宝？ resembles a fee demand to the example layer alone,
             # 那你这个钱什么时候能凑齐？ an insult, 从哪个卡转过来？ a threat: a line that only asks

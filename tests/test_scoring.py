@@ -8,14 +8,11 @@ from pathlib import Path
 import pytest
 
 from scoring import default_rubric, load_transcript, score
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
 CALIBRATION = Path(__file__).parent / "calibration"
-
-
-def call(*lines: str, started_at: str = "2026-11-20T14:30:00+08:00") -> dict:
-    turns = [{"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines]
-    return {"persona": "t", "started_at": started_at, "turns": turns}
 
 
 OPENING = (
@@ -31,10 +28,6 @@ PLAN = (
     "C:对，没问题。",
     "A:感谢您的配合，再见。",
 )
-
-
-def crit(card: dict, cid: str) -> dict:
-    return next(c for c in card["criteria"] if c["id"] == cid)
 
 
 def test_good_call_scores_high_with_plan():

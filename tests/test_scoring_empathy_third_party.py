@@ -5,21 +5,10 @@ from __future__ import annotations
 import pytest
 
 from scoring import default_rubric, score
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
-
-
-def call(*lines: str) -> dict:
-    return {
-        "started_at": "2026-11-20T10:00:00+08:00",
-        "turns": [
-            {"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines
-        ],
-    }
-
-
-def crit(card: dict, cid: str) -> dict | None:
-    return next((c for c in card["criteria"] if c["id"] == cid), None)
 
 
 @pytest.mark.parametrize(

@@ -6,6 +6,8 @@ import pytest
 
 from scoring import default_rubric, score
 from simulator.understand.customer import understand_customer
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
 OPENING = (
@@ -14,19 +16,6 @@ OPENING = (
     "C:是我。",
     "A:您尾号3309的卡欠款八千，逾期一个月了，最近是遇到什么困难了吗？",
 )
-
-
-def call(*lines: str) -> dict:
-    return {
-        "started_at": "2026-11-20T10:00:00+08:00",
-        "turns": [
-            {"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines
-        ],
-    }
-
-
-def crit(card: dict, cid: str) -> dict | None:
-    return next((c for c in card["criteria"] if c["id"] == cid), None)
 
 
 SAME_HARDSHIP = {

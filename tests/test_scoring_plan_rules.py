@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scoring import default_rubric, score
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
 OPENING = (
@@ -19,17 +21,8 @@ OFFER = "A:那每月还一千九百五，分12期，每月5号前还，可以吗
 READBACK = "A:跟您核对一下：每月还一千九百五，一共12期，每月5号前还，对吗？"
 
 
-def call(*lines: str) -> dict:
-    turns = [{"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines]
-    return {"persona": "t", "started_at": "2026-11-20T14:30:00+08:00", "turns": turns}
-
-
 def plan(*lines: str) -> dict:
     return score(call(*OPENING, *lines), RUBRIC)["plan"]
-
-
-def crit(card: dict, cid: str) -> dict:
-    return next(c for c in card["criteria"] if c["id"] == cid)
 
 
 def test_reached_when_every_step_holds_with_its_turn():

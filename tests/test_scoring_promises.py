@@ -9,6 +9,8 @@ import pytest
 
 from scoring import default_rubric, score
 from scoring.rubric import parse_rubric
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
 OPENING = (
@@ -17,15 +19,6 @@ OPENING = (
     "C:是我。",
     "A:您尾号3821的卡欠款八千六百元，逾期二十天了，请问最近是遇到什么情况了吗？",
 )
-
-
-def call(*lines: str) -> dict:
-    turns = [{"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines]
-    return {"persona": "t", "started_at": "2026-11-20T14:30:00+08:00", "turns": turns}
-
-
-def crit(card: dict, cid: str) -> dict:
-    return next(c for c in card["criteria"] if c["id"] == cid)
 
 
 def _with_threat_points(points: int):

@@ -5,6 +5,8 @@ from __future__ import annotations
 import pytest
 
 from scoring import default_rubric, score
+from tests.fixtures.calls import criterion as crit
+from tests.fixtures.calls import transcript as call
 
 RUBRIC = default_rubric()
 
@@ -14,19 +16,6 @@ THIRD_PARTIES = [
     "这是我儿子的手机，他上班去了。",
     "我是他室友，他手机放宿舍了。",
 ]
-
-
-def call(*lines: str) -> dict:
-    return {
-        "started_at": "2026-11-20T10:00:00+08:00",
-        "turns": [
-            {"speaker": "agent" if s[0] == "A" else "customer", "text": s[2:]} for s in lines
-        ],
-    }
-
-
-def crit(card: dict, cid: str) -> dict | None:
-    return next((c for c in card["criteria"] if c["id"] == cid), None)
 
 
 @pytest.mark.parametrize("who", THIRD_PARTIES)

@@ -12,7 +12,7 @@ import re
 from simulator.customer.questions import ask, clauses, is_question
 from simulator.understand import Understanding
 
-__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "closes", "number_not_insult"]
+__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "closes"]
 
 _CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
 _OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
@@ -20,8 +20,6 @@ _OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎�
 DISPUTE_WORDS = re.compile(r"争议|盗刷|调查|异议|那笔|那几笔|交易|冻结|挂失|投诉|核查")
 NOT_AGREED = frozenset({"refuse", "counter", "cannot_pay_full", "play_banks"})
 """Refusing terms read back as if agreed: the customer first says they never agreed to them."""
-_SPOKEN_250 = re.compile(r"[零一二两三四五六七八九十千万]二百五")
-"""三千二百五 (3,250) is a sum, not 二百五 (the insult)."""
 
 
 _FAREWELL = re.compile(
@@ -52,13 +50,6 @@ def closes(u: Understanding, asked: bool) -> bool:
     ]
     light = {"close", "empathy", "apology", "listen", "greeting"}
     return not rest or all(a.name in light for a in u.acts)  # 后续我们会再联系您: still leave
-
-
-def number_not_insult(act) -> bool:
-    """An insult act whose quote is only a spoken sum containing 二百五 (每个月三千二百五)."""
-    if act.name != "insult" or not _SPOKEN_250.search(act.quote or ""):
-        return False
-    return not re.search(r"你个|你这个|你是|真是个|就是个|傻|蠢|笨", act.quote)
 
 
 class Reading:
