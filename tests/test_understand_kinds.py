@@ -220,6 +220,10 @@ RULES = [
     ("坐牢那都是网上瞎说的，正常逾期不会这样", "false_legal_claim", False),
     ("你问会不会上门是吧，不会的，我们这边就是电话", "threat", False),
     ("再不还就上门，别以为是瞎说", "threat", True),
+    # the words end their clause: the next clause is whole, so 不会的 there dismisses them
+    ("你是不是怕我们去你单位闹？不会的", "third_party_pressure", False),
+    ("你以为我们会去你单位闹？不会的，放心", "third_party_pressure", False),
+    ("再拖就上门，不会的话你试试", "threat", True),
     # a denial cue broken from its verb by fillers, and regional denials
     ("您千万别，那个，去网上借钱还我们，那样不好", "induce_borrowing", False),
     ("莫去借网贷哈，利息高得吓人", "induce_borrowing", False),

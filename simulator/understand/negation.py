@@ -209,7 +209,8 @@ def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
     for lo, up in spans:
         piece = text[lo:up]
         for found in DISMISSED_AFTER.finditer(piece):
-            if lo == end and found.group().startswith(("不", "没有的", "我们", "银行")):
+            tail = lo == end and clause[lo] == own  # the own clause's rest, not a clause after
+            if tail and found.group().startswith(("不", "没有的", "我们", "银行")):
                 continue  # the anchored forms are whole following clauses, not the tail
             if not _NOT_DISMISSAL.search(piece, 0, found.start()):
                 return True
