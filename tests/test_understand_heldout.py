@@ -4,9 +4,10 @@ The sample is fixed: every agent line of the ``heldout`` split (never used to bu
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
 ≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
 below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
-third writer's train lines, urging questions read as urging, and the question corpus' lawful
-questions as negatives: any violation P 0.956 R 0.848, near-misses 1.6 %; before them P 0.941
-R 0.825, 1.6 %), so a change that makes understanding worse fails here. Ordinary questions
+fourth writer's 709 train lines: any violation P 0.961 R 0.864, near-misses 1.6 %; before them
+P 0.956 R 0.848 — that build was higher on threat .86/.71, false legal claims .95/.82 and
+third-party disclosure .87/.88, lower on insults, pressure through third parties, borrowing and
+fees), so a change that makes understanding worse fails here. Ordinary questions
 (the question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that
 flags a plain 您是他什么人？ fails a trainee for nothing;
 ``bench/understanding.py`` prints the same figures with the rules alone beside them.
@@ -27,14 +28,14 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.85, 0.71),
-    "insult": (1.00, 0.78),
-    "impersonation": (1.00, 0.87),
-    "false_legal_claim": (0.95, 0.81),
-    "third_party_pressure": (0.92, 0.59),
-    "third_party_disclosure": (0.87, 0.87),
-    "induce_borrowing": (0.92, 0.81),
-    "illegitimate_fee": (0.94, 0.91),
+    "threat": (0.82, 0.68),
+    "insult": (0.97, 0.83),
+    "impersonation": (1.00, 0.85),
+    "false_legal_claim": (0.96, 0.79),
+    "third_party_pressure": (0.93, 0.66),
+    "third_party_disclosure": (0.87, 0.85),
+    "induce_borrowing": (0.94, 0.82),
+    "illegitimate_fee": (0.92, 0.92),
     "meta_instruction": (1.00, 0.94),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.017  # 8 of 486; the rules alone: 9 (0.019)
