@@ -18,6 +18,7 @@ from simulator.customer.question_model import QuestionModel, default_question_mo
 from simulator.customer.question_patterns import IMPERATIVE as _IMPERATIVE
 from simulator.customer.question_patterns import PATTERNS as _PATTERNS
 from simulator.customer.question_patterns import mandarin as _mandarin
+from simulator.customer.question_shapes import embedded, guesses
 from simulator.understand import Understanding
 from simulator.understand.simplify import to_simplified
 
@@ -98,7 +99,7 @@ def clauses(text: str) -> list[tuple[str, bool]]:
 
 
 def _asks(clause: str, asked: bool) -> bool:
-    return asked or bool(_WH.search(clause))
+    return asked or bool(_WH.search(clause)) or embedded(clause)
 
 
 # Requests that ask without a question word: 请您告知… / 麻烦您转告他 / 能不能… / 方便…
@@ -179,13 +180,20 @@ _TOPICS = (
 _TOPIC_RES = tuple((kind, re.compile(words)) for kind, words in _TOPICS)
 _BARE_TOPIC = re.compile(r"^(?:那|那么|还有)?(?P<topic>.{1,4})$")
 """A topic said alone and asked (每月？/ 渠道？/ 日子？): read like 那…呢."""
+_WHICH = re.compile(
+    r"^(?:那|那么)?(?:最后|到底|究竟|最终)?(?:您|你)?(?:是)?(?:定|选|用|挑|要|打算用)?"
+    r"(?:哪个|哪种|哪一个|哪样|哪一种)(?:呢|啊|呀|吧)?$"
+    r"|^(?:那|那么)?(?:还有|有没有)(?:别的|其他|其它)(?:的)?(?:什么)?(?:办法|法子|选择)?(?:吗|没有|呢|不)?$"
+)
+"""那最后定哪个？/ 还有别的吗？: which of the things just asked about, or another of them."""
 _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
 
 
 # A bare question word with its adverb (大概几点？/ 具体哪天？/ 最多多少？) asks what the call is on.
 _BARE_WH = re.compile(
-    r"^(?:那|那么)?(?:到底|究竟)?(?:大概|大约|具体|一般|通常|平时|最晚|最迟|最早|最快|最多|最少)?(?:是)?"
-    r"(?P<wh>几点钟?|几号|哪天|哪一天|什么时候|啥时候|几时|多少钱?|多少块)(?:左右)?(?:呢|啊|呀)?$"
+    r"^(?:那|那么)?(?:到底|究竟)?(?:大概|大约|具体|一般|通常|平时|最晚|最迟|最早|最快|最多|最少)?(?:是|得|要|还得|还要)?"
+    r"(?P<wh>几点钟?|几号|哪天|哪一天|什么时候|啥时候|几时|多久|多长时间|多少天|多少钱?|多少块)"
+    r"(?:左右)?(?:呢|啊|呀)?$"
 )
 _TIME_KINDS = ("when_back", "when_pay")
 
@@ -219,6 +227,8 @@ def follow_up(
         bare = _bare(clause, previous, third_party)
         if bare:
             return bare
+        if _WHICH.match(clause) and previous:
+            return tuple(Question(q.kind, clause) for q in previous)
         m = _ELLIPSIS.match(clause) or (asked and _BARE_TOPIC.match(clause))
         if not m:
             continue
@@ -269,6 +279,8 @@ def ask(
         said = _mandarin(to_simplified(u.text))
         found = model.fuse(said, ruled, asked=is_question(u.text))
         found = _checked(u, found, ruled, tuple(n for n in names if n))
+        for kind, quote in _shaped(u.text).items():  # a guess's topic is what it asks
+            found.setdefault(kind, quote)
     asked = _ordered(u.text, _pruned(found, third_party, ruled))
     said = clauses(u.text)
     if len(said) == 1 and _BARE_WH.match(said[0][0]):  # 大概几点？ goes on with the call's topic
@@ -351,6 +363,8 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
             ):
                 continue  # 我再说一遍: the trainee repeats, nobody is asked to
             add(kind, clause)
+    for kind, quote in _shaped(u.text).items():
+        add(kind, quote)
     # Acts the understanding found count as the same questions where the clause rules missed.
     text = u.text
     if not line_asks:
@@ -365,6 +379,18 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
         moot = {"relation", "who_are_you", "when_back", "amount_right", "leave_message"}
         if not (moot & found.keys()):
             add("name", text)
+    return found
+
+
+def _shaped(text: str) -> dict[str, str]:
+    """The kinds a guess or an alternative asks (一个月一千二应该拿得出来吧？), each with its clause."""
+    found: dict[str, str] = {}
+    said = clauses(text)
+    line = "，".join(clause for clause, _ in said)
+    for clause, asked in said:
+        asks = _asks(clause, asked) or bool(_ALTERNATIVE.search(clause))
+        for kind in guesses(clause, line, asked=asks):
+            found.setdefault(kind, clause)
     return found
 
 
