@@ -163,6 +163,8 @@ ANSWER_SITUATIONS = (
     "object_full",  # the whole debt at once
     "vague_when",  # evasive, asked when: 过两天吧
     "vague_capacity",  # evasive, asked how much: 多少我现在说不好
+    "guess_fits",  # asked whether a sum is within reach, and it is: {amount}可以
+    "guess_too_high",  # asked whether a sum is within reach, and it is not: {amount}可拿不出来
     "hold_offer",  # holding out for a demand (停息挂账 / 冻卡): 这个方案我不接受
     "hold_capacity",  # holding out, asked how much: 多少先不说
     "hold_when_pay",  # holding out, asked when: 日子我先不说

@@ -429,6 +429,9 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
             # another question after the agreement is answered as any other
         if self._asked("repeat") and self._terms(u) is None:
             return Move("repeat", question="repeat")  # 啊？你说啥？ — said again, not re-decided
+        guessed = self._capacity_guess(u)  # 一个月一千二拿得出来吧？ — their own figure
+        if guessed is not None:
+            return guessed
         readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
         if readback and self._terms(u) is None and self._asked("amount_right"):
             readback = False  # 最后确认一下，欠款金额您还有疑问吗？ asks about the sum, no terms

@@ -8,14 +8,20 @@ capacity and the date only once trust allows; the channel and whether the amount
 
 from __future__ import annotations
 
+import re
+from dataclasses import replace
+
 from simulator.customer import offers
 from simulator.customer.moves import Move, Plan
 from simulator.customer.questions import on_topic_question
 from simulator.customer.reading import closes
 from simulator.persona import Archetype
-from simulator.understand import Understanding
+from simulator.understand import Understanding, parse_amounts
 
 __all__ = ["Answers"]
+
+_OPEN = re.compile(r"多少|几|什么|啥|哪|怎么|如何")
+"""How much / when / how asked openly: not a guess put for a yes or no."""
 
 
 class Answers:
@@ -83,15 +89,41 @@ class Answers:
         return s.trust >= b.trust_to_reveal and self.persona.archetype != Archetype.evasive
 
     def _capacity_question(self) -> Move:
-        s, b = self.state, self.persona.behaviour
-        arch = self.persona.archetype
-        needed = b.trust_to_reveal + (15 if arch == Archetype.evasive else 0)
-        if s.trust >= needed:
+        s, arch = self.state, self.persona.archetype
+        if self._reveals_capacity():
             s.revealed.add("capacity")
             return Move("give_capacity", reveals=("capacity",))
         if arch == Archetype.evasive:  # 多少我现在说不好。有钱了我肯定还。
             return Move("vague_promise", question="capacity", lead=(Move("vague_capacity"),))
         return Move("deflect_capacity")
+
+    def _capacity_guess(self, u: Understanding) -> Move | None:
+        """一个月一千二应该拿得出来吧？ — a guess at how much they can pay, put for a yes or no.
+
+        Answered with their own figure: a sum they can manage is confirmed (一千二可以), one
+        beyond them corrected with what they can (两千可不行。我一个月最多一千). Not terms with a
+        count or a date (an offer), nor the debt stated, nor a read-back of their own sum.
+        """
+        s = self.state
+        quote = next((q.quote for q in self.question if q.kind == "capacity"), None)
+        if quote is None or _OPEN.search(quote) or not u.amounts or s.accepted:
+            return None
+        if (u.months and u.months > 1) or u.due_date or u.full_payment:
+            return None
+        guess = (parse_amounts(quote) or list(u.amounts))[-1]
+        if guess >= self.persona.brief.amount * 0.95 or (s.proposed and s.proposed.amount == guess):
+            return None
+        if guess <= self.facts.monthly_capacity and self._reveals_capacity():
+            return Move("guess_fits", plan=Plan(guess), question="capacity")
+        move = replace(self._capacity_question(), question="capacity")
+        if move.situation != "give_capacity":
+            return move  # not trusted yet: 多少我现在说不好
+        return replace(move, lead=(Move("guess_too_high", plan=Plan(guess)),))
+
+    def _reveals_capacity(self) -> bool:
+        s, b = self.state, self.persona.behaviour
+        needed = b.trust_to_reveal + (15 if self.persona.archetype == Archetype.evasive else 0)
+        return s.trust >= needed
 
     # --- the person who answered is not the cardholder ---------------------------------------
 

@@ -81,6 +81,8 @@ ANSWERED_BY: dict[str, tuple[str, ...]] = {
     "give_capacity": ("capacity",),
     "deflect_capacity": ("capacity",),
     "vague_capacity": ("capacity",),
+    "guess_fits": ("capacity",),
+    "guess_too_high": ("capacity",),
     "give_when": ("when_pay", "capacity"),  # every give_when line says the sum too
     "deflect_when": ("when_pay",),
     "vague_when": ("when_pay",),
