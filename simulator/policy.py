@@ -420,10 +420,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
                     return Move("correct_readback", plan=s.accepted, objection="readback")
                 return Move("confirm", plan=s.accepted)
             asked = self._asked("when_pay", "capacity", "channel")
-            if asked == "channel":
-                return Move("give_channel", question=asked)
             if asked:
-                return Move("give_when", plan=s.accepted, question=asked)
+                return self._agreed_answer(asked)
             if u.has("close") or not (self.question or is_question(u.text)):
                 return Move("close", ends_call="agreement")
             # another question after the agreement is answered as any other
@@ -435,6 +433,9 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
         if readback and self._terms(u) is None and self._asked("amount_right"):
             readback = False  # 最后确认一下，欠款金额您还有疑问吗？ asks about the sum, no terms
+        asked = self._asked("when_pay", "channel")
+        if s.accepted and asked and self._terms(u) is None and not self._asked("capacity"):
+            return self._agreed_answer(asked)  # 那到时候您几号还？ — from the plan agreed
         if s.accepted and readback:
             terms = self._terms(u)
             if terms is not None and self._differs(terms, s.accepted):

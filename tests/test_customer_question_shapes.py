@@ -182,3 +182,27 @@ def test_a_relative_asked_a_guess_at_his_return_says_when():
 
 def test_a_relative_asked_to_note_a_number_is_asked_to_pass_on_a_message():
     assert "leave_message" in kinds("这个号码您帮着记下来行吗？", third_party=True)
+
+
+def test_a_relative_asked_again_for_his_return_time_says_it_again_without_offence():
+    call = Call(PERSONAS["third_party_mother_li"], seed=0, started_at=AT)
+    call.open()
+    call.say("您好，我是招商银行信用卡中心的，请问李强在家吗？")
+    call.say("那他一般几点到家？")
+    reply = call.say("刚才断了一下，麻烦把他下班回来的点再跟我重复一遍。")
+    assert reply.move == "repeat"
+    assert "七点" in reply.text
+
+
+# --- a question on the plan once agreed is answered from the plan ---------------------------
+
+
+def test_when_asked_after_an_agreement_is_answered_from_the_agreed_plan():
+    call = Call(PERSONAS["cooperative_wang"], seed=0, started_at=AT)
+    call.open()
+    call.say("您好，我是招商银行信用卡中心的，请问是王丽娟女士吗？")
+    call.say("您欠款六千八百五，这个数对吧？")
+    assert call.say("那11月28号之前一次还清六千八百五，可以吗？").move == "accept"
+    reply = call.say("系统这边要登个日子，您给我个准日子。")
+    assert reply.move == "give_when"
+    assert "28号" in reply.text

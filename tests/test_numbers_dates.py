@@ -223,3 +223,10 @@ def test_spoken_date(d: date, spoken: str) -> None:
 @pytest.mark.parametrize("d", [date(2026, 11, 29), date(2026, 11, 30), date(2026, 12, 5)])
 def test_spoken_date_reads_back(d: date) -> None:
     assert parse_date(spoken_date(d, SAT), SAT) == d
+
+
+def test_together_is_not_one_yuan():
+    """一块儿 / 一块商量 is "together": 咱一块儿想办法 offers no plan of one yuan."""
+    assert parse_amounts("别急，咱一块儿想想办法。") == []
+    assert parse_amounts("我们一块商量一下怎么还。") == []
+    assert parse_amounts("一块钱都没有了") == [1]

@@ -83,6 +83,12 @@ class Answers:
             s.proposed = plan  # their own terms: a read-back of them is checked against them
         return Move("give_when", plan=plan, reveals=("capacity",), question="when_pay")
 
+    def _agreed_answer(self, asked: str) -> Move:
+        """A question on the plan once agreed is answered from it (channel, or when and how much)."""
+        if asked == "channel":
+            return Move("give_channel", question=asked)
+        return Move("give_when", plan=self.state.accepted, question=asked)
+
     def _reveals_when(self) -> bool:
         """Asked when, they would name the date and the sum (trusted enough, not evasive)."""
         s, b = self.state, self.persona.behaviour
@@ -130,7 +136,9 @@ class Answers:
     def _third_party(self, u: Understanding) -> Move:
         s = self.state
         asked = self._asked("who_are_you", "relation", "when_back", "name", "id_digits", "repeat")
-        if u.has("state_debt", "summarize_confirm", "explain_consequence") or self._offers(u):
+        about_him = self._asked("repeat", "when_back", "who_are_you", "relation", "leave_message")
+        confirms = u.has("summarize_confirm") and not (about_him and self._terms(u) is None)
+        if u.has("state_debt", "explain_consequence") or confirms or self._offers(u):
             self._anger(12)
             self._trust(-8)
             return Move("third_party_refuse", question=asked)

@@ -43,6 +43,10 @@ _COUNT_AFTER = re.compile(
 )
 
 
+_TOGETHER = re.compile(r"儿(?!钱)|(去|来|想|商量|琢磨|合计|办|弄|走|吃|住|过|干|聊|说|努力|解决)")
+"""After 一块: 一块儿 / 一块商量 mean together, not one yuan."""
+
+
 def prepare(text: str) -> str:
     """Prepare text for number parsing: NFKC, lower-case, no thousands commas, few spaces.
 
@@ -130,6 +134,8 @@ def parse_amounts(text: str) -> list[int]:
         if value is None or value < 1:
             continue
         start, end = m.start("num"), m.end()
+        if m.group("unit") == "块" and token == "一" and _TOGETHER.match(s, end):
+            continue  # 咱一块儿想办法 / 一块商量: together, not one yuan
         money = bool(m.group("cur") or m.group("unit"))
         if not money:
             if _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start):
