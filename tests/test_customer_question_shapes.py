@@ -49,6 +49,11 @@ def kinds(text: str, *, third_party: bool = False, previous: tuple[str, ...] = (
         ("您支付宝里绑了卡没有？", "channel"),
         ("您是在网上自己转，还是跑一趟网点？", "channel"),
         ("用微信还是不是省事一点？", "channel"),
+        ("两千块对您来说压力不大吧？", "capacity"),
+        ("下周之前没问题吧？", "when_pay"),
+        ("这笔钱难道要拖到明年？", "when_pay"),
+        ("您明天上午能去办一下吧？", "when_pay"),
+        ("您那边方便在线上操作吗？", "channel"),
     ],
 )
 def test_a_guess_or_an_alternative_asks_its_topic(line, kind):
@@ -108,13 +113,20 @@ def test_a_guessed_sum_to_a_guarded_customer_is_deflected_not_weighed_as_an_offe
         ("系统里要填个还款日期，您给我个日子。", "when_pay"),
         ("我想跟您确认下，这个欠款数跟您账单上的是否一致。", "amount_right"),
         ("还款方式这一项我得补上，您是手机上转还是去柜台，跟我说一声。", "channel"),
+        ("我这边要填一个每月还款金额。", "capacity"),
+        ("麻烦您说一下每月大概能拿出的金额。", "capacity"),
+        ("我这边需要记一下您的还款方式。", "channel"),
+        ("我这边需要登记一个还款时间。", "when_pay"),
     ],
 )
 def test_a_question_inside_a_statement_is_asked(line, kind):
     assert kind in kinds(line)
 
 
-@pytest.mark.parametrize("line", ["我已经了解了您的情况。", "好的，这个日子我给您记上了。"])
+@pytest.mark.parametrize(
+    "line",
+    ["我已经了解了您的情况。", "好的，这个日子我给您记上了。", "按规定我们得先核实一下您的身份。"],
+)
 def test_a_statement_on_the_same_words_asks_nothing(line):
     assert kinds(line) == set()
 
@@ -129,6 +141,8 @@ def test_a_statement_on_the_same_words_asks_nothing(line):
         ("您一般几号开支？", "when_pay"),
         ("今儿能转过来不？", "when_pay"),
         ("您自个儿拿手机转，还是上银行去？", "channel"),
+        ("您开了支就还吧？", "when_pay"),
+        ("您打算上哪儿还？", "channel"),
     ],
 )
 def test_northern_words_are_read_as_their_mandarin(line, kind):
@@ -150,6 +164,9 @@ def test_expenses_are_not_payday():
         ("那到底选哪个？", ("channel",), "channel"),
         ("还有别的吗？", ("channel",), "channel"),
         ("除了网银，还能用别的吗？", (), "channel"),
+        ("那“月底”是几号？", ("when_pay",), "when_pay"),
+        ("还有其他办法没？", ("channel",), "channel"),
+        ("那要是今天回不来呢？", ("when_back",), "when_back"),
     ],
 )
 def test_an_elliptical_follow_up_asks_the_call_question_it_goes_on_with(line, previous, kind):
@@ -161,7 +178,14 @@ def test_an_elliptical_follow_up_asks_the_call_question_it_goes_on_with(line, pr
 
 @pytest.mark.parametrize(
     "line",
-    ["他明天一早能到家吧？", "那他下了班是不是就回来了？", "今晚能回来不？", "八九点钟回得来吗？"],
+    [
+        "他明天一早能到家吧？",
+        "那他下了班是不是就回来了？",
+        "今晚能回来不？",
+        "八九点钟回得来吗？",
+        "周末他总在家吧？",
+        "我这边得记一下他方便接电话的时间。",
+    ],
 )
 def test_a_guess_at_when_he_is_back_asks_when_he_is_back(line):
     assert "when_back" in kinds(line, third_party=True)
@@ -206,3 +230,8 @@ def test_when_asked_after_an_agreement_is_answered_from_the_agreed_plan():
     reply = call.say("系统这边要登个日子，您给我个准日子。")
     assert reply.move == "give_when"
     assert "28号" in reply.text
+
+
+def test_an_id_check_in_the_variant_spelling_asks_for_digits_not_the_name():
+    found = kinds("您把身分证最后四位说一下。")
+    assert "id_digits" in found and "name" not in found

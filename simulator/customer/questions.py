@@ -183,7 +183,7 @@ _BARE_TOPIC = re.compile(r"^(?:那|那么|还有)?(?P<topic>.{1,4})$")
 _WHICH = re.compile(
     r"^(?:那|那么)?(?:最后|到底|究竟|最终)?(?:您|你)?(?:是)?(?:定|选|用|挑|要|打算用)?"
     r"(?:哪个|哪种|哪一个|哪样|哪一种)(?:呢|啊|呀|吧)?$"
-    r"|^(?:那|那么)?(?:还有|有没有)(?:别的|其他|其它)(?:的)?(?:什么)?(?:办法|法子|选择)?(?:吗|没有|呢|不)?$"
+    r"|^(?:那|那么)?(?:还有|有没有)(?:别的|其他|其它)(?:的)?(?:什么)?(?:办法|法子|选择)?(?:吗|没有|没|呢|不)?$"
 )
 """那最后定哪个？/ 还有别的吗？: which of the things just asked about, or another of them."""
 _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
@@ -192,15 +192,23 @@ _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|�
 # A bare question word with its adverb (大概几点？/ 具体哪天？/ 最多多少？) asks what the call is on.
 _BARE_WH = re.compile(
     r"^(?:那|那么)?(?:到底|究竟)?(?:大概|大约|具体|一般|通常|平时|最晚|最迟|最早|最快|最多|最少)?(?:是|得|要|还得|还要)?"
-    r"(?P<wh>几点钟?|几号|哪天|哪一天|什么时候|啥时候|几时|多久|多长时间|多少天|多少钱?|多少块)"
+    r"(?P<wh>几点钟?|几号|哪天|哪一天|哪两天|哪几天|什么时候|啥时候|几时|多久|多长时间|多少天|多少钱?|多少块)"
     r"(?:左右)?(?:呢|啊|呀)?$"
 )
 _TIME_KINDS = ("when_back", "when_pay")
 
 
+_QUOTED = re.compile(
+    r"^(?:那|那么)?(?:您|你)?(?:刚才|刚刚|刚)?(?:说|讲)?(?:的)?"
+    r"[“\"'‘「『][^”\"'’」』]{1,10}[”\"'’」』](?:到底|具体|大概)?(?:是|指)?"
+)
+"""您说的“过阵子”是多久 / “月底”是几号: their own word quoted, then the question word."""
+
+
 def _bare(clause: str, previous: tuple[Question, ...], third_party: bool) -> tuple[Question, ...]:
     """A bare question word read as the call's question of its kind (time: back or pay)."""
-    m = _BARE_WH.match(clause)
+    quoted = _QUOTED.match(clause)
+    m = _BARE_WH.match(clause[quoted.end() :] if quoted else clause)
     if not m:
         return ()
     if m.group("wh").startswith("多少"):
@@ -413,7 +421,7 @@ def _pruned(found: dict[str, str], third_party: bool, ruled: Iterable[str] = ())
     for moot, by in PRUNED_BY:
         if by in found and not (moot in ruled and by not in ruled):
             out.pop(moot, None)
-    if "is_in" in out and third_party:
+    if ("is_in" in out or "when_back" in out) and third_party:
         out.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
     if {"when_pay", "capacity"} <= out.keys() and out["when_pay"] == out["capacity"]:
         out.pop("capacity")
