@@ -117,6 +117,7 @@ def test_a_guessed_sum_to_a_guarded_customer_is_deflected_not_weighed_as_an_offe
         ("麻烦您说一下每月大概能拿出的金额。", "capacity"),
         ("我这边需要记一下您的还款方式。", "channel"),
         ("我这边需要登记一个还款时间。", "when_pay"),
+        ("麻烦您跟我确认下，到时候拿哪张卡还？", "channel"),
     ],
 )
 def test_a_question_inside_a_statement_is_asked(line, kind):
@@ -235,3 +236,17 @@ def test_when_asked_after_an_agreement_is_answered_from_the_agreed_plan():
 def test_an_id_check_in_the_variant_spelling_asks_for_digits_not_the_name():
     found = kinds("您把身分证最后四位说一下。")
     assert "id_digits" in found and "name" not in found
+
+
+@pytest.mark.parametrize(
+    "line", ["打扰了，信用卡中心的，您是周桂兰女士不是？", "您好，这边有录音。您是王丽娟本人不是？"]
+)
+def test_a_name_with_a_negative_tag_is_a_check_of_identity(line):
+    assert "name" in kinds(line)
+
+
+@pytest.mark.parametrize(
+    "line", ["您的证件号我们系统里都有，不用再报了。", "身份证就不用说了，我这边都有。"]
+)
+def test_digits_said_not_to_be_needed_are_not_asked_for(line):
+    assert "id_digits" not in kinds(line)

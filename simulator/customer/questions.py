@@ -62,6 +62,10 @@ _DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|
 _BACKED_BY = {"why_late": "ask_reason", "capacity": "ask_capacity"}
 """Kinds the rules found that the understanding's acts confirm: the model does not drop them."""
 _ABOUT_SOMEONE = re.compile(r"他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
+_NO_NEED = re.compile(
+    r"(不用|不需要|不必|无需|甭|别)(再)?(报|说|提供|念|给)|我们?(这|这边|这儿|系统里)?都有"
+)
+"""身份证号不用报 / 我这都有: the digits are not asked for."""
 _PLAN_WORDS = re.compile(
     r"每个?月|一个月|(?<!逾)期|头一笔|第一笔|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案"
 )
@@ -347,6 +351,7 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
         found.setdefault(kind, quote)
 
     line_asks = False
+    said = "，".join(c for c, _ in clauses(u.text))
     for clause, asked in clauses(u.text):
         if not _asks(clause, asked) and not _IMPERATIVE.search(clause):
             if not _ALTERNATIVE.search(clause):
@@ -366,6 +371,8 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
                 plan = _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan")
                 if plan or not re.search(r"\d|[一二三四五六七八九十百千万]", clause):
                     continue
+            if kind == "id_digits" and _NO_NEED.search(said):
+                continue  # 身份证号不用报，我这边有: nothing asked for
             if kind == "repeat" and re.search(
                 r"什么(原因|事|时候|方式|关系|人)|我(再|重新)?(说|讲|重复|复述)", clause
             ):
@@ -381,7 +388,8 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
         add("why_late", text)
     if u.has("ask_capacity") and "when_pay" not in found:
         add("capacity", text)
-    if u.has("verify_identity") and _COMPILED["id_digits"].search(text.lower()):
+    no_need = _NO_NEED.search(_mandarin(to_simplified(text)))
+    if u.has("verify_identity") and _COMPILED["id_digits"].search(text.lower()) and not no_need:
         add("id_digits", text)
     if u.has("ask_for_cardholder", "verify_identity") and "id_digits" not in found:
         moot = {"relation", "who_are_you", "when_back", "amount_right", "leave_message"}
