@@ -312,12 +312,15 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         """Out of patience, the customer hangs up, but corrects wrong terms read back first.
 
         Terms put on record wrongly cost the customer money: 不对，是5号 is said even by one
-        who hangs up on the next line.
+        who hangs up on the next line, and so is 这个我可没答应 to terms never agreed (said
+        before the hang-up, in the same reply).
         """
         if move.situation == "correct_readback":
             return move
         if self.state.patience <= 0 and not move.ends_call:
-            return Move("hangup", ends_call="customer_hangup")
+            # 不对，这个我可没答应。 before hanging up on terms read back that were never agreed
+            kept = tuple(m for m in move.lead if m.situation == "not_agreed")
+            return Move("hangup", ends_call="customer_hangup", lead=kept)
         return move
 
     def _react_to_abuse(self, abusive: list[str], u: Understanding) -> Move:

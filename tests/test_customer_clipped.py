@@ -92,3 +92,20 @@ def test_a_check_cue_before_a_question_on_the_sum_asks_about_the_sum(pid):
 )
 def test_a_line_of_bare_question_words_asks_each_of_them(line, kinds):
     assert {q.kind for q in ask(line)} == kinds
+
+
+@pytest.mark.parametrize("pid", CARDHOLDERS)
+def test_terms_never_agreed_are_denied_even_out_of_patience(pid):
+    # nothing was agreed; the trainee reads terms back as if it had been. Whatever a patient
+    # customer says about the record (我可没答应) is still said by one about to hang up.
+    f = PERSONAS[pid].persona.facts
+    line = f"我给您登记一下：每月{f.monthly_capacity + 100}元，共{f.max_months}期，这样没错吧？"
+    patient = trusting(pid).decide(understand(line, today=TODAY))
+    policy = trusting(pid)
+    policy.state.patience = 0.0
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.ends_call == "customer_hangup"
+    denied = [m.situation for m in patient.lead if m.situation == "not_agreed"]
+    assert [m.situation for m in move.lead] == denied, (pid, patient, move)
+    if pid != "cooperative_deaf_zhou":  # she mishears the sum: 八百？你说八百？
+        assert denied == ["not_agreed"], (pid, patient)
