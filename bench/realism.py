@@ -19,7 +19,8 @@ with the count behind it:
   instalment count (分N期 / N期 / 分N个月) is 3, 6, 12, 18, 24 or 36 (a range such as 分两三个月
   passes when either end does);
 - wrong read-backs corrected — target 100 %: the odd-numbers script reads back the terms the
-  customer agreed to or proposed with one term changed; the reply must correct it;
+  customer agreed to or proposed with one term changed; the reply must correct it (a reply
+  that corrects it and then hangs up counts as corrected; one that only hangs up does not);
 - turns for a hostile customer (archetype ``hostile`` or starting anger ≥ 35) to calm under a
   respectful script: agent lines until the anger the call exposes (``Turn.state``, read-only)
   is below 30, with the largest fall in one turn;
@@ -165,7 +166,9 @@ def tally_call(t: Tally, p: Played, show: int) -> None:
             if not ok and len(t.odd) < show:
                 t.odd.append(f"number not round ({value}): {e.agent} → {e.reply}")
         if e.readback == "wrong":
-            outcome = "hung up" if e.hung_up else corrects(e.reply, e.agent, AT.date())
+            # 你记错了，我没答应。不说了，挂了！ corrects the record, then ends the call
+            outcome = corrects(e.reply, e.agent, AT.date())
+            outcome = "hung up" if e.hung_up and outcome != "corrected" else outcome
             t.wrong_readbacks[outcome] += 1
             if outcome != "corrected" and len(t.odd) < show:
                 t.odd.append(f"wrong read-back {outcome}: {e.agent} → {e.reply}")
