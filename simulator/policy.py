@@ -433,7 +433,12 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         guessed = self._capacity_guess(u)  # 一个月一千二拿得出来吧？ — their own figure
         if guessed is not None:
             return guessed
-        readback = u.has("summarize_confirm") or self._readback_now() or self._puts_terms(u)
+        readback = (
+            u.has("summarize_confirm")
+            or self._readback_now()
+            or self._puts_terms(u)
+            or self._restates(u)  # 好，一千每月，12月2号头一笔，就这么定。 — said back
+        )
         if readback and self._terms(u) is None and self._asked("amount_right"):
             readback = False  # 最后确认一下，欠款金额您还有疑问吗？ asks about the sum, no terms
         asked = self._asked("when_pay", "channel")

@@ -109,3 +109,46 @@ def test_terms_never_agreed_are_denied_even_out_of_patience(pid):
     assert [m.situation for m in move.lead] == denied, (pid, patient, move)
     if pid != "cooperative_deaf_zhou":  # she mishears the sum: 八百？你说八百？
         assert denied == ["not_agreed"], (pid, patient)
+
+
+def _settled(pid: str):
+    """A plan the customer accepts: within the debt and their capacity, first payment dated."""
+    f = PERSONAS[pid].persona.facts
+    debt = PERSONAS[pid].persona.brief.amount
+    amount = min(f.monthly_capacity, -(-debt // f.max_months // 100) * 100)
+    policy = trusting(pid)
+    move = offer(policy, f"每个月{amount}元，分{f.max_months}期，12月5号前还第一期，可以吗？")
+    assert move.situation == "accept", move
+    return policy, f, amount
+
+
+SAID_BACK = [  # the plan said again with no cue and no question, as collectors do
+    "好嘞，{amount}块一个月，{months}期，12月5号头一期，就按这个走。",
+    "那我这边提交了：每期{amount}，{months}期，首期12月5号。",
+    "OK，月供{amount}，12月5号开始，我在系统里备注好了。",
+]
+_PLAIN = [p for p in CARDHOLDERS if p != "cooperative_deaf_zhou"]  # she mishears sums
+
+
+@pytest.mark.parametrize("template", SAID_BACK)
+@pytest.mark.parametrize("pid", _PLAIN[::3])
+def test_the_agreed_plan_said_back_without_a_cue_is_confirmed(pid, template):
+    policy, f, amount = _settled(pid)
+    line = template.format(amount=amount, months=f.max_months)
+    assert policy.decide(understand(line, today=TODAY)).situation == "confirm", line
+
+
+@pytest.mark.parametrize("template", SAID_BACK)
+@pytest.mark.parametrize("pid", _PLAIN[::3])
+def test_the_agreed_plan_said_back_with_a_term_changed_is_corrected(pid, template):
+    policy, f, amount = _settled(pid)
+    line = template.format(amount=amount, months=f.max_months).replace("12月5号", "12月6号")
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "correct_readback", (line, move)
+
+
+@pytest.mark.parametrize("pid", _PLAIN[::3])
+def test_other_terms_offered_after_a_yes_are_weighed_as_an_offer(pid):
+    policy, f, amount = _settled(pid)
+    line = f"如果您觉得压力大，也可以改成每月{amount - 100}元，多分几期。"
+    assert policy.decide(understand(line, today=TODAY)).situation != "correct_readback", line

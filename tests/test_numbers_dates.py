@@ -230,3 +230,22 @@ def test_together_is_not_one_yuan():
     assert parse_amounts("别急，咱一块儿想想办法。") == []
     assert parse_amounts("我们一块商量一下怎么还。") == []
     assert parse_amounts("一块钱都没有了") == [1]
+
+
+# "X一个月" is X per month: 三千一 would be 3,100, and 二一个月 twenty-one months.
+PER_MONTH = [
+    ("五千一个月，行不行", [5000], None),
+    ("两千五一个月，分十八期", [2500], 18),
+    ("九百一期，十二期还完", [900], 12),
+    ("一个月一千八，二十四期", [1800], 24),
+    ("每月两千通过支付宝还", [2000], None),
+    ("一千一一个月", [1100], None),
+    ("十一个月还清", [], 11),
+    ("一个月还清", [], 1),
+]
+
+
+@pytest.mark.parametrize(("text", "amounts", "months"), PER_MONTH)
+def test_a_sum_then_one_month_is_per_month(text: str, amounts: list[int], months) -> None:
+    assert parse_amounts(text) == amounts
+    assert parse_months(text) == months

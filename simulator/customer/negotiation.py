@@ -23,13 +23,19 @@ from simulator.understand.terms import READBACK_CUE
 
 __all__ = ["Negotiation"]
 
-_MONTHLY = re.compile(r"每个?月|月供|一个月|每期")
+_MONTHLY = re.compile(r"每个?月|月供|一个月|每期|月月")
 _CHECK = re.compile(
     r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
 )
 _CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(下|遍|个数|个账)\s*[:：，,]")
 """对下：/ 核下，/ 过一遍： — a veteran's clipped "let me check" before the terms."""
 """Words that make terms said back a check of what was agreed."""
+_CHANGE = re.compile(
+    r"要不|不如|改成|改为|改一下|换成|换个|换一种|调成|调整|调到|调一下|或者|也可以|也行|还可以|再少|"
+    r"再多|少一点|多一点|延长|缩短|拉长|放宽|如果.{0,12}(吃力|紧张|困难|有压力)|另外一个|另一个|"
+    r"别的方案|其他方案|第二个方案|重新"
+)
+"""Words that offer other terms (要不改成… / 也可以分…): after an agreement, a change, not a check."""
 _ASKS_YES = re.compile(r"(吧|吗|么|嘛|对不对|行不行|是不是|对不|是不)[？?。！!～~\s]*$|[？?]\s*$")
 """A line that asks (a tag or a question mark): terms said back this way are put to them."""
 _CONFIRM_TAG = re.compile(
@@ -57,6 +63,8 @@ def instalment_count(text: str) -> int | None:
         before = text[max(0, m.start() - 3) : m.start()]
         if _NOT_A_COUNT.search(before):
             continue
+        if before[-1:] in ("百", "千", "万"):
+            continue  # 一千二一个月: the tail of a sum, per month
         value = chinese_to_number(m.group(2))
         if value is None or value < 2 or value > 60:
             continue  # 一个月两千: per month
@@ -95,6 +103,9 @@ class Negotiation:
                 amount = math.ceil(amount / months)
         if amount is None:
             return None
+        agreed = self.state.accepted
+        if not months and agreed and agreed.months and _MONTHLY.search(to_simplified(u.text)):
+            months = agreed.months  # 好，一千每月，12月2号头一笔: the agreed count, left unsaid
         return Plan(amount=amount, months=months, due_date=u.due_date, channel=u.channel)
 
     def _same_plan(self, u: Understanding) -> bool:
@@ -186,6 +197,20 @@ class Negotiation:
             return self._terms(u) is not None  # 12月1号前还一千五，对？ — terms named, checked
         asks = bool(_ASKS_YES.search(u.text.strip()))
         return asks and not u.has("offer_plan") and self._terms(u) is not None
+
+    def _restates(self, u: Understanding) -> bool:
+        """Terms said once terms are agreed, offering no change: the agreement said back.
+
+        A collector who has heard a yes says the plan again to put it on record (好，一千每月，
+        12月2号头一笔，就这么定 / 我现在把方案录到系统里：…), often with no cue and no question;
+        the customer checks it term by term. A line that offers other terms (要不改成… / 如果
+        您觉得吃力，也可以…) is a new offer and is weighed as one.
+        """
+        if self.state.accepted is None or _CHANGE.search(u.text):
+            return False
+        if self._asked("capacity", "when_pay", "channel"):
+            return False  # 12月2号那天您能确保一千到账吗？ asks; it does not say the plan back
+        return self._terms(u) is not None
 
     def _readback_of_own_terms(self, u: Understanding) -> Move | None:
         """The trainee reads back the customer's own counter-offer: right, or corrected.

@@ -39,7 +39,7 @@ _NOT_MONEY_BEFORE = re.compile(
 # Words just after a number that make it a count, a date or a time.
 _COUNT_AFTER = re.compile(
     r"(个月|个星期|个礼拜|个工作日|个小时|个人|个|期|月|天|日|号|点|年|周|星期|礼拜|次|岁|位|分钟|秒"
-    r"|小时|%|倍|成|折|楼|层|路|条|件|张|笔|通|遍|家|人|:|年代|届|级)"
+    r"|小时|%|倍|成|折|楼|层|路|条|件|张|笔|通(?!过|知)|遍|家|人|:|年代|届|级)"
 )
 
 
@@ -114,6 +114,24 @@ def chinese_to_number(token: str) -> float | None:
     return total + section
 
 
+_PER_UNIT = re.compile(r"个月|期|笔|个礼拜|周")
+"""After 一: "a month" (per month), as in 三千一个月 — read with the 一, 三千一 would be 3,100."""
+
+
+def per_unit_head(token: str, s: str, end: int) -> int | None:
+    """The sum before a trailing 一 that starts "per month" (三千|一个月), or None.
+
+    ``token`` is a Chinese numeral ending at ``end`` in ``s``. It splits only when what is left
+    is a sum of at least 100 (十一个月 stays eleven months) and 个月 / 期 / 笔 follows.
+    """
+    if len(token) < 2 or token[-1] != "一" or not _PER_UNIT.match(s, end):
+        return None
+    if token[-2] not in "一十百千万两二三四五六七八九":
+        return None
+    head = chinese_to_number(token[:-1])
+    return round(head) if head is not None and head >= 100 else None
+
+
 def parse_amounts(text: str) -> list[int]:
     """Find every money amount in ``text``, in yuan, in order of appearance.
 
@@ -130,10 +148,14 @@ def parse_amounts(text: str) -> list[int]:
         token = m.group("num")
         if token == "千万":  # 千万别… ("by all means"), not ten million
             continue
+        start, end = m.start("num"), m.end()
+        head = per_unit_head(token, s, m.end("num"))
+        if head is not None and not m.group("unit"):
+            found.append(head)  # 三千一个月 / 一千二一期: a sum per month, not 3,100
+            continue
         value = chinese_to_number(token)
         if value is None or value < 1:
             continue
-        start, end = m.start("num"), m.end()
         if m.group("unit") == "块" and token == "一" and _TOGETHER.match(s, end):
             continue  # 咱一块儿想办法 / 一块商量: together, not one yuan
         money = bool(m.group("cur") or m.group("unit"))
@@ -150,6 +172,7 @@ def parse_amounts(text: str) -> list[int]:
     return found
 
 
+_NUMERAL_NEXT = re.compile(r"\s*(还|能还|给|交|付|打|转)?\s*[\d一二两三四五六七八九十百千]")
 _MONTHS_NUM = r"(?<![\d一二两三四五六七八九十])(?P<n>\d{1,3}|[一二两三四五六七八九十]{1,3})"
 _MONTH_PATTERNS = (
     re.compile(rf"分(?:成|为)?{_MONTHS_NUM}(?:个)?(?:期|个月|月)"),
@@ -197,8 +220,12 @@ def parse_months(text: str) -> int | None:
                     count = chinese_to_number(years[:-1])
                     value = int(count * 12) if count else 0
             else:
+                if m.start("n") > 0 and s[m.start("n") - 1] in "百千万":
+                    continue  # 三千一个月 / 一千二一个月: the tail of a sum, per month
                 count = chinese_to_number(groups["n"])
                 value = int(count) if count else 0
+                if value == 1 and _NUMERAL_NEXT.match(s, m.end()):
+                    continue  # 一个月一千: per month, a sum follows
             if 1 <= value <= 120 and (best is None or m.start() < best[0]):
                 best = (m.start(), value)
             break
