@@ -152,3 +152,47 @@ def test_other_terms_offered_after_a_yes_are_weighed_as_an_offer(pid):
     policy, f, amount = _settled(pid)
     line = f"如果您觉得压力大，也可以改成每月{amount - 100}元，多分几期。"
     assert policy.decide(understand(line, today=TODAY)).situation != "correct_readback", line
+
+
+def _countered(pid: str):
+    """The customer turned down an offer and put terms of their own on the table."""
+    f = PERSONAS[pid].persona.facts
+    policy = trusting(pid)
+    move = offer(policy, f"每个月{f.monthly_capacity * 2}元，分3期，12月5号前还第一期，可以吗？")
+    own = policy.state.proposed
+    if move.situation != "counter" or own is None or not own.months:
+        pytest.skip(f"{pid} makes no instalment counter-offer here ({move.situation})")
+    return policy, own
+
+
+OWN_SAID_BACK = [  # their own terms said back, settled, in our words
+    "成，那就照您的意思，{amount}一个月，一共{months}期，我这就给您报上去。",
+    "那行，每月{amount}，分{months}期，就这么办了。",
+]
+
+
+@pytest.mark.parametrize("template", OWN_SAID_BACK)
+@pytest.mark.parametrize("pid", _PLAIN[::2])
+def test_their_own_terms_said_back_are_taken(pid, template):
+    policy, own = _countered(pid)
+    line = template.format(amount=own.amount, months=own.months)
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation in ("accept", "confirm"), (line, move)
+
+
+@pytest.mark.parametrize("template", OWN_SAID_BACK)
+@pytest.mark.parametrize("pid", _PLAIN[::2])
+def test_their_own_terms_said_back_wrong_are_corrected(pid, template):
+    policy, own = _countered(pid)
+    line = template.format(amount=own.amount + 200, months=own.months)
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation == "correct_readback", (line, move)
+    assert move.plan.amount == own.amount
+
+
+@pytest.mark.parametrize("pid", _PLAIN[::2])
+def test_a_new_offer_after_their_counter_is_weighed_not_corrected(pid):
+    policy, own = _countered(pid)
+    line = f"您说的有点少，每月{own.amount + 500}元，分{own.months + 3}期，您看能不能接受？"
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.situation != "correct_readback", (line, move)

@@ -26,6 +26,7 @@ __all__ = ["Negotiation"]
 _MONTHLY = re.compile(r"每个?月|月供|一个月|每期|月月")
 _CHECK = re.compile(
     r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
+    r"|(根据|按照?)(刚才|刚刚|方才)的?(沟通|约定|商量|说的|谈的)|(刚才|刚刚)(说好|谈好|约好|定好)|是否认可"
 )
 _CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(下|遍|个数|个账)\s*[:：，,]")
 """对下：/ 核下，/ 过一遍： — a veteran's clipped "let me check" before the terms."""
@@ -36,7 +37,14 @@ _CHANGE = re.compile(
     r"别的方案|其他方案|第二个方案|重新"
 )
 """Words that offer other terms (要不改成… / 也可以分…): after an agreement, a change, not a check."""
-_ASKS_YES = re.compile(r"(吧|吗|么|嘛|对不对|行不行|是不是|对不|是不)[？?。！!～~\s]*$|[？?]\s*$")
+_SETTLES = re.compile(
+    r"就这么定|就这样|就按|按这个|提交|录入|录到|记好|记上|记下|备注|登记|那就是|最终|定了|"
+    r"没问题|(对|是|好|行)(吧|吗|伐|不|哈|噢|哦)?[？?。！!～~\s]*$"
+)
+"""Words that settle terms said back (就这么定 / 我给您提交了 / …，对吧？), not put a new offer."""
+_ASKS_YES = re.compile(
+    r"(吧|吗|么|嘛|伐|对不对|行不行|是不是|对不|是不|要得不|行不|好不)[？?。！!～~\s]*$|[？?]\s*$"
+)
 """A line that asks (a tag or a question mark): terms said back this way are put to them."""
 _CONFIRM_TAG = re.compile(
     r"(对|对吧|对吗|对不对|对不|是吧|是吗|是这样吧|是这样吗|没错吧|没错|没问题吧|就这些|就这样"
@@ -103,7 +111,7 @@ class Negotiation:
                 amount = math.ceil(amount / months)
         if amount is None:
             return None
-        agreed = self.state.accepted
+        agreed = self.state.accepted or self.state.proposed
         if not months and agreed and agreed.months and _MONTHLY.search(to_simplified(u.text)):
             months = agreed.months  # 好，一千每月，12月2号头一笔: the agreed count, left unsaid
         return Plan(amount=amount, months=months, due_date=u.due_date, channel=u.channel)
@@ -206,11 +214,26 @@ class Negotiation:
         the customer checks it term by term. A line that offers other terms (要不改成… / 如果
         您觉得吃力，也可以…) is a new offer and is weighed as one.
         """
-        if self.state.accepted is None or _CHANGE.search(u.text):
+        s = self.state
+        if (s.accepted is None and s.proposed is None) or _CHANGE.search(u.text):
             return False
         if self._asked("capacity", "when_pay", "channel"):
             return False  # 12月2号那天您能确保一千到账吗？ asks; it does not say the plan back
-        return self._terms(u) is not None
+        terms = self._terms(u)
+        if terms is None:
+            return False
+        if s.accepted is not None:
+            return True
+        # Their own offer on the table: said back when it keeps a term of it and settles
+        # (好，两千一每月，12月2号头一笔，就这么定); 每月两千五，分6期行吗？ is a new offer.
+        own = s.proposed
+        kept = (
+            terms.amount == own.amount
+            or (terms.months and terms.months == own.months)
+            or (terms.due_date and terms.due_date == own.due_date)
+        )
+        settles = _SETTLES.search(u.text) or not _ASKS_YES.search(u.text.strip())
+        return bool(kept and settles)
 
     def _readback_of_own_terms(self, u: Understanding) -> Move | None:
         """The trainee reads back the customer's own counter-offer: right, or corrected.
@@ -220,7 +243,8 @@ class Negotiation:
         s = self.state
         terms = self._terms(u)
         own = s.proposed
-        asks = self._puts_terms(u) or u.has("summarize_confirm")  # 我给您登记上了：……是这样吧？
+        # 我给您登记上了：……是这样吧？ / 好，两千一每月，12月2号头一笔，就这么定。
+        asks = self._puts_terms(u) or u.has("summarize_confirm") or self._restates(u)
         if terms is None or own is None or not asks:
             return None
         if self._differs(terms, own) or (terms.channel and terms.channel in self.facts.no_channels):

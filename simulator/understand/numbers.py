@@ -126,7 +126,7 @@ def per_unit_head(token: str, s: str, end: int) -> int | None:
     """
     if len(token) < 2 or token[-1] != "一" or not _PER_UNIT.match(s, end):
         return None
-    if token[-2] not in "一十百千万两二三四五六七八九":
+    if token[-2] not in "一十百千万两二三四五六七八九" and not token[:-1].isdigit():
         return None
     head = chinese_to_number(token[:-1])
     return round(head) if head is not None and head >= 100 else None
