@@ -54,6 +54,8 @@ def kinds(text: str, *, third_party: bool = False, previous: tuple[str, ...] = (
         ("这笔钱难道要拖到明年？", "when_pay"),
         ("您明天上午能去办一下吧？", "when_pay"),
         ("您那边方便在线上操作吗？", "channel"),
+        ("那要是八百呢，是不是就轻松一些？", "capacity"),
+        ("实在不行去网点交现金也可以，您觉得呢？", "channel"),
     ],
 )
 def test_a_guess_or_an_alternative_asks_its_topic(line, kind):
@@ -69,6 +71,7 @@ def test_a_guess_or_an_alternative_asks_its_topic(line, kind):
         ("有没有别的办法能联系上他？", "channel"),  # how to reach him, not how to pay
         ("他回来以后让他给我回个电话，好吗？", "when_back"),  # a message to pass on
         ("您这个月还得上不？", "when_pay"),  # whether at all: how much
+        ("每个月九百，分六期，走网银还款，您看呢？", "channel"),  # terms offered with a channel
     ],
 )
 def test_a_guess_on_other_words_is_not_that_question(line, kind):
@@ -186,6 +189,7 @@ def test_an_elliptical_follow_up_asks_the_call_question_it_goes_on_with(line, pr
         "八九点钟回得来吗？",
         "周末他总在家吧？",
         "我这边得记一下他方便接电话的时间。",
+        "他明天晚上回不回家",
     ],
 )
 def test_a_guess_at_when_he_is_back_asks_when_he_is_back(line):
@@ -250,3 +254,9 @@ def test_a_name_with_a_negative_tag_is_a_check_of_identity(line):
 )
 def test_digits_said_not_to_be_needed_are_not_asked_for(line):
     assert "id_digits" not in kinds(line)
+
+
+@pytest.mark.parametrize("line", ["那她一般啥时候回？", "差不多几点能到？"])
+def test_a_bare_when_with_a_verb_of_coming_back_asks_when_they_are_back(line):
+    """Asked by someone who claims to be a relative too (the customer may be pretending)."""
+    assert kinds(line) & {"when_back"} and "when_pay" not in kinds(line)

@@ -16,9 +16,8 @@ from simulator.understand.terms import CHANNEL
 
 __all__ = ["embedded", "guesses"]
 
-_A_NOT_A = re.compile(
-    r"(是|能|会|有|可|行|对|要|肯|好|够|在|认|想)[不没]\1|(一致|准确|正确|属实)不\1|是否"
-)
+_A_NOT_A = re.compile(r"([^\W\d_不没])[不没]\1|(一致|准确|正确|属实|方便|清楚)不\2|是否")
+"""An A-not-A (是不是 / 回不回来 / 有没有 / 方便不方便) asks, wherever it stands."""
 _TELL_ME = re.compile(
     r"(跟|和|给|同)(我|咱们?)(说|讲|报|重复|复述|念)(说|讲|一声|一下|下)?|告诉我|(给|报|说|定)(我|咱们?)(一)?个"
     r"|(想|要|得)(问问|了解一下|了解下|知道一下|确认一下|核对一下|核实一下)"
@@ -40,8 +39,8 @@ def embedded(clause: str) -> bool:
 
 # A guess is put for a yes or no: a final particle, a tag, an A-not-A, or 就不能…吗.
 _YES_NO = re.compile(
-    r"(吗|吧|嘛|么|不|没|没有|对吧|是吧|行吧|没问题吧|没错吧)$|是不是|能不能|会不会|可不可以|有没有"
-    r"|行不行|能否|是否|难道"
+    r"(吗|吧|嘛|么|不|没|没有|对吧|是吧|行吧|没问题吧|没错吧)$|([^\W\d_不没])[不没]\2|可不可以"
+    r"|行不行|能否|是否|难道|(看|觉得|认为)(呢|怎么样|如何)$"
 )
 _CHANNEL_WORDS = re.compile(
     CHANNEL.pattern
@@ -80,7 +79,7 @@ _MONTHLY = re.compile(r"每个?月|一个月|月供|每期|一期")
 _ABLE = re.compile(
     r"没问题|拿得出|拿出来|拿得起|还得起|还得上|还得了|凑得出|凑得齐|能还|能拿|可以还|承受|负担|吃得消"
     r"|跟得上|够|应付|扛得住|受得了|撑得住|(压力|问题)不大|不难|不成问题|能保证|有的吧|总(归|该|能)?有"
-    r"|至少(能)?有|有个"
+    r"|至少(能)?有|有个|宽松|轻松|(好|容易)(一)?些|吃力|紧不紧"
 )
 _OTHER = re.compile(r"(还有|有没有|还能|还可以|能不能)(用)?(别的|其他|其它)|除了")
 _OPEN = re.compile(r"多少|几|什么|啥|哪|怎么|如何")
@@ -123,7 +122,8 @@ def guesses(clause: str, line: str, *, asked: bool) -> tuple[str, ...]:
     yes_no = asked and _YES_NO.search(clause)
     alternative = re.search(r"还是", clause) and asked
     found: list[str] = []
-    if _CHANNEL_WORDS.search(clause) and (yes_no or alternative) and not _REACH.search(clause):
+    put = alternative or (yes_no and not _AMOUNT.search(line))  # not terms offered with it
+    if _CHANNEL_WORDS.search(clause) and put and not _REACH.search(clause):
         found.append("channel")
     if _OTHER.search(clause) and _CHANNEL_WORDS.search(line) and asked and not _REACH.search(line):
         found.append("channel")  # 除了手机银行，还有别的办法吗

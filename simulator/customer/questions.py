@@ -53,7 +53,10 @@ _CLAUSE = re.compile(r"[，,。.！!？?；;、\s…~～]+")
 _QMARK = re.compile(r"[？?]")
 _MA = re.compile(r"(?<!干)吗(?!啡)")  # 吗 asks even mid-clause, where a recogniser dropped the ？
 _PARTICLE = re.compile(r"(吗|嘛|么|呢|吧|是不是|对不对|对吧|是吧|不是|没有|没)$")
-_TAG = re.compile(r"(对吗|对吧|是吧|是吗|好吗|行吗|可以吗|没问题吧|没错吧|对不对|是不是)")
+_TAG = re.compile(
+    r"(对吗|对吧|是吧|是吗|好吗|行吗|可以吗|没问题吧|没错吧|对不对|是不是"
+    r"|(您|你)(看|觉得|认为)(呢|怎么样|如何))"
+)
 _WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
 
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
@@ -195,9 +198,9 @@ _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|�
 
 # A bare question word with its adverb (大概几点？/ 具体哪天？/ 最多多少？) asks what the call is on.
 _BARE_WH = re.compile(
-    r"^(?:那|那么)?(?:到底|究竟)?(?:大概|大约|具体|一般|通常|平时|最晚|最迟|最早|最快|最多|最少)?(?:是|得|要|还得|还要)?"
+    r"^(?:那|那么)?(?:到底|究竟)?(?:大概|大约|差不多|估计|具体|一般|通常|平时|最晚|最迟|最早|最快|最多|最少)?(?:是|得|要|还得|还要)?"
     r"(?P<wh>几点钟?|几号|哪天|哪一天|哪两天|哪几天|什么时候|啥时候|几时|多久|多长时间|多少天|多少钱?|多少块)"
-    r"(?:左右)?(?:呢|啊|呀)?$"
+    r"(?:左右)?(?:能|会|才|可以)?(?P<back>到|到家|回|回来|来)?(?:呢|啊|呀)?$"
 )
 _TIME_KINDS = ("when_back", "when_pay")
 
@@ -217,6 +220,8 @@ def _bare(clause: str, previous: tuple[Question, ...], third_party: bool) -> tup
         return ()
     if m.group("wh").startswith("多少"):
         return (Question("capacity", clause),)
+    if m.group("back"):  # 大概几点能到？/ 啥时候回？ — when he is back
+        return (Question("when_back", clause),)
     return (Question(_time_kind(previous, third_party), clause),)
 
 
