@@ -87,6 +87,15 @@ def test_a_sum_within_reach_is_confirmed_with_that_sum():
     assert "一千五" in reply.text
 
 
+def test_a_sum_they_said_they_can_manage_is_taken_when_offered():
+    call = Call(PERSONAS["hardship_jobless_chen"], seed=0, started_at=AT)  # 700 a month
+    call.open()
+    call.say("您好，我是招商银行信用卡中心的，请问是本人吗？")
+    call.say("我理解您现在的难处，我们一起想想办法。")
+    assert call.say("一个月五百，应该拿得出来吧？").move == "guess_fits"
+    assert call.say("那每月五百，分十期，12月5号前还第一期，行吗？").move == "accept"
+
+
 def test_a_sum_beyond_reach_is_corrected_with_the_customers_own_figure():
     call = Call(PERSONAS["hardship_jobless_chen"], seed=0, started_at=AT)  # 700 a month
     call.open()

@@ -120,6 +120,7 @@ class Answers:
         if guess >= self.persona.brief.amount * 0.95 or (s.proposed and s.proposed.amount == guess):
             return None
         if guess <= self.facts.monthly_capacity and self._reveals_capacity():
+            s.revealed.add("capacity")  # said they can manage it: an offer of it is their own
             return Move("guess_fits", plan=Plan(guess), question="capacity")
         move = replace(self._capacity_question(), question="capacity")
         if move.situation != "give_capacity":
