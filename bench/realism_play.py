@@ -259,12 +259,15 @@ class _Table:
         base, source = (self.agreed, "agreed") if self.agreed else (self.proposed, "proposed")
         if base is None:
             return None
+        dated = base.due is not None  # said in the call, not the week this table assumes
         base = self._dated(base)
         if kind == "right":
             return base, source
         if base.months and seed % 2 == 0:
             return Plan(base.amount, base.months + 6, base.due), source
-        if base.due and (seed % 2 == 1 or not base.months):
+        # a wrong read-back changes a term the customer heard or said: a date they never named
+        # (their own 先还两千 with no day) cannot be "wrong" to them
+        if dated and (seed % 2 == 1 or not base.months):
             return Plan(base.amount, base.months, base.due + timedelta(days=1)), source
         return Plan(base.amount + 100, base.months, base.due), source
 
