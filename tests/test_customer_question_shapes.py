@@ -180,6 +180,10 @@ def test_expenses_are_not_payday():
         ("那“月底”是几号？", ("when_pay",), "when_pay"),
         ("还有其他办法没？", ("channel",), "channel"),
         ("那要是今天回不来呢？", ("when_back",), "when_back"),
+        ("那还有其他理由吗？", ("why_late",), "why_late"),
+        ("能不能再提前些？", ("when_pay",), "when_pay"),
+        ("那再往前一点呢？", ("when_pay",), "when_pay"),
+        ("能再多一点吗？", ("capacity",), "capacity"),
     ],
 )
 def test_an_elliptical_follow_up_asks_the_call_question_it_goes_on_with(line, previous, kind):
@@ -269,3 +273,8 @@ def test_digits_said_not_to_be_needed_are_not_asked_for(line):
 def test_a_bare_when_with_a_verb_of_coming_back_asks_when_they_are_back(line):
     """Asked by someone who claims to be a relative too (the customer may be pretending)."""
     assert kinds(line) & {"when_back"} and "when_pay" not in kinds(line)
+
+
+def test_another_way_to_pay_is_not_another_way_to_reach_him():
+    assert kinds("有没有其它途径？", previous=("channel",)) == {"channel"}
+    assert "channel" not in kinds("他电话一直关机，还有别的法子找到他吗？", third_party=True)

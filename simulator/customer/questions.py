@@ -64,7 +64,7 @@ _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in 
 _DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
 _BACKED_BY = {"why_late": "ask_reason", "capacity": "ask_capacity"}
 """Kinds the rules found that the understanding's acts confirm: the model does not drop them."""
-_ABOUT_SOMEONE = re.compile(r"他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
+_ABOUT_SOMEONE = re.compile(r"(?<![其吉])他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
 _NO_NEED = re.compile(
     r"(不用|不需要|不必|无需|甭|别)(再)?(报|说|提供|念|给)|我们?(这|这边|这儿|系统里)?都有"
 )
@@ -178,7 +178,7 @@ _TOPICS = (
         "capacity",
         r"金额|多少|每个?月|一个?月|月供|数目|钱数|最多|最少|上限|还款额|额度|几何|的数|个数|数字",
     ),
-    ("why_late", r"原因|为什么|为啥|怎么回事|咋回事"),
+    ("why_late", r"原因|理由|缘故|为什么|为啥|怎么回事|咋回事"),
     ("id_digits", r"身份证|证件|后四位|尾号"),
     ("relation", r"关系"),
     ("when_back", r"回来|到家|下班|在家"),
@@ -193,6 +193,16 @@ _WHICH = re.compile(
     r"|^(?:那|那么)?(?:还有|有没有)(?:别的|其他|其它)(?:的)?(?:什么)?(?:办法|法子|选择)?(?:吗|没有|没|呢|不)?$"
 )
 """那最后定哪个？/ 还有别的吗？: which of the things just asked about, or another of them."""
+_ANOTHER = re.compile(
+    r"^(?:嗯|那|那么)?(?:还有|有没有|还有没有)(?:别的|其他|其它)(?:的)?(?:什么)?(?P<topic>.{1,4}?)"
+    r"(?:吗|没有|没|呢|不)?$"
+)
+"""还有别的原因吗？/ 有没有其他渠道？: another of the topic named."""
+_FURTHER = re.compile(
+    r"^(?:那)?(?:能不能|能|可以|还能)?(?:再)(?:往)?(?P<way>早|快|提前|前|晚|迟|后|多|少)(?:一)?(?:点|些)(?:儿)?"
+    r"(?:吗|呢|吧|不)?$"
+)
+"""再早点呢？/ 能再多点吗？: the last time or sum asked, pushed further."""
 _FOLLOW_UP_WORDS = re.compile(r"^(?:最多|最少|大概|具体|一般|平时|那个|这个|其他|别的|然后|还有)?$")
 
 
@@ -246,6 +256,18 @@ def follow_up(
             return bare
         if _WHICH.match(clause) and previous:
             return tuple(Question(q.kind, clause) for q in previous)
+        further = _FURTHER.match(clause)
+        if further:  # 再早点呢 asks when again; 再多点 how much
+            way = further.group("way")
+            kind = "capacity" if way in "多少" else _time_kind(previous, third_party)
+            return (Question(kind, clause),)
+        another = _ANOTHER.match(clause)
+        if another and not re.search(r"找|联系|连系", clause):  # 别的办法找他: how to reach him
+            kind = next((k for k, w in _TOPIC_RES if w.search(another.group("topic"))), None)
+            if kind in _TIME_KINDS:
+                kind = _time_kind(previous, third_party)
+            if kind:
+                return (Question(kind, clause),)
         m = _ELLIPSIS.match(clause) or (asked and _BARE_TOPIC.match(clause))
         if not m:
             continue
