@@ -278,3 +278,12 @@ def test_a_bare_when_with_a_verb_of_coming_back_asks_when_they_are_back(line):
 def test_another_way_to_pay_is_not_another_way_to_reach_him():
     assert kinds("有没有其它途径？", previous=("channel",)) == {"channel"}
     assert "channel" not in kinds("他电话一直关机，还有别的法子找到他吗？", third_party=True)
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["这个数还能再往上提点吗？最多能还多少？", "这个数字还有没有商量的余地？您最多能拿多少？"],
+)
+def test_this_sum_in_a_how_much_question_is_theirs_not_the_debt(line):
+    found = kinds(line)
+    assert "capacity" in found and "amount_right" not in found

@@ -366,6 +366,8 @@ def _checked(
     if "amount_right" in out and "amount_right" not in ruled:
         if _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan"):
             out.pop("amount_right")
+        elif "capacity" in ruled and not _DEBT_WORDS.search(u.text):
+            out.pop("amount_right")  # 这个数还能往上提吗？最多多少？ — their sum, not the debt
     return out
 
 
