@@ -24,6 +24,7 @@ from simulator.callstate import CallState, CallTracker
 from simulator.understand import Understanding, understand
 from simulator.understand.acts import Act
 from simulator.understand.customer import CustomerUnderstanding, understand_customer
+from simulator.understand.examples import prepare
 
 log = logging.getLogger(__name__)
 
@@ -204,6 +205,10 @@ class _RubricMatch:
         self.offer_ids, self.summary_ids, self.debt_ids = _plan_ids(rubric)
         self._seen: OrderedDict[tuple[str, date], dict[str, _Found]] = OrderedDict()
 
+    def unseen(self, texts: list[str], today: date) -> list[str]:
+        """Those of ``texts`` whose hits are not cached yet."""
+        return [text for text in texts if (text, today) not in self._seen]
+
     def hits(self, text: str, today: date) -> dict[str, _Found]:
         """Criterion id → evidence, for one agent utterance (shared: do not modify)."""
         key = (text, today)
@@ -325,6 +330,8 @@ def analyse(transcript: dict, rubric: Rubric, archetype: str | None = None) -> C
     tracker = CallTracker(today, third_party=archetype == "third_party")
     verify_ids, debt_ids = match.verify_ids, match.debt_ids
     offer_ids, summary_ids = match.offer_ids, match.summary_ids
+    agent = [raw["text"] for raw in transcript["turns"] if raw["speaker"] == "agent"]
+    prepare(match.unseen(agent, today))  # the encoder's lines of the call, in one batch
     for i, raw in enumerate(transcript["turns"]):
         text = raw["text"]
         folded = fold(text)

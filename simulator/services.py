@@ -28,7 +28,7 @@ from simulator.llm.stream import speak_streaming
 from simulator.persona import LoadedPersona, default_personas_dir, load_personas_report
 from simulator.storage import Store, StoreWriteError
 from simulator.storage.media import MediaShelf
-from simulator.understand import Understanding, understand
+from simulator.understand import Understanding, encoder, understand
 from simulator.voice import (
     ASR,
     TTS,
@@ -144,6 +144,7 @@ class Services:
     def from_env(cls, data_dir: str | Path | None = None) -> Services:
         """Build from the ``CALLSIM_*`` environment variables (offline defaults)."""
         store = Store(data_dir)
+        encoder.warm()  # the example layer's sentence encoder (~1.4 s) loads off the first turn
         return cls(
             store=store,
             personas_dir=default_personas_dir(),

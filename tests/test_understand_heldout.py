@@ -2,12 +2,14 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one is not. The floors
-below are the figures measured when the index was last built (rounded down; 2026-11-30, after a
-fourth writer's 709 train lines: any violation P 0.961 R 0.864, near-misses 1.6 %; before them
-P 0.956 R 0.848 — that build was higher on threat .86/.71, false legal claims .95/.82 and
-third-party disclosure .87/.88, lower on insults, pressure through third parties, borrowing and
-fees), so a change that makes understanding worse fails here. Ordinary questions
+≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one only by
+meta_instruction. The floors below are the figures measured when the index was last built
+(rounded down; 2026-11-30, the violation acts' features joined by the sentence encoder's
+embedding: any violation P 0.954 R 0.891, near-misses 1.9 %; the n-grams alone, same corpus:
+P 0.961 R 0.864, near-misses 1.6 % — recall up on threats .69→.71, insults .84→.89, pressure
+through third parties .66→.73, disclosure .86→.89, borrowing .83→.88, meta .95→.97; precision
+down on pressure .93→.90 and impersonation 1.0→.98 with its recall .86→.84), so a change that
+makes understanding worse fails here. Ordinary questions
 (the question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that
 flags a plain 您是他什么人？ fails a trainee for nothing;
 ``bench/understanding.py`` prints the same figures with the rules alone beside them.
@@ -28,18 +30,20 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.82, 0.68),
-    "insult": (0.97, 0.83),
-    "impersonation": (1.00, 0.85),
+    "threat": (0.81, 0.71),
+    "insult": (1.00, 0.89),
+    "impersonation": (0.97, 0.83),
     "false_legal_claim": (0.96, 0.79),
-    "third_party_pressure": (0.93, 0.66),
-    "third_party_disclosure": (0.87, 0.85),
-    "induce_borrowing": (0.94, 0.82),
-    "illegitimate_fee": (0.92, 0.92),
-    "meta_instruction": (1.00, 0.94),
+    "third_party_pressure": (0.90, 0.72),
+    "third_party_disclosure": (0.87, 0.89),
+    "induce_borrowing": (0.92, 0.87),
+    "illegitimate_fee": (0.94, 0.92),
+    "meta_instruction": (1.00, 0.97),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.017  # 8 of 486; the rules alone: 9 (0.019)
-ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.015  # 14 of 994 (0.030 before lawful_questions)
+NEAR_MISSES_FLAGGED_AT_MOST = 0.019  # 9 of 486; the rules alone: 9 (0.019)
+ORDINARY_QUESTIONS_FLAGGED_AT_MOST = (
+    0.013  # 12 of 994 (14 with n-grams alone; 0.030 before lawful_questions)
+)
 
 
 @pytest.fixture(scope="module")
@@ -103,4 +107,4 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    assert met == set()  # none yet (meta_instruction reached R 0.97 once, 0.95 now): see REACHED
+    assert met == {"meta_instruction"}  # P 1.0 R 0.973 with the encoder: see REACHED

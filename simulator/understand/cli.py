@@ -178,6 +178,13 @@ def _cmd_build(args: argparse.Namespace) -> int:
         f" near-miss lines flagged {meta['cv_near_miss_rate']:.3f}"
         f" (rules alone {rules['near_miss_rate']:.3f})"
     )
+    if meta.get("encoder"):
+        ws = ", ".join(f"{act} {w:g}" for act, w in meta["settings"]["w_by_act"])
+        print(
+            f"sentence encoder {meta['encoder']['package']}=={meta['encoder']['version']}:"
+            f" run when some violation act is ≥ {meta['settings']['gate']:g} likely without it;"
+            f" weight per act: {ws}"
+        )
     return 0
 
 
