@@ -418,7 +418,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
             self._trust(15)
             return Move("dispute_registered")
         if s.confirmed:  # agreed and read back: a question on the plan is answered from it
-            if self._puts_terms(u) and self._terms(u) is not None:  # read back once more
+            # read back once more, asked or declared (我这边为您提交还款计划：…)
+            if (self._puts_terms(u) or self._restates(u)) and self._terms(u) is not None:
                 if self._differs(self._terms(u), s.accepted):
                     return Move("correct_readback", plan=s.accepted, objection="readback")
                 return Move("confirm", plan=s.accepted)

@@ -25,7 +25,16 @@ FALLBACK = {"hangup": "不说了，挂了。", "close": "好，再见。"}
 DEFAULT_FALLBACK = "嗯……"
 _STATES_OBJECTION = re.compile(OBJECTION_WORDS)
 _REPEAT_PREFIXES = ("我说，", "我是说，", "我刚说了，", "我再说一遍，")
-_AGAIN_PREFIXES = ("我刚说了，", "还是那句话，", "跟你说过了，", "我再说一次，")
+_AGAIN_PREFIXES = (
+    "我刚说了，",
+    "还是那句话，",
+    "跟你说过了，",
+    "我再说一次，",
+    "都说了几遍了，",
+    "你听清楚，",
+    "说多少遍了，",
+    "你记好了，",
+)
 """How a customer asked the same thing again opens the same answer."""
 _PLAN_SLOTS = frozenset({"amount", "months", "date", "channel"})
 _OBJECTING = ("counter", "refuse")

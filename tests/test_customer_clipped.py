@@ -196,3 +196,12 @@ def test_a_new_offer_after_their_counter_is_weighed_not_corrected(pid):
     line = f"您说的有点少，每月{own.amount + 500}元，分{own.months + 3}期，您看能不能接受？"
     move = policy.decide(understand(line, today=TODAY))
     assert move.situation != "correct_readback", (line, move)
+
+
+@pytest.mark.parametrize("pid", _PLAIN[::3])
+def test_the_plan_declared_again_after_the_read_back_is_checked_again(pid):
+    policy, f, amount = _settled(pid)
+    check = f"跟您核对一下：每月{amount}元，{f.max_months}期，12月5号前还第一期，对吗？"
+    assert policy.decide(understand(check, today=TODAY)).situation == "confirm"
+    line = f"好的，我这边提交了：每月{amount + 100}元，{f.max_months}期，12月5号起还。"
+    assert policy.decide(understand(line, today=TODAY)).situation == "correct_readback", line

@@ -287,3 +287,14 @@ def test_another_way_to_pay_is_not_another_way_to_reach_him():
 def test_this_sum_in_a_how_much_question_is_theirs_not_the_debt(line):
     found = kinds(line)
     assert "capacity" in found and "amount_right" not in found
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "您每个月可以接受的还款额大概是多少？",
+        "要是觉得这个方案吃力，请您提出一个您能承担的月供。",
+    ],
+)
+def test_the_sum_they_can_bear_named_as_a_noun_asks_capacity(line):
+    assert "capacity" in [q.kind for q in ask(line)]
