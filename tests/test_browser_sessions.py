@@ -43,7 +43,8 @@ def browser():
 def new_page(browser):
     context = browser.new_context(viewport={"width": 1400, "height": 1000}, locale="zh-CN")
     page = context.new_page()
-    page.set_default_timeout(20_000)
+    # pages wait for a gradio app on 2 shared cores: 20 s ran out once under a parallel load
+    page.set_default_timeout(45_000)
     return page
 
 
