@@ -286,7 +286,7 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
             move = self._third_party(u) if third_party else self._cardholder(u)
         if move.situation in ("filler", "ack") and s.patience < 30:
             move = replace(move, situation="impatient")
-        return self._maybe_give_up(self._complete(move))
+        return self._maybe_give_up(self._complete(move), u)
 
     def _abuse(self, u: Understanding) -> list[str]:
         """The violations in the line; the example layer's alone do not count in a question.
@@ -308,7 +308,7 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
             return move
         return replace(move, situation="contradiction", recalls=broken.promise)
 
-    def _maybe_give_up(self, move: Move) -> Move:
+    def _maybe_give_up(self, move: Move, u: Understanding | None = None) -> Move:
         """Out of patience, the customer hangs up, but corrects wrong terms read back first.
 
         Terms put on record wrongly cost the customer money: 不对，是5号 is said even by one
@@ -320,8 +320,17 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         if self.state.patience <= 0 and not move.ends_call:
             # 不对，这个我可没答应。 before hanging up on terms read back that were never agreed
             kept = tuple(m for m in move.lead if m.situation == "not_agreed")
-            return Move("hangup", ends_call="customer_hangup", lead=kept)
+            move = Move("hangup", ends_call="customer_hangup", lead=kept)
+        if move.ends_call == "customer_hangup" and u is not None and self._claims_agreement(u):
+            if not any(m.situation == "not_agreed" for m in move.lead):
+                move = replace(move, lead=(Move("not_agreed"), *move.lead))
         return move
+
+    def _claims_agreement(self, u: Understanding) -> bool:
+        """The line reads back as agreed terms the customer never agreed to."""
+        if self.state.accepted is not None or self._terms(u) is None:
+            return False
+        return self._reads_back(u) or self._puts_terms(u)
 
     def _react_to_abuse(self, abusive: list[str], u: Understanding) -> Move:
         s = self.state

@@ -105,9 +105,9 @@ def test_terms_never_agreed_are_denied_even_out_of_patience(pid):
     policy.state.patience = 0.0
     move = policy.decide(understand(line, today=TODAY))
     assert move.ends_call == "customer_hangup"
-    denied = [m.situation for m in patient.lead if m.situation == "not_agreed"]
-    assert [m.situation for m in move.lead] == denied, (pid, patient, move)
-    if pid != "cooperative_deaf_zhou":  # she mishears the sum: 八百？你说八百？
+    assert [m.situation for m in move.lead] == ["not_agreed"], (pid, move)
+    if pid != "cooperative_deaf_zhou":  # patient, she mishears the sum: 八百？你说八百？
+        denied = [m.situation for m in patient.lead if m.situation == "not_agreed"]
         assert denied == ["not_agreed"], (pid, patient)
 
 
@@ -205,3 +205,19 @@ def test_the_plan_declared_again_after_the_read_back_is_checked_again(pid):
     assert policy.decide(understand(check, today=TODAY)).situation == "confirm"
     line = f"好的，我这边提交了：每月{amount + 100}元，{f.max_months}期，12月5号起还。"
     assert policy.decide(understand(line, today=TODAY)).situation == "correct_readback", line
+
+
+@pytest.mark.parametrize("pid", ["hostile_coached_wu", "hostile_complainer_qian", "hostile_zhang"])
+def test_a_hang_up_on_terms_never_agreed_says_so_first(pid):
+    # whatever ends the call (a trait, anger, patience), terms read back as agreed that were
+    # never agreed are denied in the same breath
+    from simulator.customer.moves import Move
+
+    f = PERSONAS[pid].persona.facts
+    policy = trusting(pid)
+    line = f"我给您提交还款计划：每月{f.monthly_capacity}元，分{f.max_months}期，是这样吧？"
+    u = understand(line, today=TODAY)
+    move = policy._maybe_give_up(Move("hangup", ends_call="customer_hangup"), u)
+    assert [m.situation for m in move.lead] == ["not_agreed"], move
+    other = understand("算了，今天先这样吧。", today=TODAY)
+    assert policy._maybe_give_up(Move("hangup", ends_call="customer_hangup"), other).lead == ()
