@@ -14,7 +14,7 @@ from datetime import datetime
 import pytest
 
 from simulator.call import Call
-from simulator.customer.questions import Question, ask
+from simulator.customer.questions import Question, ask, is_question
 from simulator.persona import load_personas
 from simulator.understand import parse_amounts, understand
 
@@ -298,3 +298,15 @@ def test_this_sum_in_a_how_much_question_is_theirs_not_the_debt(line):
 )
 def test_the_sum_they_can_bear_named_as_a_noun_asks_capacity(line):
     assert "capacity" in [q.kind for q in ask(line)]
+
+
+@pytest.mark.parametrize(
+    ("line", "asks"),
+    [
+        ("那先这样，往后有什么事您随时找我们，再见。", False),
+        ("遇到啥问题尽管打过来，拜拜。", False),
+        ("您最近遇到什么问题了吗？", True),
+    ],
+)
+def test_anything_in_an_offer_of_later_contact_asks_nothing(line, asks):
+    assert is_question(line) is asks

@@ -106,7 +106,15 @@ def clauses(text: str) -> list[tuple[str, bool]]:
     return out
 
 
+_ANY = re.compile(
+    r"(有|遇到)(什么|啥|任何)(事|事儿|问题|需要|困难|情况|疑问).{0,8}(随时|可以|都可以|尽管|再)"
+)
+"""什么 / 啥 meaning "anything" in an offer of later contact (有啥事儿随时回这个电话): no question."""
+
+
 def _asks(clause: str, asked: bool) -> bool:
+    if not asked and _ANY.search(clause):
+        return False
     return asked or bool(_WH.search(clause)) or embedded(clause)
 
 
