@@ -19,11 +19,10 @@ from simulator.persona import Archetype
 from simulator.understand import Understanding
 from simulator.understand.numbers import chinese_to_number
 from simulator.understand.simplify import to_simplified
-from simulator.understand.terms import READBACK_CUE
+from simulator.understand.terms import PER_MONTH, READBACK_CUE
 
 __all__ = ["Negotiation"]
 
-_MONTHLY = re.compile(r"每个?月|月供|一个月|每期|月月")
 _CHECK = re.compile(
     r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
     r"|(根据|按照?)(刚才|刚刚|方才)的?(沟通|约定|商量|说的|谈的)|(刚才|刚刚)(说好|谈好|约好|定好)|是否认可"
@@ -108,12 +107,12 @@ class Negotiation:
         if months:
             if amount is None:
                 amount = math.ceil(debt / months)
-            elif amount >= debt * 0.8 and not _MONTHLY.search(u.text):  # "一万二分12期": the total
+            elif amount >= debt * 0.8 and not PER_MONTH.search(u.text):  # "一万二分12期": the total
                 amount = math.ceil(amount / months)
         if amount is None:
             return None
         agreed = self.state.accepted or self.state.proposed
-        if not months and agreed and agreed.months and _MONTHLY.search(to_simplified(u.text)):
+        if not months and agreed and agreed.months and PER_MONTH.search(to_simplified(u.text)):
             months = agreed.months  # 好，一千每月，12月2号头一笔: the agreed count, left unsaid
         return Plan(amount=amount, months=months, due_date=u.due_date, channel=u.channel)
 

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from simulator.understand.terms import CHANNEL
+from simulator.understand.terms import CHANNEL, PER_MONTH
 
 __all__ = ["embedded", "guesses"]
 
@@ -75,7 +75,6 @@ _CAN_AT_ALL = re.compile(r"得(上|起|出|了)")
 """还得上 / 还得起: whether they can at all, which is how much, not when."""
 _DEBT = re.compile(r"金额|欠款|账单|数目|这个数|钱数")
 """这个金额没问题吧: whether the sum owed is right, not what they can pay."""
-_MONTHLY = re.compile(r"每个?月|一个月|月供|每期|一期")
 _ABLE = re.compile(
     r"没问题|拿得出|拿出来|拿得起|还得起|还得上|还得了|凑得出|凑得齐|能还|能拿|可以还|承受|负担|吃得消"
     r"|跟得上|够|应付|扛得住|受得了|撑得住|(压力|问题)不大|不难|不成问题|能保证|有的吧|总(归|该|能)?有"
@@ -104,7 +103,7 @@ _NEEDS = (
 
 def _owed(clause: str, line: str) -> bool:
     """The sum is the debt (欠款两万零三百，您这边没问题吧？), not a sum a month."""
-    return bool(_DEBT.search(clause) or (_DEBT.search(line) and not _MONTHLY.search(line)))
+    return bool(_DEBT.search(clause) or (_DEBT.search(line) and not PER_MONTH.search(line)))
 
 
 def _terms(clause: str, line: str) -> bool:

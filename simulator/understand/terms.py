@@ -25,12 +25,16 @@ __all__ = [
     "CHANNEL",
     "CHANNELS",
     "FIELDS",
+    "PER_MONTH",
     "READBACK_ANNOUNCE",
     "READBACK_CUE",
     "Terms",
     "compare",
     "terms_of",
 ]
+
+PER_MONTH = re.compile(r"每个?月|月供|一个月|每期|一期|月月")
+"""Words that make a sum a monthly instalment (每月一千 / 一千一个月 / 月供三千), not a total."""
 
 FIELDS = ("amount", "months", "due_date", "channel")
 """The fields a plan is compared on, in the scorecard's order."""
