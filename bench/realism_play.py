@@ -228,7 +228,9 @@ class _Table:
             self.proposed = self._plan(terms, None)
             if "state_capacity" in u.names or terms.months:
                 self.capacity = terms.amount.low
-        if u.has("agree") and not u.has("refuse", "counter_offer", "correct"):
+        # a yes needs terms put to it: 一个月三千都没问题 before any offer states what they can pay
+        offered = self.offered is not None
+        if offered and u.has("agree") and not u.has("refuse", "counter_offer", "correct"):
             lump = "一次" in reply and not terms.months
             self.agreed = self._plan(terms, None if lump else self.offered) or self.agreed
 

@@ -172,6 +172,7 @@ ANSWER_SITUATIONS = (
     "hold_channel",  # holding out, asked how they pay: 渠道的事先不说
     "hold_amount_right",  # holding out, asked whether the sum is right: 数对不对我先不说
     "not_agreed",  # terms read back as agreed that they never agreed: 不对，这个我可没答应
+    "not_agreed_yet",  # claimed as agreed, never agreed, but acceptable: 不对，刚才还没说定呢
 )
 
 OPTIONAL_SITUATIONS = (

@@ -463,6 +463,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         if s.accepted and self._same_plan(u):
             s.confirmed = True
             return Move("confirm", plan=s.accepted)
+        if not s.accepted and not s.proposed and readback and self._reads_back(u):
+            s.proposed = self._disclosed_lump(u)  # 我说的是11月30号先还一千五 — said, not agreed
         if not s.accepted and s.proposed and readback:
             move = self._readback_of_own_terms(u)
             if move is not None:
@@ -486,9 +488,13 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
             # 每月一千四，三期，12月2号首期，行不行？ — terms without a verb; not the debt stated
             or (concrete and self._bare_terms(u, readback))
         ):
+            claimed = self._claims_agreed(u) and not s.accepted
             move = self._consider_offer(u)
             if move.situation in NOT_AGREED and self._reads_back(u) and not s.accepted:
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))  # 我可没答应这个
+            elif move.situation == "accept" and claimed:
+                # 照刚才谈的，您是答应了…: never agreed, though they take the terms now
+                move = replace(move, lead=(Move("not_agreed_yet"), *move.lead))
             if move.situation not in TERMS_SITUATIONS:
                 return move  # 那笔不是我刷的: the channel asked too is added as a part of its own
             asked = self._asked("channel", "when_pay")

@@ -243,3 +243,18 @@ def test_tally_counts_what_the_bench_promises(tmp_path):
     assert tally.wrong_readbacks == {"confirmed": 1}
     assert (tally.repeated_lines, tally.calls_with_repeats) == (1, 1)
     assert realism.calming(played) == (4, 20)  # anger 40 → 20 on the 4th line
+
+
+def test_the_table_hears_a_yes_only_to_terms_put_and_follows_the_latest_counter():
+    """一个月三千都没问题 before any offer states capacity; a later counter replaces the earlier one."""
+    from datetime import date
+
+    from realism_play import _Table
+
+    table = _Table(load_persona(PERSONAS / "cooperative_short_liu.yaml"), date(2026, 11, 28))
+    table.hear("钱不是问题，一个月三千块都没问题。")
+    assert table.agreed is None
+    table.hear("这么说吧，12月3号之前先还四千五块，你看行不行？")
+    assert table.proposed is not None and table.proposed.amount == 4500
+    table.hear("分那么多期干嘛。一个月两千一块，分六个月，12月2号开始还。")
+    assert (table.proposed.amount, table.proposed.months) == (2100, 6)

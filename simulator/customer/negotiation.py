@@ -25,9 +25,17 @@ __all__ = ["Negotiation"]
 
 _CHECK = re.compile(
     r"确认|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈|对一对|核一下|核一遍|念一遍|过一遍|再说一遍"
-    r"|(根据|按照?)(刚才|刚刚|方才)的?(沟通|约定|商量|说的|谈的)|(刚才|刚刚)(说好|谈好|约好|定好)|是否认可"
+    r"|(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(沟通|约定|商量|说的|谈的|讲的|定的)"
+    r"|(刚才|刚刚)(说好|谈好|约好|定好)|是否认可"
+    r"|(您|你)(刚才|刚刚|已经|是)是?(答应|同意|认可)(?!吗|不|么)|(您|你)(刚才|刚刚|已经)?是?(答应|同意|认可)(了|过)"
     r"|(给|为)(您|你)(提交|报上去|录入|录到系统)|提交(还款)?(计划|方案)"
 )
+_CLAIMS = re.compile(
+    r"(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(约定|商量|说的|谈的|讲的|定的)"
+    r"|(刚才|刚刚|之前|已经)(说好|谈好|约好|定好|商量好)|(咱们?|我们|咱俩)(已经)?(说好|谈好|约好|定好)(了|的)"
+    r"|(您|你)(刚才|刚刚|已经|是)是?(答应|同意|认可)(?!吗|不|么)|(您|你)(刚才|刚刚|已经)?是?(答应|同意|认可)(了|过)"
+)
+"""Words that say terms were agreed (照刚才咱俩说的 / 您是答应了…), not only that they are checked."""
 _CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(下|遍|个数|个账)\s*[:：，,]")
 """对下：/ 核下，/ 过一遍： — a veteran's clipped "let me check" before the terms."""
 """Words that make terms said back a check of what was agreed."""
@@ -196,6 +204,11 @@ class Negotiation:
         clipped = _CLIPPED_CHECK.search(u.text.strip())
         return bool(READBACK_CUE.search(said) or _CHECK.search(said) or clipped)
 
+    @staticmethod
+    def _claims_agreed(u: Understanding) -> bool:
+        """The line says the terms in it were agreed (照刚才咱俩说的，您是答应…)."""
+        return bool(_CLAIMS.search(u.extra.get("normalized", u.text)))
+
     def _puts_terms(self, u: Understanding) -> bool:
         """The line states terms and asks for a yes, as a check rather than a new offer."""
         if self._reads_back(u):
@@ -233,7 +246,39 @@ class Negotiation:
             or (terms.due_date and terms.due_date == own.due_date)
         )
         settles = _SETTLES.search(u.text) or not _ASKS_YES.search(u.text.strip())
-        return bool(kept and settles)
+        # 11月29号前还五千四，要得不？ after their own 28号前五千四百六十一: their terms, misheard
+        return bool((kept and settles) or self._near(terms, own))
+
+    @staticmethod
+    def _near(said: Plan, own: Plan) -> bool:
+        """``said`` is the customer's own terms with a term or two slightly off: a read-back.
+
+        The same kind of plan (instalments or one sum), the sum within 15 %, the count within
+        6 months, the date within a week. A collector who means other terms says so (要不…).
+        """
+        if (
+            bool(said.months) != bool(own.months)
+            or abs(said.amount - own.amount) > own.amount * 0.15
+        ):
+            return False
+        if said.months and own.months and abs(said.months - own.months) > 6:
+            return False
+        if said.due_date and own.due_date and abs((said.due_date - own.due_date).days) > 7:
+            return False
+        return True
+
+    def _disclosed_lump(self, u: Understanding) -> Plan | None:
+        """The one-off sum the customer said they could raise, when ``u`` reads back a one-off.
+
+        Telling how much they can pay (先还一千五，以后每个月一千) puts the customer's own lump
+        sum and its day on the table; a read-back of a one-off payment is checked against it
+        (不对，我说的是11月30号之前先还一千五), not taken as a fresh offer. None before they
+        said it, for instalments, or when they have no lump sum.
+        """
+        terms, f = self._terms(u), self.facts
+        if terms is None or terms.months or not f.lump_sum or "capacity" not in self.state.revealed:
+            return None
+        return Plan(f.lump_sum, due_date=self._lump_date())  # as they said it: {lump_sum}
 
     def _readback_of_own_terms(self, u: Understanding) -> Move | None:
         """The trainee reads back the customer's own counter-offer: right, or corrected.

@@ -132,6 +132,26 @@ def number(act: CustomerAct) -> int:
     return int(number) if head else -1
 
 
+# Acts that already say what terms stated in the line do: taken, corrected, a question, not theirs.
+_TERMS_READ = frozenset(
+    {
+        "counter_offer", "agree", "correct", "dispute", "promise_to_pay", "ask_question",
+        "refuse_identity", "not_cardholder", "cardholder_absent", "request_stop", "vague_commitment",
+    }
+)  # fmt: skip
+
+
+def _own_instalments(found: dict[str, CustomerAct], u: dict) -> bool:
+    """The line names instalment terms (a sum and a count of months) that no other act reads.
+
+    A customer who says 一个月两千一，分六个月 on their own, even after 分这么多期干嘛 (a
+    refusal), is putting terms of their own forward: a counter-offer.
+    """
+    return bool(u["amounts"] and u["months"] and u["months"] > 1) and not (
+        found.keys() & _TERMS_READ
+    )
+
+
 def exclude(found: dict[str, CustomerAct], u: dict, original: str) -> None:
     """Drop acts the others rule out, the way a listener reads the whole line."""
 
@@ -178,6 +198,10 @@ def exclude(found: dict[str, CustomerAct], u: dict, original: str) -> None:
             drop("counter_offer")
         elif "这样吧" in found["counter_offer"].quote and _COMMIT.search(u["normalized"]):
             drop("counter_offer")
+    if _own_instalments(found, u):  # 一个月两千一，分六个月，12月2号开始还 — terms of their own
+        found["counter_offer"] = CustomerAct(
+            "counter_offer", original.strip()[:60], "rule:counter_offer/slots"
+        )
     if "counter_offer" in found:
         drop("promise_to_pay", "ask_question", "agree")
     if "agree" in found and not _STRONG_COMMIT.search(u["normalized"]):

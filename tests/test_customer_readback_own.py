@@ -1,0 +1,141 @@
+"""Terms the customer said themselves are checked when they come back, in any wording (#13).
+
+Wordings of our own, not the development scripts': the one-off sum a customer said they could
+raise, read back with another day; their own counter-offer said back slightly off, with no
+read-back cue; lines that claim an agreement (照刚才咱俩谈的 / 您是答应了…); and a customer's own
+instalment terms after a refusal, which the judge must hear as a counter-offer.
+"""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+
+from simulator.customer.questions import rule_questions
+from simulator.persona import load_personas
+from simulator.policy import Policy
+from simulator.understand import understand
+from simulator.understand.customer import understand_customer
+from simulator.understand.numbers import spoken_amount
+
+from .conftest import PERSONAS_DIR
+
+TODAY = date(2026, 11, 28)
+PERSONAS = load_personas(PERSONAS_DIR)
+OPENING = ("您好，我是信用卡中心的，请问是{name}本人吗？", "您每个月大概能还多少？")
+
+
+def _day(d: date) -> str:
+    return f"{d.month}月{d.day}号"
+
+
+def policy_after(pid: str, *lines: str) -> tuple[Policy, object]:
+    lp = PERSONAS[pid]
+    policy = Policy(lp.persona, today=TODAY, seed=0)
+    move = None
+    for line in (*OPENING, *lines):
+        move = policy.decide(understand(line.format(name=lp.persona.brief.name), today=TODAY))
+    return policy, move
+
+
+@pytest.mark.parametrize("pid", ["cooperative_short_liu", "cooperative_deaf_zhou"])
+@pytest.mark.parametrize(
+    "template",
+    [
+        "好的，我给您复述一下：{day}之前一次性还{sum}，对吧？",
+        "跟您核对一下，您是{day}前先还{sum}块，没错吧？",
+    ],
+)
+def test_their_own_lump_sum_read_back_with_another_day_is_corrected(pid, template):
+    facts = PERSONAS[pid].persona.facts
+    own_day = TODAY + timedelta(days=facts.lump_sum_in_days)
+    line = template.format(day=_day(own_day + timedelta(days=3)), sum=spoken_amount(facts.lump_sum))
+    policy, move = policy_after(pid, line)
+    assert "capacity" in policy.state.revealed, "the opening must have let them say what they can"
+    assert move.situation == "correct_readback"
+    assert move.plan.amount == facts.lump_sum and move.plan.due_date == own_day
+    assert policy.state.accepted is None
+
+
+def test_their_own_lump_sum_read_back_as_said_is_confirmed():
+    facts = PERSONAS["cooperative_short_liu"].persona.facts
+    own_day = TODAY + timedelta(days=facts.lump_sum_in_days)
+    line = f"我跟您确认一下：{_day(own_day)}前一次性还{spoken_amount(facts.lump_sum)}，对吗？"
+    policy, move = policy_after("cooperative_short_liu", line)
+    assert move.situation in ("confirm", "accept")
+    assert policy.state.accepted is not None and policy.state.accepted.amount == facts.lump_sum
+
+
+def test_a_lump_read_back_before_they_said_anything_is_weighed_as_an_offer():
+    """Nothing of theirs on the table yet: the terms are an offer, not a misheard read-back."""
+    lp = PERSONAS["cooperative_short_liu"]
+    policy = Policy(lp.persona, today=TODAY, seed=0)
+    policy.decide(understand(f"您好，请问是{lp.persona.brief.name}本人吗？", today=TODAY))
+    move = policy.decide(understand("跟您核对一下：12月20号前一次性还四千，对吧？", today=TODAY))
+    assert move.situation != "correct_readback"
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "{day}前还{sum}，行吧？",  # the day a little off, no read-back cue
+        "那就{day}之前{sum}块，中不？",
+    ],
+)
+def test_their_own_offer_said_back_slightly_off_without_a_cue_is_corrected(template):
+    policy, _ = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？")
+    own = policy.state.proposed
+    assert own is not None and own.due_date is not None, "asked when, they name a day and a sum"
+    line = template.format(
+        day=_day(own.due_date + timedelta(days=2)), sum=spoken_amount(own.amount)
+    )
+    _, move = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？", line)
+    assert move.situation == "correct_readback"
+    assert move.plan.due_date == own.due_date and move.plan.amount == own.amount
+
+
+def test_an_offer_far_from_their_own_is_still_an_offer():
+    """要不… or other terms altogether are the collector's offer, weighed as one."""
+    _, move = policy_after("cooperative_short_liu", "一个月一千，分十二期，下个月5号开始，行吧？")
+    assert move.situation != "correct_readback"
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "照刚才咱们谈的，您是每月两千一，分六期，12月5号起还，这个您认吧？",
+        "您刚才是答应了每月两千一，分六期，12月5号开始，是这意思吧？",
+        "依着之前我们定的，每月两千一，六期，12月5号开始，您看呢？",
+    ],
+)
+def test_a_line_that_claims_an_agreement_is_a_read_back(line):
+    """Claimed as agreed, terms never agreed are denied, not taken as a fresh offer."""
+    _, move = policy_after("cooperative_short_liu", line)
+    said = [m.situation for m in (*move.lead, move)]
+    assert said[0] in ("not_agreed", "not_agreed_yet", "correct_readback"), said
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "分那么多期没必要。每月两千五，分五个月，12月3号开始还。",
+        "十二期太长了，我一个月两千四，六个月还完。",
+    ],
+)
+def test_own_instalment_terms_after_a_refusal_are_a_counter_offer(line):
+    u = understand_customer(line, today=TODAY)
+    assert "counter_offer" in u.names
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("您看哪天有空去网点办一下？", "when_pay"),
+        ("那去柜台的话大概几号能去？", "when_pay"),
+        ("让他回个电话就行，号码您帮忙记下呗？", "leave_message"),
+        ("这个手机号您替他记一下好吗？", "leave_message"),
+    ],
+)
+def test_questions_in_other_words_are_heard(line, kind):
+    assert kind in rule_questions(understand(line, today=TODAY))
