@@ -220,7 +220,9 @@ class _Table:
         due = terms.date.due if terms.date else (fallback.due if fallback else None)
         return Plan(amount, months, due)
 
-    def hear(self, reply: str) -> None:
+    def hear(self, reply: str, *, to_terms: bool = True) -> None:
+        """Take in the customer's reply; ``to_terms``: the line it answers put terms (an offer
+        or a read-back), so a yes in it agrees to them (就手机银行吧 answers how they pay)."""
         u = understand_customer(reply, today=self.today)
         terms = terms_of(reply, self.today, debt={self.debt})
         proposing = bool(_PROPOSING & set(u.names)) and terms.amount is not None
@@ -229,8 +231,8 @@ class _Table:
             if "state_capacity" in u.names or terms.months:
                 self.capacity = terms.amount.low
         # a yes needs terms put to it: 一个月三千都没问题 before any offer states what they can pay
-        offered = self.offered is not None
-        if offered and u.has("agree") and not u.has("refuse", "counter_offer", "correct"):
+        offered = self.offered is not None and to_terms
+        if offered and u.has("agree") and not u.has("refuse", "counter_offer", "correct", "dispute"):
             lump = "一次" in reply and not terms.months
             self.agreed = self._plan(terms, None if lump else self.offered) or self.agreed
 
@@ -366,7 +368,7 @@ def play(script: Script, lp: LoadedPersona, seed: int = 0) -> Played:
             )
         )
         last = reply.text
-        table.hear(reply.text)
+        table.hear(reply.text, to_terms=bool(step.offer or step.readback))
         if branch == "cardholder" and _third_party_said(reply.text, today):
             steps, branch, i = script.third_party, "third_party", 0
     played.cut_short = i < len(steps)

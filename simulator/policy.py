@@ -178,6 +178,8 @@ def _affirmed(nm: Normalized, word: str, denied: tuple[str, ...] = ()) -> bool:
             or any(word in quote for quote in denied)
             or _set_aside_after(text, end, last)
             or _in_denial_scope(text, first, start, last)
+            # 家里人还 in 是家里人还是同事: the word ends inside 还是 (or), not 还 (repay)
+            or (word.endswith("还") and text[end : end + 1] == "是")
         )
         if not spared:
             return True
@@ -257,7 +259,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         s = self.state
         s.turns += 1
         self._patience(-2)
-        third_party = self.persona.archetype == Archetype.third_party
+        # the cardholder pretending to be a relative hears 她几点回来 as a relative would
+        third_party = self.persona.archetype == Archetype.third_party or self._pretending()
         self.question = ask(
             u, names=(self.persona.brief.name,), third_party=third_party, previous=self.question
         )
@@ -490,7 +493,8 @@ class Policy(Answers, Compound, Negotiation, Reading, Traits):
         ):
             claimed = self._claims_agreed(u) and not s.accepted
             move = self._consider_offer(u)
-            if move.situation in NOT_AGREED and self._reads_back(u) and not s.accepted:
+            refused = move.situation in NOT_AGREED or move.objection == "dispute"
+            if refused and self._reads_back(u) and not s.accepted:
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))  # 我可没答应这个
             elif move.situation == "accept" and claimed:
                 # 照刚才谈的，您是答应了…: never agreed, though they take the terms now

@@ -139,3 +139,27 @@ def test_own_instalment_terms_after_a_refusal_are_a_counter_offer(line):
 )
 def test_questions_in_other_words_are_heard(line, kind):
     assert kind in rule_questions(understand(line, today=TODAY))
+
+
+@pytest.mark.parametrize(
+    "template",
+    [
+        "表上我现在填的是：{day}前还{sum}元。是这样吗？",
+        "等下，我再看一眼，您刚说的是{day}前还{sum}吧？",
+    ],
+)
+def test_cues_of_what_was_written_or_said_make_a_read_back(template):
+    facts = PERSONAS["cooperative_short_liu"].persona.facts
+    own_day = TODAY + timedelta(days=facts.lump_sum_in_days)
+    line = template.format(day=_day(own_day + timedelta(days=4)), sum=spoken_amount(facts.lump_sum))
+    _, move = policy_after("cooperative_short_liu", line)
+    assert move.situation == "correct_readback"
+
+
+def test_the_pretender_asked_when_the_cardholder_is_back_answers_as_a_relative():
+    lp = PERSONAS["evasive_pretender_song"]
+    name = lp.persona.brief.name
+    policy = Policy(lp.persona, today=TODAY, seed=0)
+    policy.decide(understand(f"您好，我是信用卡中心的，请问{name}在吗？", today=TODAY))
+    move = policy.decide(understand(f"那{name}一般几点能回来，您清楚吗？", today=TODAY))
+    assert move.situation == "third_party_back"

@@ -63,3 +63,16 @@ def test_the_lawful_line_leaves_the_customer_calm_through_a_decision():
     move = policy.decide(understand("您也别琢磨着去借网贷来还，咱们按您的情况来定"))
     assert policy.state.anger <= before
     assert move.situation not in ("angry", "warn_hangup", "hangup")
+
+
+@pytest.mark.parametrize(
+    "line",
+    ["您跟李强是家里人还是同事？", "您是他家里人还是邻居啊？", "是他家里人还是朋友接的电话？"],
+)
+def test_a_keyword_ending_inside_haishi_is_not_the_topic(line):
+    """家里人还 (a relative repays) is not said in 家里人还是… (a relative, or…)."""
+    assert _sore("third_party_mother_li", line) == 0
+
+
+def test_the_same_keyword_said_is_the_topic():
+    assert _sore("third_party_mother_li", "这钱得让家里人还了。") > 0
