@@ -221,8 +221,11 @@ class _Table:
         return Plan(amount, months, due)
 
     def hear(self, reply: str, *, to_terms: bool = True) -> None:
-        """Take in the customer's reply; ``to_terms``: the line it answers put terms (an offer
-        or a read-back), so a yes in it agrees to them (就手机银行吧 answers how they pay)."""
+        """Take in the customer's reply.
+
+        ``to_terms``: the line it answers put terms (an offer or a read-back), so a yes in it
+        agrees to them; 就手机银行吧 after a channel question answers how they pay.
+        """
         u = understand_customer(reply, today=self.today)
         terms = terms_of(reply, self.today, debt={self.debt})
         proposing = bool(_PROPOSING & set(u.names)) and terms.amount is not None
