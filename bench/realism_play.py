@@ -235,7 +235,11 @@ class _Table:
                 self.capacity = terms.amount.low
         # a yes needs terms put to it: 一个月三千都没问题 before any offer states what they can pay
         offered = self.offered is not None and to_terms
-        if offered and u.has("agree") and not u.has("refuse", "counter_offer", "correct", "dispute"):
+        if (
+            offered
+            and u.has("agree")
+            and not u.has("refuse", "counter_offer", "correct", "dispute")
+        ):
             lump = "一次" in reply and not terms.months
             self.agreed = self._plan(terms, None if lump else self.offered) or self.agreed
 
