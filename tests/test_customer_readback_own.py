@@ -12,7 +12,7 @@ from datetime import date, timedelta
 
 import pytest
 
-from simulator.customer.questions import rule_questions
+from simulator.customer.questions import ask, rule_questions
 from simulator.persona import load_personas
 from simulator.policy import Policy
 from simulator.understand import understand
@@ -163,3 +163,42 @@ def test_the_pretender_asked_when_the_cardholder_is_back_answers_as_a_relative()
     policy.decide(understand(f"您好，我是信用卡中心的，请问{name}在吗？", today=TODAY))
     move = policy.decide(understand(f"那{name}一般几点能回来，您清楚吗？", today=TODAY))
     assert move.situation == "third_party_back"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("拖了两个月了，到底是哪块卡住了？", "why_late"),
+        ("您这个情况，难就难在哪儿呢？", "why_late"),
+        ("那您心里是打算怎么安排的？", "capacity"),
+        ("这些都不合适的话，您自己希望怎么分？", "capacity"),
+        ("唔好意思，听唔清，麻烦你讲多一遍。", "repeat"),
+    ],
+)
+def test_more_questions_in_other_words_are_heard(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("王丽娟",))]
+
+
+@pytest.mark.parametrize(
+    ("line", "amount", "months"),
+    [
+        ("那我记一下 每月八百 三十六期 下个月开始", 800, 36),
+        ("好 每月一千二 十八期 12月2号开始 对吧", 1200, 18),
+    ],
+)
+def test_a_line_without_punctuation_keeps_its_terms_apart(line, amount, months):
+    """A space between words is a pause: 每月八百 三十六期 is 800 a month for 36 months."""
+    u = understand(line, today=TODAY)
+    assert (u.amounts[0], u.months) == (amount, months)
+
+
+def test_a_spaced_out_number_is_still_one_number():
+    assert understand("每月 一 千 五", today=TODAY).amounts == (1500,)
+
+
+def test_terms_said_back_as_submitted_are_checked():
+    policy, _ = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？")
+    own = policy.state.proposed
+    line = f"好 那我这边就提交了啊 {_day(own.due_date + timedelta(days=5))}前还{spoken_amount(own.amount)}"
+    _, move = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？", line)
+    assert move.situation == "correct_readback"

@@ -266,6 +266,8 @@ def _checked(
             out.pop("amount_right")
         elif "capacity" in ruled and not _DEBT_WORDS.search(u.text):
             out.pop("amount_right")  # 这个数还能往上提吗？最多多少？ — their sum, not the debt
+        elif not u.amounts and re.search(r"\d", u.text) and not _DEBT_WORDS.search(u.text):
+            out.pop("amount_right")  # 工号2290……请问是吴志鹏吧？ — digits, but no sum said
     return out
 
 

@@ -62,7 +62,7 @@ class Traits:
                 s.relief_heard = True
             elif explains:
                 return Move("cite_rules")  # 征信、违约金: the rules are quoted back
-            elif not s.relief_heard and u.has(*_OFFERS) and self._offered_or_asked(u):
+            elif not s.relief_heard and self._terms_put(u) and self._offered_or_asked(u):
                 self._patience(-4)
                 s.relief_demands += 1
                 if s.relief_demands > 3:  # asked three times and ignored: last warning
@@ -83,6 +83,10 @@ class Traits:
             if move is not None:
                 return move
         return None
+
+    def _terms_put(self, u: Understanding) -> bool:
+        """An offer, or terms said back for a yes (12月11号之前把两千打进来，我没记岔吧？)."""
+        return u.has(*_OFFERS) or (self._terms(u) is not None and self._reads_back(u))
 
     def _offered_or_asked(self, u: Understanding) -> bool:
         """Whether a customer holding out meets this line with their demand.

@@ -26,6 +26,10 @@ NUM = rf"(?:\d+(?:\.\d+)?|[{_CN}])(?:\d+(?:\.\d+)?|[{_CN}])*"
 _ELEMENT = re.compile(rf"\d+(?:\.\d+)?|[{_CN}]")
 _THOUSANDS = re.compile(r"(?<=\d),(?=\d{3}(?!\d))")
 _SPACES = re.compile(r"(?<!\d)\s+|\s+(?!\d)")
+_PAUSE = re.compile(r"(?<=[\u4e00-\u9fff]{2})[ \t\u3000]+(?=[\u4e00-\u9fff]{2})")
+"""A space between words in a line typed or transcribed without punctuation is a pause: 每月七百
+四十二期 says 700 and 42, not 742. Between single characters (一 千 五, a recogniser spacing
+every character) it is not."""
 
 _AMOUNT = re.compile(
     rf"(?P<cur>[¥$]|rmb|人民币)?(?P<num>{NUM})(?P<more>多|余|来)?"
@@ -56,7 +60,7 @@ def prepare(text: str) -> str:
     if "," in text:
         text = _THOUSANDS.sub("", text)
     if " " in text or "\t" in text or "\u3000" in text:
-        text = _SPACES.sub("", text)
+        text = _SPACES.sub("", _PAUSE.sub("，", text))
     return text
 
 
