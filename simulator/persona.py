@@ -173,6 +173,7 @@ ANSWER_SITUATIONS = (
     "hold_amount_right",  # holding out, asked whether the sum is right: 数对不对我先不说
     "not_agreed",  # terms read back as agreed that they never agreed: 不对，这个我可没答应
     "not_agreed_yet",  # claimed as agreed, never agreed, but acceptable: 不对，刚才还没说定呢
+    "hold_own",  # holding out, their own terms read back: 数是我说的没错，可是……
 )
 
 OPTIONAL_SITUATIONS = (

@@ -202,3 +202,44 @@ def test_terms_said_back_as_submitted_are_checked():
     line = f"好 那我这边就提交了啊 {_day(own.due_date + timedelta(days=5))}前还{spoken_amount(own.amount)}"
     _, move = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？", line)
     assert move.situation == "correct_readback"
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("烦请您说明一下每月能用来还卡的钱大概有多少。", "capacity"),
+        ("请您明确一下首笔还款的日期。", "when_pay"),
+        ("麻烦您选择一下还款方式。", "channel"),
+        ("那请问您是……？", "who_are_you"),
+        ("他一般几点钟回屋头？", "when_back"),
+        ("号码是这个，您帮我记一记。", "leave_message"),
+    ],
+)
+def test_formal_requests_and_regional_questions_are_heard(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("李强",))]
+
+
+@pytest.mark.parametrize(
+    "line", ["核对一下：两千，12月3号前到账，对伐？", "记录如下：两千五，12月5号前还清。"]
+)
+def test_a_sum_after_a_colon_is_money(line):
+    assert understand(line, today=TODAY).amounts[0] >= 2000
+
+
+@pytest.mark.parametrize("line", ["工号：2290", "尾号是：3054", "身份证后四位：1385"])
+def test_an_identifier_after_a_colon_is_not_money(line):
+    assert understand(line, today=TODAY).amounts == ()
+
+
+def test_terms_with_a_due_date_are_not_a_check_of_the_debt():
+    asked = [q.kind for q in ask(understand("核对下：两千，12月3号前到账，对伐？", today=TODAY))]
+    assert "amount_right" not in asked
+
+
+def test_asking_them_to_accept_new_terms_is_an_offer_not_a_read_back():
+    """系统核算的方案……请您确认是否接受 puts terms; it does not claim they were agreed."""
+    _, move = policy_after(
+        "cooperative_short_liu",
+        "另外还有一个方案：每月两千，分六期，12月5号开始。请您确认是否接受。",
+    )
+    assert not any(m.situation in ("not_agreed", "not_agreed_yet") for m in move.lead)

@@ -84,11 +84,17 @@ class Compound:
         每月三千一，分十二期，可以吗？— 这个方案我不接受。先给我停息挂账。
         """
         lead = []
-        if self._terms(u) is not None:  # read back as if agreed: 不对，这个我可没答应
+        terms = self._terms(u)
+        if terms is not None:  # read back as if agreed: 不对，这个我可没答应
             checking = not self.state.accepted and (
                 self._reads_back(u) or u.has("summarize_confirm")
             )
-            lead.append(Move("not_agreed" if checking else "hold_offer"))
+            said = [p for p in (self.state.proposed, self._disclosed_lump(u)) if p is not None]
+            own = next((p for p in said if not self._differs(terms, p)), None)
+            if checking and own is not None:
+                lead.append(Move("hold_own", plan=own))  # 数是我说的，可是……
+            else:
+                lead.append(Move("not_agreed" if checking else "hold_offer"))
         for q in self.question:
             if q.kind in HOLDABLE and len(lead) < MAX_PARTS:
                 lead.append(Move(f"hold_{q.kind}", question=q.kind))

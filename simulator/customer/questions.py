@@ -62,7 +62,10 @@ _WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
 
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
-_DEBT_WORDS = re.compile(r"欠|账|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的")
+_DEBT_WORDS = re.compile(
+    r"欠|(?<![到入])账(?!户)|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的"
+)
+"""Words of the debt (not 到账 / 入账 / 账户: where a payment lands)."""
 _BACKED_BY = {"why_late": "ask_reason", "capacity": "ask_capacity"}
 """Kinds the rules found that the understanding's acts confirm: the model does not drop them."""
 _ABOUT_SOMEONE = re.compile(r"(?<![其吉])他|她|本人|持卡人|机主|卡主|先生|女士|家里人|家人")
@@ -71,7 +74,8 @@ _NO_NEED = re.compile(
 )
 """身份证号不用报 / 我这都有: the digits are not asked for."""
 _PLAN_WORDS = re.compile(
-    r"每个?月|一个月|(?<!逾)期|头一笔|第一笔|分.{0,3}(期|个月)|(之前|以前|前)还|还款计划|方案"
+    r"每个?月|一个月|(?<!逾)期|头一笔|第一笔|分.{0,3}(期|个月)|(之前|以前|前)(还|到账|入账|拿齐|还清)"
+    r"|还款计划|方案"
 )
 
 
@@ -262,7 +266,8 @@ def _checked(
     if debt_check and not (_PLAN_WORDS.search(u.text) or u.has("offer_plan", "summarize_confirm")):
         out.setdefault("amount_right", ruled["amount_right"])  # 欠款是…，这个数目有没有问题？
     if "amount_right" in out and "amount_right" not in ruled:
-        if _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan"):
+        terms = u.amounts and (u.due_date or u.months)  # 三千，12月1号前到账 — a plan's terms
+        if _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan") or terms:
             out.pop("amount_right")
         elif "capacity" in ruled and not _DEBT_WORDS.search(u.text):
             out.pop("amount_right")  # 这个数还能往上提吗？最多多少？ — their sum, not the debt
@@ -298,6 +303,7 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
                 continue
             if kind == "amount_right" and not _DEBT_WORDS.search(u.text):
                 plan = _PLAN_WORDS.search(u.text) or u.has("summarize_confirm", "offer_plan")
+                plan = plan or u.due_date or u.months  # 三千，12月1号前到账，对伐？ — terms
                 if plan or not re.search(r"\d|[一二三四五六七八九十百千万]", clause):
                     continue
             if kind == "id_digits" and _NO_NEED.search(said):

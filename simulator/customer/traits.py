@@ -85,8 +85,15 @@ class Traits:
         return None
 
     def _terms_put(self, u: Understanding) -> bool:
-        """An offer, or terms said back for a yes (12月11号之前把两千打进来，我没记岔吧？)."""
-        return u.has(*_OFFERS) or (self._terms(u) is not None and self._reads_back(u))
+        """An offer, or terms said back for a yes (12月11号之前把两千打进来，我没记岔吧？).
+
+        Not the plan they already took said back: that is checked (不对，是二十四期), not held
+        out against.
+        """
+        said_back = self._terms(u) is not None and self._reads_back(u)
+        if said_back and self.state.accepted is not None:
+            return False
+        return u.has(*_OFFERS) or said_back
 
     def _offered_or_asked(self, u: Understanding) -> bool:
         """Whether a customer holding out meets this line with their demand.

@@ -38,7 +38,7 @@ _AMOUNT = re.compile(
 # Words just before a number that make it an identifier or a position, not money.
 _NOT_MONEY_BEFORE = re.compile(
     r"(尾号|卡号|工号|编号|号码|后四位|后4位|前四位|前六位|末四位|尾数|身份证|验证码|密码|电话|手机"
-    r"|热线|拨打|分机|第|排名|:|周|星期|礼拜)(是|为)?$"
+    r"|热线|拨打|分机|第|排名|周|星期|礼拜)(是|为)?:?$"
 )
 # Words just after a number that make it a count, a date or a time.
 _COUNT_AFTER = re.compile(
