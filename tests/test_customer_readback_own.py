@@ -243,3 +243,24 @@ def test_asking_them_to_accept_new_terms_is_an_offer_not_a_read_back():
         "另外还有一个方案：每月两千，分六期，12月5号开始。请您确认是否接受。",
     )
     assert not any(m.situation in ("not_agreed", "not_agreed_yet") for m in move.lead)
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("烦请您说明一下本月款项没能按期偿还的具体原因。", "why_late"),
+        ("敬请告知，您拟于何日将首期款项存入？", "when_pay"),
+        ("信号不太好，麻烦您再慢慢讲一次。", "repeat"),
+        ("那首笔款是月底还是月初能到账？", "when_pay"),
+        ("请问他今天大约何时返回？", "when_back"),
+        ("假如一次性处理，您手头所能筹集的最多是多少？", "capacity"),
+    ],
+)
+def test_written_register_questions_are_heard(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("李强",))]
+
+
+def test_asked_the_most_they_can_raise_at_once_they_answer_how_much():
+    """要是一次性结清，您最多能拿出多少？ asks for a sum; it does not demand the whole debt."""
+    _, move = policy_after("hardship_medical_sun", "要是一次性结清的话，您手头最多能拿出多少？")
+    assert move.situation not in ("cannot_pay_full", "refuse", "counter")

@@ -86,8 +86,11 @@ class Reading:
         """
         open_kinds = ("capacity", "when_pay", "channel")
         asked = [q for q in self.question if q.kind in open_kinds and _OPEN_WH.search(q.quote)]
-        if not asked or u.full_payment:
+        if not asked:
             return False
+        if u.full_payment:
+            # 要是一次性结清，您最多能拿出多少？ asks how much at once; it offers nothing
+            return not u.amounts and any(q.kind == "capacity" for q in asked)
         if not u.amounts:
             return True  # a count or a date the bank allows, and a question
         stated = max(u.amounts) >= self.persona.brief.amount * 0.95
