@@ -264,3 +264,25 @@ def test_asked_the_most_they_can_raise_at_once_they_answer_how_much():
     """要是一次性结清，您最多能拿出多少？ asks for a sum; it does not demand the whole debt."""
     _, move = policy_after("hardship_medical_sun", "要是一次性结清的话，您手头最多能拿出多少？")
     assert move.situation not in ("cannot_pay_full", "refuse", "counter")
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("上个月么样冇还咧？", "why_late"),
+        ("屋里是不是出了么子事啵？", "why_late"),
+        ("您是他屋里的哪个？", "relation"),
+        ("请问您是李强啵？", "name"),
+        ("那么样称呼您？", "who_are_you"),
+    ],
+)
+def test_hubei_hunan_questions_are_heard(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("李强",))]
+
+
+def test_what_kind_is_not_read_as_how():
+    """什么样 / 怎么样 keep their own words: 么样 is read only where it stands alone."""
+    from simulator.customer.question_patterns import mandarin
+
+    assert mandarin("什么样的方案您能接受？") == "什么样的方案您能接受？"
+    assert mandarin("您看怎么样？") == "您看怎么样？"

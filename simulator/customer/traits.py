@@ -23,6 +23,7 @@ import re
 
 from simulator.customer.moves import Move, Plan
 from simulator.customer.numbers import round_down, round_up
+from simulator.customer.sore_points import affirmed
 from simulator.persona import Trait
 from simulator.understand import Understanding, normalize
 from simulator.understand.normalize import normalize_with_map
@@ -46,10 +47,8 @@ class Traits:
 
     def _said(self, u: Understanding, pattern: re.Pattern[str]) -> bool:
         """The pattern occurs in the line other than under a denial."""
-        from simulator.policy import _affirmed
-
         nm = normalize_with_map(u.text)
-        return any(_affirmed(nm, normalize(m.group())) for m in pattern.finditer(nm.text))
+        return any(affirmed(nm, normalize(m.group())) for m in pattern.finditer(nm.text))
 
     # --- before the archetype decides ---------------------------------------------------------
 
