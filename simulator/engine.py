@@ -6,15 +6,12 @@ import importlib
 import os
 from collections.abc import Callable
 
+from simulator.errors import EngineError
 from simulator.persona import LoadedPersona
 from simulator.render import Renderer, TemplateRenderer
 from simulator.understand import Understanding, understand
 
 __all__ = ["ENGINES", "EngineError", "build_renderer", "build_understander", "engine_name"]
-
-
-class EngineError(ValueError):
-    """An unknown engine name, or an engine that cannot run here."""
 
 
 def _scripted(loaded: LoadedPersona, seed: int) -> Renderer:

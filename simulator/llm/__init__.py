@@ -7,6 +7,7 @@ default never loads it.
 
 from __future__ import annotations
 
+from simulator.errors import EngineError
 from simulator.llm.classify import LLMClassifier, parse_acts
 from simulator.llm.guard import ReplyGuard, build_guard
 from simulator.llm.renderer import LLMRenderer, StreamedReply, TurnTrace
@@ -42,8 +43,6 @@ def build_llm_renderer(loaded: LoadedPersona, *, seed: int = 0) -> LLMRenderer:
     """
     settings = LLMSettings.from_env()
     if not settings.configured:
-        from simulator.engine import EngineError
-
         raise EngineError(
             "CALLSIM_ENGINE=llm needs OPENAI_API_KEY or OPENAI_BASE_URL "
             "(and CALLSIM_LLM_MODEL for a model other than the default)"
