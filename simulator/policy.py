@@ -346,7 +346,8 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
             return self._agreed_answer(asked)  # 那到时候您几号还？ — from the plan agreed
         if s.accepted and readback:
             terms = self._terms(u)
-            if terms is not None and self._differs(terms, s.accepted):
+            first = terms is not None and self._first_instalment(terms, u)
+            if terms is not None and not first and self._differs(terms, s.accepted):
                 return Move("correct_readback", plan=s.accepted, objection="readback")
             s.confirmed = True
             return Move("confirm", plan=s.accepted)

@@ -286,3 +286,19 @@ def test_what_kind_is_not_read_as_how():
 
     assert mandarin("什么样的方案您能接受？") == "什么样的方案您能接受？"
     assert mandarin("您看怎么样？") == "您看怎么样？"
+
+
+@pytest.mark.parametrize(
+    ("line", "corrected"),
+    [
+        ("再确认一下，12月5号那天两千能准时到账吧？", False),  # the first instalment
+        ("好的，我记一下：12月5号前一次性还两千，对吗？", True),  # the plan said as a one-off
+        ("好的，我记一下：12月6号前还两千，对吗？", True),  # another day
+    ],
+)
+def test_the_first_instalment_asked_about_is_not_a_wrong_read_back(line, corrected):
+    agreed = "好的，那就每月两千，分六期，12月5号开始，可以吗？"
+    policy, move = policy_after("cooperative_short_liu", agreed)
+    assert policy.state.accepted is not None and policy.state.accepted.months == 6
+    _, move = policy_after("cooperative_short_liu", agreed, line)
+    assert (move.situation == "correct_readback") is corrected

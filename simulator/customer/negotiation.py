@@ -35,6 +35,8 @@ _CHECK = re.compile(
     r"|(您|你)(刚|刚才|刚刚|之前|方才)(说|讲|提|报)的(是|那个|那)"
     r"|没(记|听|说|写|弄|搞|念)(岔|错|混|反)|捋(一遍|一下|一捋|捋)|边(录|记|写|填)边(念|读|说|报)"
 )
+_ONE_OFF = re.compile(r"一次性|一次(还|结|付|交|拿)|一把|一回|一笔(还|结)清|全部|结清")
+"""Words that make a sum a one-off payment, not an instalment."""
 _CLAIMS = re.compile(
     r"(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(约定|商量|说的|谈的|讲的|定的)"
     r"|(刚才|刚刚|之前|已经)(说好|谈好|约好|定好|商量好)|(咱们?|我们|咱俩)(已经)?(说好|谈好|约好|定好)(了|的)"
@@ -254,6 +256,19 @@ class Negotiation:
         settles = _SETTLES.search(u.text) or not _ASKS_YES.search(u.text.strip())
         # 11月29号前还五千四，要得不？ after their own 28号前五千四百六十一: their terms, misheard
         return bool((kept and settles) or self._near(terms, own))
+
+    def _first_instalment(self, said: Plan, u: Understanding) -> bool:
+        """``said`` is the first payment of the instalments agreed, not the plan read back wrong.
+
+        12月2号那天您能确保一千到账吗？ after 每月一千，分六期，12月2号开始 asks about the first
+        instalment; 12月2号前一次性还一千 (a one-off said as one) is a wrong read-back.
+        """
+        agreed = self.state.accepted
+        if agreed is None or not agreed.months or said.months or said.amount != agreed.amount:
+            return False
+        if said.due_date is not None and said.due_date != agreed.due_date:
+            return False
+        return not _ONE_OFF.search(u.text)
 
     @staticmethod
     def _near(said: Plan, own: Plan) -> bool:
