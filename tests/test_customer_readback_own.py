@@ -302,3 +302,24 @@ def test_the_first_instalment_asked_about_is_not_a_wrong_read_back(line, correct
     assert policy.state.accepted is not None and policy.state.accepted.months == 6
     _, move = policy_after("cooperative_short_liu", agreed, line)
     assert (move.situation == "correct_readback") is corrected
+
+
+@pytest.mark.parametrize(
+    ("line", "kind"),
+    [
+        ("这笔钱怎么就拖成这样了？", "why_late"),
+        ("您这张卡还剩九千块没有缴，这个金额您核对过吗？", "amount_right"),
+    ],
+)
+def test_taiwan_and_plain_questions_are_heard(line, kind):
+    assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("李强",))]
+
+
+def test_dui_yi_bian_marks_a_read_back():
+    policy, _ = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？")
+    own = policy.state.proposed
+    line = (
+        f"俺对一遍：{_day(own.due_date + timedelta(days=3))}前还{spoken_amount(own.amount)}，是不？"
+    )
+    _, move = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？", line)
+    assert move.situation == "correct_readback"

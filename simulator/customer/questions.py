@@ -63,7 +63,7 @@ _WH = re.compile(r"什么|啥|谁|哪|几|多少|怎么|为何|为什么|咋")
 _COMPILED = {kind: re.compile("|".join(f"(?:{p})" for p in ps)) for kind, ps in _PATTERNS.items()}
 # A clause that names an amount and asks 对吗 asks about the amount only when it is the debt.
 _DEBT_WORDS = re.compile(
-    r"欠|(?<![到入])账(?!户)|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的"
+    r"欠|(?<![到入])账(?!户)|逾期|应还|未还|待还|要还的|金额|总共|一共|消费|刷的|没有?缴|未缴|尚欠|剩余未"
 )
 """Words of the debt (not 到账 / 入账 / 账户: where a payment lands)."""
 _BACKED_BY = {"why_late": "ask_reason", "capacity": "ask_capacity"}
