@@ -24,7 +24,14 @@ from simulator.callplan import Agreement, Offer, PlanState, ReadBack, plan_state
 from simulator.understand import Understanding
 from simulator.understand.customer import CustomerUnderstanding, Relation
 from simulator.understand.ranges import Amount
-from simulator.understand.terms import READBACK_ANNOUNCE, READBACK_CUE, Terms, compare, terms_of
+from simulator.understand.terms import (
+    READBACK_ANNOUNCE,
+    READBACK_CHECK,
+    READBACK_CUE,
+    Terms,
+    compare,
+    terms_of,
+)
 
 __all__ = ["DEBT_ACTS", "CallState", "CallTracker", "Disclosure", "Party", "Said", "track"]
 
@@ -240,7 +247,8 @@ class CallTracker:
             or "summarize_confirm" in names
             or READBACK_CUE.search(normalized)
             or (agreed is not None and READBACK_ANNOUNCE.search(normalized))
-        )  # 我给您记一下：… after a yes restates the terms, with or without 对吗
+            or (agreed is not None and READBACK_CHECK.search(normalized))
+        )  # 我给您记一下：… / 表上我填的是… after a yes restates the terms, with or without 对吗
         if readback:
             differs, missing = compare(agreed.terms, terms) if agreed else ((), ())
             rb = ReadBack(turn, terms, agreed.turn if agreed else None, differs, missing)

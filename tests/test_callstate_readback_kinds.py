@@ -115,3 +115,25 @@ def test_understand_reads_an_announced_restatement_as_summarize_confirm(line):
 )
 def test_writing_down_something_else_is_not_a_read_back(line):
     assert "summarize_confirm" not in understand(line, today=TODAY).names
+
+
+@pytest.mark.parametrize(
+    "readback",
+    [
+        "表上我现在填的是：12月8号前，微信还6000元。",
+        "我没记岔吧，12月8号之前微信还六千？",
+        "照刚才咱们说的，12月8号前通过微信还6000。",
+    ],
+)
+def test_the_customer_s_check_words_mark_the_scorer_s_read_back_too(readback):
+    """The words that make the customer check terms (shared in ``terms.READBACK_CHECK``) make
+    the same line the read-back on the scorecard."""
+    s = state(
+        *OPENING,
+        "A:您看12月8号前通过微信一次性还6000，可以吗？",
+        "C:行吧。",
+        "A:" + readback,
+        "C:对。",
+    )
+    assert [r.turn for r in s.readbacks] == [5]
+    assert s.plan.reached, s.plan

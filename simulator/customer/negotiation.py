@@ -19,34 +19,14 @@ from simulator.persona import Archetype
 from simulator.understand import Understanding
 from simulator.understand.numbers import chinese_to_number
 from simulator.understand.simplify import to_simplified
-from simulator.understand.terms import PER_MONTH, READBACK_CUE
+from simulator.understand.terms import PER_MONTH, READBACK_CHECK, READBACK_CLAIM, READBACK_CUE
 
 __all__ = ["Negotiation"]
 
-_CHECK = re.compile(
-    r"确认(?!(是否|能否|可否)?(接受|同意|愿意|可以|考虑))|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈"
-    r"|对一对|对一遍|对个遍|核一下|核一遍|念一遍|过一遍|再说一遍"
-    r"|(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(沟通|约定|商量|说的|谈的|讲的|定的)"
-    r"|(刚才|刚刚)(说好|谈好|约好|定好)|是否认可"
-    r"|(您|你)(刚才|刚刚|已经|是)是?(答应|同意|认可)(?!吗|不|么)|(您|你)(刚才|刚刚|已经)?是?(答应|同意|认可)(了|过)"
-    r"|(给|为)(您|你)(提交|报上去|录入|录到系统)|提交(还款)?(计划|方案)"
-    r"|(我|这边|那我)(这边)?(就|这就|马上|现在)?(给您|帮您)?(提交|报上去|录入|登记)(了|啦|上去|上)"
-    r"|(填|写|登记|录|记)(的|上的|下的|进去的)是|(表上|单子上|系统里|系统上)(我)?(现在)?(填|写|登记|录|记)"
-    r"|(您|你)(刚|刚才|刚刚|之前|方才)(说|讲|提|报)的(是|那个|那)"
-    r"|没(记|听|说|写|弄|搞|念)(岔|错|混|反)|捋(一遍|一下|一捋|捋)|边(录|记|写|填)边(念|读|说|报)"
-)
 _ONE_OFF = re.compile(r"一次性|一次(还|结|付|交|拿)|一把|一回|一笔(还|结)清|全部|结清")
 """Words that make a sum a one-off payment, not an instalment."""
-_CLAIMS = re.compile(
-    r"(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(约定|商量|说的|谈的|讲的|定的)"
-    r"|(刚才|刚刚|之前|已经)(说好|谈好|约好|定好|商量好)|(咱们?|我们|咱俩)(已经)?(说好|谈好|约好|定好)(了|的)"
-    r"|(您|你)(刚才|刚刚|已经|是)是?(答应|同意|认可)(?!吗|不|么)|(您|你)(刚才|刚刚|已经)?是?(答应|同意|认可)(了|过)"
-    r"|(您|你)(刚|刚才|刚刚|之前|方才)(说|讲|提|报)的(是|那个|那)"
-)
-"""Words that say terms were agreed (照刚才咱俩说的 / 您是答应了…), not only that they are checked."""
 _CLIPPED_CHECK = re.compile(r"^(我|咱|咱们|再)?(对|核|复|过|念)(一)?(下|遍|个数|个账)\s*[:：，,]")
 """对下：/ 核下，/ 过一遍： — a veteran's clipped "let me check" before the terms."""
-"""Words that make terms said back a check of what was agreed."""
 _CHANGE = re.compile(
     r"要不|不如|改成|改为|改一下|换成|换个|换一种|调成|调整|调到|调一下|或者|也可以|也行|还可以|再少|"
     r"再多|少一点|多一点|延长|缩短|拉长|放宽|如果.{0,12}(吃力|紧张|困难|有压力)|另外一个|另一个|"
@@ -210,12 +190,12 @@ class Negotiation:
         """The line is a read-back (跟您确认一下 / 我复述一遍 / 我记一下), not a new offer."""
         said = u.extra.get("normalized", u.text)
         clipped = _CLIPPED_CHECK.search(u.text.strip())
-        return bool(READBACK_CUE.search(said) or _CHECK.search(said) or clipped)
+        return bool(READBACK_CUE.search(said) or READBACK_CHECK.search(said) or clipped)
 
     @staticmethod
     def _claims_agreed(u: Understanding) -> bool:
         """The line says the terms in it were agreed (照刚才咱俩说的，您是答应…)."""
-        return bool(_CLAIMS.search(u.extra.get("normalized", u.text)))
+        return bool(READBACK_CLAIM.search(u.extra.get("normalized", u.text)))
 
     def _puts_terms(self, u: Understanding) -> bool:
         """The line states terms and asks for a yes, as a check rather than a new offer."""

@@ -252,6 +252,8 @@ def _checked(
     for kind, act in _BACKED_BY.items():  # the understanding read the same question: it stands
         if kind in ruled and kind not in out and u.has(act) and ruled[kind] != u.text:
             out[kind] = ruled[kind]
+    if "leave_message" in ruled and _ABOUT_SOMEONE.search(_mandarin(to_simplified(u.text))):
+        out.setdefault("leave_message", ruled["leave_message"])  # 这个手机号您替他记一下好吗？
     titled = tuple(n[0] + t for n in names for t in ("女士", "先生", "小姐"))
     if quote and any(n in quote for n in (*names, *titled)):
         out.setdefault("name", quote)
@@ -367,7 +369,8 @@ def _pruned(found: dict[str, str], third_party: bool, ruled: Iterable[str] = ())
     if ("is_in" in out or "when_back" in out) and third_party:
         out.pop("name", None)  # 请问李强在家吗: to a relative, whether he is in
     if {"when_pay", "capacity"} <= out.keys() and out["when_pay"] == out["capacity"]:
-        out.pop("capacity")
+        # one clause read as both: 多少 asks the sum (这个月最多可以先还多少), else it asks when
+        out.pop("when_pay" if "多少" in out["capacity"] else "capacity")
     return out
 
 

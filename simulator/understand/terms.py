@@ -56,6 +56,29 @@ READBACK_ANNOUNCE = re.compile(
 我再跟您对一遍 / 那就是说 / 我重复一遍 / 给您备注上. After the customer agreed to terms, a line with
 terms and such an announcement is the read-back (with or without 对吗), not a new offer."""
 
+READBACK_CLAIM = re.compile(
+    r"(根据|按照?|照|依)着?(刚才|刚刚|方才|之前|前面)(咱俩|咱们|我们|您|你)?的?(约定|商量|说的|谈的|讲的|定的)"
+    r"|(刚才|刚刚|之前|已经)(说好|谈好|约好|定好|商量好)|(咱们?|我们|咱俩)(已经)?(说好|谈好|约好|定好)(了|的)"
+    r"|(您|你)(刚才|刚刚|已经|是)是?(答应|同意|认可)(?!吗|不|么)|(您|你)(刚才|刚刚|已经)?是?(答应|同意|认可)(了|过)"
+    r"|(您|你)(刚|刚才|刚刚|之前|方才)(说|讲|提|报)的(是|那个|那)"
+)
+"""Words that say the terms in the line were agreed or said by the customer (照刚才咱俩说的 /
+您是答应了… / 您刚说的是…): a read-back, and a claim the customer can deny."""
+
+READBACK_CHECK = re.compile(
+    r"确认(?!(是否|能否|可否)?(接受|同意|愿意|可以|考虑))|核对|复核|复述|记一下|记下|记上|登记|对一下|对一哈"
+    r"|对一对|对一遍|对个遍|核一下|核一遍|念一遍|过一遍|再说一遍|是否认可|根据(刚才|刚刚|方才)的?沟通"
+    r"|(给|为)(您|你)(提交|报上去|录入|录到系统)|提交(还款)?(计划|方案)"
+    r"|(我|这边|那我)(这边)?(就|这就|马上|现在)?(给您|帮您)?(提交|报上去|录入|登记)(了|啦|上去|上)"
+    r"|(填|写|登记|录|记)(的|上的|下的|进去的)是|(表上|单子上|系统里|系统上)(我)?(现在)?(填|写|登记|录|记)"
+    r"|没(记|听|说|写|弄|搞|念)(岔|错|混|反)|没差(儿)?(吧|吗|伐)|捋(一遍|一下|一捋|捋)|念叨(一遍|一下)"
+    r"|边(录|记|写|填)边(念|读|说|报)"
+    rf"|{READBACK_CLAIM.pattern}"
+)
+"""Words that make terms said back a check of what was agreed or proposed (我记一下 / 表上我填的是
+/ 我没记岔吧 / 请您确认 — but not 请您确认是否接受, which asks for a yes to new terms), and every
+:data:`READBACK_CLAIM`. After an agreement, a line with terms and such words is a read-back."""
+
 _CONTEXT_BEFORE = re.compile(
     r"(欠款|欠了|欠|共欠|一共|总共|合计|总额|利息|违约金|年费|手续费|账单|逾期|本金|余额|已经|已|"
     r"最低还款额?是|收入|工资|房租|挣|不是)[^，。,.!！?？]{0,3}$"
