@@ -236,12 +236,12 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
             # 不对，这个我可没答应。 before hanging up on terms read back that were never agreed
             kept = tuple(m for m in move.lead if m.situation == "not_agreed")
             move = Move("hangup", ends_call="customer_hangup", lead=kept)
-        if move.ends_call == "customer_hangup" and u is not None and self._claims_agreement(u):
+        if move.ends_call == "customer_hangup" and u is not None and self._reads_back_unagreed(u):
             if not any(m.situation == "not_agreed" for m in move.lead):
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))
         return move
 
-    def _claims_agreement(self, u: Understanding) -> bool:
+    def _reads_back_unagreed(self, u: Understanding) -> bool:
         """The line reads back as agreed terms the customer never agreed to."""
         if self.state.accepted is not None or self._terms(u) is None:
             return False
