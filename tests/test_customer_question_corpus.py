@@ -22,7 +22,10 @@ def test_every_kind_has_lines_and_statements_outnumber_no_kind():
 
 
 def test_the_split_is_about_thirty_percent_heldout():
-    rows = load_questions()
+    # the lines taken from the realism bench's development scripts are all train: the customer
+    # was tuned on those scripts, so none of them may measure it
+    rows = [ex for ex in load_questions() if not ex.group.startswith("script-")]
+    assert all(ex.split == "train" for ex in load_questions() if ex.group.startswith("script-"))
     share = sum(ex.split == "heldout" for ex in rows) / len(rows)
     assert 0.2 <= share <= 0.35
 

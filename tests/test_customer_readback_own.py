@@ -281,9 +281,29 @@ HEARD = [
     ("那么样称呼您？", "who_are_you"),
     ("这笔钱怎么就拖成这样了？", "why_late"),
     ("您这张卡还剩九千块没有缴，这个金额您核对过吗？", "amount_right"),
+    ("紧一紧的话，每月还得起好多？", "capacity"),
+    ("你一个月能凑好多出来嘛？", "capacity"),
+    ("那你撒时候能把头一笔还上？", "when_pay"),
+    ("你打算拿啥还？微信还是支付宝？", "channel"),
+    ("这边声音断了，您跟我再学一遍。", "repeat"),
+    ("刚才我讲到哪儿了？对，您上个月为啥没还？", "why_late"),
+]
+
+# Words that look like those above but ask nothing of the kind.
+NOT_HEARD = [
+    ("我听说好多人都是这么拖着的。", "capacity"),
+    ("咱可不能撒谎啊，您放心。", "channel"),
+    ("刚才我讲到哪儿了？哦对，下面说一下还款的方案。", "repeat"),
 ]
 
 
 @pytest.mark.parametrize(("line", "kind"), HEARD)
 def test_a_question_in_other_words_is_heard(line, kind):
     assert kind in [q.kind for q in ask(understand(line, today=TODAY), names=("李强", "王丽娟"))]
+
+
+@pytest.mark.parametrize(("line", "kind"), NOT_HEARD)
+def test_a_line_that_only_looks_like_a_question_is_not_one(line, kind):
+    assert kind not in [
+        q.kind for q in ask(understand(line, today=TODAY), names=("李强", "王丽娟"))
+    ]

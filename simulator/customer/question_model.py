@@ -3,10 +3,12 @@
 The clause rules of :mod:`.questions` know the phrasings they were written for; this layer
 generalises to other registers (jargon, southern Mandarin, fillers, lines without punctuation,
 traditional characters). It is the understanding layer's machinery reused: the same character
-n-gram features (:mod:`simulator.understand.features`) and the same logistic-regression index
-(:class:`simulator.understand.examples.ExampleModel`), fitted on the ``train`` split of
-``corpus/questions.jsonl`` by :mod:`.question_build` and written to ``question_index.npz``.
-Run time needs numpy only.
+n-gram features (:mod:`simulator.understand.features`), for most kinds beside the line's sentence
+embedding (:mod:`simulator.understand.encoder`, 512-d, weighted per kind), and the same
+logistic-regression index (:class:`simulator.understand.examples.ExampleModel`), fitted on the
+``train`` split of ``corpus/questions.jsonl`` by :mod:`.question_build` and written to
+``question_index.npz``. Run time needs numpy only; the encoder runs on every line it reads (about
+2–5 ms a sentence on this machine), and when it cannot load, the n-grams answer alone.
 
 Per kind, two thresholds chosen by cross-validation on ``train``: ``high`` — P at or above
 which the model adds a kind the rules missed — and ``low`` — P below which a rule's hit is

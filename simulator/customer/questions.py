@@ -123,6 +123,10 @@ def _asks(clause: str, asked: bool) -> bool:
 
 
 # Requests that ask without a question word: 请您告知… / 麻烦您转告他 / 能不能… / 方便…
+_PUT_OFF = re.compile(
+    r"^(那|好|行|嗯)?(那就|就|回头|以后|改天|下次|下回|过两天|到时候)再说(吧|了|啦)?$"
+)
+"""A clause that puts the matter off (回头再说 / 那就再说吧): not a request to say it again."""
 _REQUEST = re.compile(
     r"(请|麻烦|烦请|劳驾)(您|你)?.{0,4}(说|报|讲|提供|告知|告诉|核对|核实|确认|转告|转达|重复|说明)"
     r"|能不能|可不可以|能否|是否|有没有|会不会|行不行|方便|(还是|或者).{0,8}$|[不没]$|再(说|讲|报)"
@@ -166,6 +170,8 @@ def is_question(text: str) -> bool:
     麻烦您转告他).
     """
     for clause, asked in clauses(text):
+        if _PUT_OFF.search(clause):
+            continue  # 回头再说 / 那就再说: putting off, nothing asked
         if _asks(clause, asked) or _IMPERATIVE.search(clause) or _REQUEST.search(clause):
             return True
     return False
@@ -230,6 +236,9 @@ def ask(
         before = tuple(q.kind for q in previous)
         kinds = ((bare_kind(c, before, third_party), c) for c, _ in said)
         return tuple({k: Question(k, c) for k, c in kinds if k}.values())
+    if [q.kind for q in asked] == ["repeat"] and "repeat" not in ruled:
+        # 您刚说的'回头'，是多长时间？ asks what the customer's word means, not to hear it again
+        return follow_up(u.text, previous, third_party=third_party) or asked
     return asked or follow_up(u.text, previous, third_party=third_party)
 
 
@@ -262,6 +271,8 @@ def _checked(
         if kind in out and kind not in ruled and not about:
             if not any(n in u.text for n in names):
                 out.pop(kind)
+    if "when_back" in out and "when_back" not in ruled and "is_in" in ruled:
+        out.pop("when_back")  # 他到家了没？ asks whether he is in; the rules' yes/no reading wins
     if "repeat" in out and "repeat" not in ruled and (u.amounts or u.due_date or u.months):
         out.pop("repeat")  # 刚才念错了一项，应该是12月5号前还八百: terms said, not "say again"
     debt_check = "amount_right" in ruled and _DEBT_WORDS.search(u.text)

@@ -152,13 +152,18 @@ def lawful_questions() -> list[Example]:
     of these lines as a violation. Lines are left out when the rules find a violation in them,
     or when said to a third party with words about the debt (they may be a disclosure).
     Their labels speak for the violation acts only (``only_for``); the agent acts they perform
-    (verify_identity, ask_capacity …) are not labelled there.
+    (verify_identity, ask_capacity …) are not labelled there. The lines taken from the realism
+    bench's scripts (group ``script-…``) are left out: they were added for the question model,
+    and as negatives here they changed no cross-validated figure (2026-11-30: any violation
+    P 0.980 R 0.846 without them, 0.977 / 0.851 with them).
     """
     from simulator.customer.question_corpus import load_questions
     from simulator.understand.core import understand
 
     out = []
     for q in load_questions("train"):
+        if q.group.startswith("script-"):
+            continue
         if q.third_party and _TOLD_A_THIRD_PARTY.search(q.text):
             continue
         if set(understand(q.text, examples=False).names) & set(VIOLATION_ACTS):
