@@ -24,6 +24,7 @@ from simulator.customer.reading import (
     DISPUTE_WORDS,
     NOT_AGREED,
     Reading,
+    announces_more,
     closes,
 )
 from simulator.customer.sore_points import SorePoints
@@ -325,7 +326,11 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
             asked = self._asked("when_pay", "capacity", "channel")
             if asked:
                 return self._agreed_answer(asked)
-            if u.has("close") or not (self.question or is_question(u.text)):
+            if not (self.question or is_question(u.text)):
+                if announces_more(u.text) and not closes(u, False):
+                    return Move("wait")  # 我录一下，录完再跟您对一遍: waited for
+                return Move("close", ends_call="agreement")
+            if u.has("close"):
                 return Move("close", ends_call="agreement")
             # another question after the agreement is answered as any other
         if self._asked("repeat") and self._terms(u) is None:

@@ -628,3 +628,24 @@ def test_can_you_afford_it_asks_capacity(line):
 )
 def test_more_guangdong_mandarin_is_read_as_its_kind(line, kind):
     assert kind in [q.kind for q in ask(understand(line, today=TODAY))]
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "您先别挂，我把这个计划录到系统里，录完再跟您过一遍。",
+        "请稍等，我这边登记一下。",
+        "最后再跟您核对一次。",
+        "还有件事跟您说一下。",
+    ],
+)
+def test_after_the_agreement_more_to_come_is_waited_for_not_taken_for_goodbye(line):
+    p = PERSONAS["cooperative_wang"].persona
+    offer = f"您每个月还{p.facts.monthly_capacity}元，分{p.facts.max_months}期，可以吗？"
+    readback = f"好，跟您确认：每月{p.facts.monthly_capacity}元，{p.facts.max_months}期，对吧？"
+    policy = _policy("cooperative_wang", INTRO, f"请问是{p.brief.name}吗？", offer, readback)
+    assert policy.state.confirmed
+    move = policy.decide(understand(line, today=TODAY))
+    assert move.ends_call is None and move.situation == "wait"
+    goodbye = policy.decide(understand("好的，谢谢您，我这边登记好了，再见。", today=TODAY))
+    assert goodbye.ends_call == "agreement"

@@ -12,7 +12,7 @@ import re
 from simulator.customer.questions import ask, clauses, is_question
 from simulator.understand import Understanding
 
-__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "closes"]
+__all__ = ["DISPUTE_WORDS", "NOT_AGREED", "Reading", "announces_more", "closes"]
 
 _CONNECTIVE = re.compile(r"(?:那|那么|好的?|行|嗯+|哦+|对了|另外|还有|请问|麻烦问一下|这样)")
 _OPEN_WH = re.compile(r"多少|几|什么时候|啥时候|哪天|哪一天|怎么|什么|啥|哪|如何")
@@ -31,6 +31,22 @@ _THANKS = re.compile(
     r"^(好的?|嗯|行|那)?(非常|十分)?(感谢|谢谢|多谢|辛苦)(您|你)?(的)?"
     r"(配合|接听|理解|支持|时间|耐心|了|啦|啊)*$"
 )
+
+
+_MORE_TO_COME = re.compile(
+    r"稍等|等(我)?(一下|一会儿?|一尕会儿?|片刻|下)|(先)?别(挂|走)"
+    r"|(我|这边)(先|现在|马上|这就)?(把[^，。？?]{0,12})?(往[^，。？?]{0,8})?"
+    r"(录|登记|写|记|输|填|提交|备注|上传|录入)(进|入|到|上|一下|下)"
+    r"|(再|最后)(跟|和|同)?(您|你|咱们?)?(最后)?(再)?(对|核对|确认|核|复核|过)(一)?(次|回|遍|下)"
+    r"|还有(一|个|件|两)[^，。？?]{0,4}(事|点|个)|接下来|下面(我|再|跟)"
+)
+"""The agent says there is more to come: a step still to take (我录一下 / 最后再核对一次 /
+稍等 / 还有件事). After an agreement such a line is waited for, not taken for goodbye."""
+
+
+def announces_more(text: str) -> bool:
+    """Whether the line says there is more to come (see :data:`_MORE_TO_COME`)."""
+    return bool(_MORE_TO_COME.search(text))
 
 
 def closes(u: Understanding, asked: bool) -> bool:
