@@ -175,6 +175,7 @@ ANSWER_SITUATIONS = (
     "not_agreed_yet",  # claimed as agreed, never agreed, but acceptable: 不对，刚才还没说定呢
     "hold_own",  # holding out, their own terms read back: 数是我说的没错，可是……
     "wait",  # agreed, and the agent says there is more to come (我录一下，再跟您对一遍): 好，你弄
+    "busy_hangup",  # out of patience but not angry: 我这边还有事，先挂了 (default: calm hangup lines)
 )
 
 OPTIONAL_SITUATIONS = (

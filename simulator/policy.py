@@ -16,7 +16,7 @@ from simulator.callstate import CallTracker
 from simulator.customer.answers import Answers
 from simulator.customer.compound import Compound
 from simulator.customer.memory import Memory
-from simulator.customer.mood import calming
+from simulator.customer.mood import CALM_BELOW, calming
 from simulator.customer.moves import TERMS_SITUATIONS, Move, Plan
 from simulator.customer.negotiation import Negotiation
 from simulator.customer.questions import Question, ask, is_question, on_topic_question
@@ -234,9 +234,14 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
         if move.situation == "correct_readback":
             return move
         if self.state.patience <= 0 and not move.ends_call:
+            s = self.state
+            if s.confirmed and s.anger < CALM_BELOW:  # agreed, calm, and done: 行，就这么定了
+                return Move("close", ends_call="agreement")
             # 不对，这个我可没答应。 before hanging up on terms read back that were never agreed
             kept = tuple(m for m in move.lead if m.situation == "not_agreed")
-            move = Move("hangup", ends_call="customer_hangup", lead=kept)
+            # out of patience but not angry: 我这边还有事，先挂了 (not 我投诉你们去)
+            leave = "busy_hangup" if s.anger < CALM_BELOW else "hangup"
+            move = Move(leave, ends_call="customer_hangup", lead=kept)
         if move.ends_call == "customer_hangup" and u is not None and self._reads_back_unagreed(u):
             if not any(m.situation == "not_agreed" for m in move.lead):
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))

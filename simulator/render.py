@@ -13,7 +13,12 @@ from dataclasses import dataclass
 from datetime import date, timedelta
 from typing import Protocol
 
-from simulator.customer.lines import DEFAULT_LINES, OBJECTION_WORDS, objection_situation
+from simulator.customer.lines import (
+    DEFAULT_LINES,
+    OBJECTION_WORDS,
+    calm_hangups,
+    objection_situation,
+)
 from simulator.persona import LoadedPersona
 from simulator.policy import Move
 from simulator.understand import spoken_amount, spoken_date
@@ -145,8 +150,15 @@ class TemplateRenderer:
         return Rendered(self.line(move, ctx.today, history=ctx.history), self.name)
 
     def variants(self, situation: str) -> list[str]:
-        """The persona's lines for a situation, or the plain ones of issue #13's answers."""
-        return list(self.loaded.persona.lines.get(situation) or DEFAULT_LINES.get(situation, ()))
+        """The persona's lines for a situation, or the plain ones of issue #13's answers.
+
+        ``busy_hangup`` without lines of its own takes the persona's calm ``hangup`` lines.
+        """
+        own = self.loaded.persona.lines
+        if situation == "busy_hangup" and not own.get(situation):
+            calm = calm_hangups(own.get("hangup") or ())
+            return calm or list(DEFAULT_LINES["busy_hangup"])
+        return list(own.get(situation) or DEFAULT_LINES.get(situation, ()))
 
     def line(self, move: Move, today: date, history: tuple[tuple[str, str], ...] = ()) -> str:
         """The persona's line for ``move`` and its parts, slots filled (``history``: the call so far).

@@ -234,3 +234,11 @@ def test_classifier_does_not_let_injections_steer_it(classifier_server):
         assert u.names == rules.names and classifier_server.chat_requests == []
     else:  # the rules did not flag it: the model may add, but only with a real quote
         assert set(rules.names) <= set(u.names)
+
+
+def test_every_situation_the_policy_can_choose_tells_the_model_what_to_do():
+    from simulator.llm.prompt import SITUATION_GUIDE
+    from simulator.persona import OPTIONAL_SITUATIONS, REQUIRED_SITUATIONS
+
+    missing = [s for s in (*REQUIRED_SITUATIONS, *OPTIONAL_SITUATIONS) if s not in SITUATION_GUIDE]
+    assert missing == []  # else the model is told only 随口应一声 beside a line saying more

@@ -8,7 +8,9 @@ does not put there on purpose.
 
 from __future__ import annotations
 
-__all__ = ["DEFAULT_LINES", "OBJECTION_WORDS", "objection_situation"]
+import re
+
+__all__ = ["DEFAULT_LINES", "OBJECTION_WORDS", "calm_hangups", "objection_situation"]
 
 DEFAULT_LINES: dict[str, tuple[str, ...]] = {
     "clarify": (
@@ -57,6 +59,11 @@ DEFAULT_LINES: dict[str, tuple[str, ...]] = {
         "数是我说的没错，可是这事没完。",
         "这个数是我提的，不过有话得先说清楚。",
         "是我说的，但是先别急着登记。",
+    ),
+    "busy_hangup": (
+        "我这边还有事，先不说了，挂了啊。",
+        "行了，今天先到这儿吧，我挂了。",
+        "我现在真腾不出空来，回头再说吧。",
     ),
     "wait": ("嗯，你弄吧，我等着。", "好，你录吧。", "行，你对吧，我听着。", "嗯，不急，你弄。"),
     "not_agreed_yet": (
@@ -193,3 +200,14 @@ def objection_situation(objection: str | None) -> str | None:
     if objection in ("monthly", "months", "lump", "soon", "channel", "full"):
         return f"object_{objection}"
     return None
+
+
+_ANGRY_LEAVE = re.compile(r"投诉|态度|没法|不跟你|不谈|监管|举报|滚|烦死|有完没完|骚扰|骂|！")
+
+
+def calm_hangups(hangups: list[str] | tuple[str, ...]) -> list[str]:
+    """The persona's hang-up lines that leave without anger, for ``busy_hangup``.
+
+    直播要开始了，挂了挂了 stays; a line threatening a complaint or cursing the call is left out.
+    """
+    return [line for line in hangups if not _ANGRY_LEAVE.search(line)]

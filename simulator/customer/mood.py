@@ -23,6 +23,11 @@ STREAK_CAP = 4
 """After this many respectful turns in a row the cap stops rising."""
 
 
+CALM_BELOW = 30
+"""Anger below this is calm: what the realism bench counts as calmed, and the line between an
+out-of-patience customer who leaves politely and one who leaves angry."""
+
+
 @dataclass(frozen=True)
 class Calming:
     """The fall in anger after one turn, and the new streak of respectful turns."""

@@ -362,6 +362,7 @@ PRUNED_BY = (
     ("is_in", "when_back"),  # 他什么时候在家 asks when, not whether
     ("who_are_you", "relation"),  # 您是他什么人 asks the relation, which says who too
     ("name", "relation"),
+    ("repeat", "id_digits"),  # 麻烦您再报一次身份证后四位 asks for the digits, not the last line
 )
 """``(moot, by)``: a kind made moot by another found in the same line."""
 

@@ -132,8 +132,17 @@ _RULES: tuple[tuple[re.Pattern[str], _Rule], ...] = (
 )
 
 
+_WHEN_SAID = re.compile(
+    r"(?:您|你|咱们?|我们?|我|他|她)?(?:刚|才|刚刚)?(?:说|讲|聊|谈|定|答应|商量|提|约|打)(?:的|过|了)"
+)
+"""After a day word: the day something was said or agreed (按您今天说的 / 昨天打的电话), not a
+day to pay."""
+
+
 def parse_date(text: str, today: date) -> date | None:
     """Find the first date or deadline in ``text`` and resolve it against ``today``.
+
+    A day word that says when something was said (您今天说的 / 昨天定的) is not one.
 
     Args:
         text: An utterance.
@@ -146,7 +155,7 @@ def parse_date(text: str, today: date) -> date | None:
     s = prepare(text)
     best: tuple[int, int, date] | None = None
     for pattern, rule in _RULES:
-        m = pattern.search(s)
+        m = next((m for m in pattern.finditer(s) if not _WHEN_SAID.match(s, m.end())), None)
         if m is None:
             continue
         key = (m.start(), -(m.end() - m.start()))
