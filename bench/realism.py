@@ -26,7 +26,8 @@ with the count behind it:
   is below 30, with the largest fall in one turn;
 - lines repeated within a call: identical customer lines in one call — target 0;
 - calls cut short: the call ended before the script ran out, by whom (no target: a hang-up may be
-  in character, but ``agent_end`` means a mid-call line was taken for goodbye).
+  in character, but ``agent_end`` means a mid-call line was taken for goodbye; ``agreement`` is a
+  customer who agreed closing the call, when out of patience or at a line taken for goodbye).
 
 ``--show N`` prints up to N misses of each kind (the agent's line and the reply) to read.
 
@@ -279,8 +280,8 @@ def print_overall(total: Tally, title: str) -> None:
     )
     print(
         f"  calls cut short before the script ran out: {sum(total.cut_short.values())} "
-        f"of {total.calls} ({dict(total.cut_short)}; agent_end/agreement: a mid-call line taken "
-        "for goodbye)"
+        f"of {total.calls} ({dict(total.cut_short)}; agent_end: a mid-call line taken for "
+        "goodbye; agreement: closed on the plan agreed, out of patience or at a goodbye)"
     )
     print()
 

@@ -109,6 +109,10 @@ def _clamp(value: float) -> float:
     return max(0.0, min(100.0, value))
 
 
+_NOTHING_SAID = frozenset({"filler", "ack", "impatient", "wait", "close", "silence", "confused"})
+"""Moves that answer nothing: a customer leaving says only goodbye in their place."""
+
+
 class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
     """Decides the customer's move for each agent utterance; deterministic for a seed.
 
@@ -235,13 +239,18 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
             return move
         if self.state.patience <= 0 and not move.ends_call:
             s = self.state
+            # calm, they answer what was asked before they go: 对，就这样。我这边还有事，先挂了
+            said = ()
+            if move.situation not in _NOTHING_SAID:  # the renderer says one level of parts
+                said = (*move.lead, replace(move, lead=(), also=()), *move.also)
             if s.confirmed and s.anger < CALM_BELOW:  # agreed, calm, and done: 行，就这么定了
-                return Move("close", ends_call="agreement")
-            # 不对，这个我可没答应。 before hanging up on terms read back that were never agreed
-            kept = tuple(m for m in move.lead if m.situation == "not_agreed")
-            # out of patience but not angry: 我这边还有事，先挂了 (not 我投诉你们去)
-            leave = "busy_hangup" if s.anger < CALM_BELOW else "hangup"
-            move = Move(leave, ends_call="customer_hangup", lead=kept)
+                return Move("close", ends_call="agreement", lead=said)
+            if s.anger < CALM_BELOW:  # out of patience, not angry: not 我投诉你们去
+                move = Move("busy_hangup", ends_call="customer_hangup", lead=said)
+            else:
+                # 不对，这个我可没答应。 before hanging up on terms read back never agreed
+                kept = tuple(m for m in move.lead if m.situation == "not_agreed")
+                move = Move("hangup", ends_call="customer_hangup", lead=kept)
         if move.ends_call == "customer_hangup" and u is not None and self._reads_back_unagreed(u):
             if not any(m.situation == "not_agreed" for m in move.lead):
                 move = replace(move, lead=(Move("not_agreed"), *move.lead))
@@ -332,9 +341,12 @@ class Policy(Answers, Compound, Negotiation, Reading, SorePoints, Traits):
             if asked:
                 return self._agreed_answer(asked)
             if not (self.question or is_question(u.text)):
-                if announces_more(u.text) and not closes(u, False):
+                if closes(u, False):
+                    return Move("close", ends_call="agreement")
+                if announces_more(u.text):
                     return Move("wait")  # 我录一下，录完再跟您对一遍: waited for
-                return Move("close", ends_call="agreement")
+                # 妥了！钱到账了会有短信: heard; the trainee ends the call, or their patience does
+                return Move("ack")
             if u.has("close"):
                 return Move("close", ends_call="agreement")
             # another question after the agreement is answered as any other

@@ -105,7 +105,9 @@ def test_terms_never_agreed_are_denied_even_out_of_patience(pid):
     policy.state.patience = 0.0
     move = policy.decide(understand(line, today=TODAY))
     assert move.ends_call == "customer_hangup"
-    assert [m.situation for m in move.lead] == ["not_agreed"], (pid, move)
+    # first the denial; a calm customer then also says what they would have said, and leaves
+    said = [m.situation for m in move.lead]
+    assert said[:1] == ["not_agreed"] and said.count("not_agreed") == 1, (pid, move)
     if pid != "cooperative_deaf_zhou":  # patient, she mishears the sum: 八百？你说八百？
         denied = [m.situation for m in patient.lead if m.situation == "not_agreed"]
         assert denied == ["not_agreed"], (pid, patient)

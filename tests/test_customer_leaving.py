@@ -99,3 +99,21 @@ def test_a_day_word_that_says_when_it_was_said_is_not_the_day_to_pay(line, due):
 def test_asked_to_say_the_id_digits_again_is_asked_for_the_digits(line):
     kinds = [q.kind for q in ask(understand(line, today=TODAY))]
     assert "id_digits" in kinds and "repeat" not in kinds
+
+
+@pytest.mark.parametrize("line", ["好，核实通过，谢谢您的配合。", "嗯，对得上，感谢配合。"])
+def test_thanks_for_a_check_is_not_a_goodbye(line):
+    lp = PERSONAS["cooperative_wang"]
+    policy = Policy(lp.persona, today=TODAY, seed=0)
+    policy.decide(understand(f"您好，请问是{lp.persona.brief.name}本人吗？", today=TODAY))
+    policy.decide(understand("麻烦报一下您身份证后四位。", today=TODAY))
+    assert policy.decide(understand(line, today=TODAY)).ends_call is None
+
+
+def test_after_the_agreement_a_remark_is_heard_and_a_goodbye_ends_the_call():
+    policy = _agreed("cooperative_wang")
+    move = policy.decide(understand("好嘞，钱到账以后系统会发短信提醒您。", today=TODAY))
+    assert move.ends_call is None and move.situation == "ack"
+    assert (
+        policy.decide(understand("那就这样，祝您生活顺利。", today=TODAY)).ends_call == "agreement"
+    )

@@ -234,12 +234,11 @@ def test_the_first_instalment_asked_about_is_not_a_wrong_read_back(line, correct
     assert (move.situation == "correct_readback") is corrected
 
 
-def test_dui_yi_bian_marks_a_read_back():
+@pytest.mark.parametrize("cue", ["俺对一遍：", "我给您读一次哈，", "那我念一下："])
+def test_dui_yi_bian_marks_a_read_back(cue):
     policy, _ = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？")
     own = policy.state.proposed
-    line = (
-        f"俺对一遍：{_day(own.due_date + timedelta(days=3))}前还{spoken_amount(own.amount)}，是不？"
-    )
+    line = f"{cue}{_day(own.due_date + timedelta(days=3))}前还{spoken_amount(own.amount)}，是不？"
     _, move = policy_after("cooperative_short_liu", "那您哪天能先还上一笔？", line)
     assert move.situation == "correct_readback"
 
@@ -287,6 +286,9 @@ HEARD = [
     ("你打算拿啥还？微信还是支付宝？", "channel"),
     ("这边声音断了，您跟我再学一遍。", "repeat"),
     ("刚才我讲到哪儿了？对，您上个月为啥没还？", "why_late"),
+    ("截至今天欠款九千二，这个数目您认同吗？", "amount_right"),
+    ("那您到时候用啥来还？网银、云闪付都可以。", "channel"),
+    ("俺问问恁，这钱么法儿还？", "channel"),
 ]
 
 # Words that look like those above but ask nothing of the kind.

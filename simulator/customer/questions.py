@@ -122,15 +122,20 @@ def _asks(clause: str, asked: bool) -> bool:
     return asked or bool(_WH.search(clause)) or embedded(clause)
 
 
-# Requests that ask without a question word: 请您告知… / 麻烦您转告他 / 能不能… / 方便…
 _PUT_OFF = re.compile(
     r"^(那|好|行|嗯)?(那就|就|回头|以后|改天|下次|下回|过两天|到时候)再说(吧|了|啦)?$"
 )
 """A clause that puts the matter off (回头再说 / 那就再说吧): not a request to say it again."""
+# Requests that ask without a question word: 请您告知… / 麻烦您转告他 / 能不能… / 方便…
 _REQUEST = re.compile(
     r"(请|麻烦|烦请|劳驾)(您|你)?.{0,4}(说|报|讲|提供|告知|告诉|核对|核实|确认|转告|转达|重复|说明)"
     r"|能不能|可不可以|能否|是否|有没有|会不会|行不行|方便|(还是|或者).{0,8}$|[不没]$|再(说|讲|报)"
 )
+
+
+# "With what will you pay", asked in a line that names ways to pay: the channel, not the money.
+_BY_WHAT = re.compile(r"(拿|用)(什么|啥)(来)?(还|付|转|交)")
+_CHANNEL_NAMED = re.compile(r"手机银行|网银|微信|支付宝|柜台|网点|云闪付|转账|app|APP")
 
 
 # What a collector's call is about: a question on these is on topic even when not understood.
@@ -328,6 +333,9 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
             add(kind, clause)
     for kind, quote in _shaped(u.text).items():
         add(kind, quote)
+    means = _BY_WHAT.search(said)
+    if means and _CHANNEL_NAMED.search(said):
+        add("channel", means.group())  # 到时候您拿什么还？手机银行、微信都行 — by what means
     # Acts the understanding found count as the same questions where the clause rules missed.
     text = u.text
     if not line_asks:

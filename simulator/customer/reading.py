@@ -49,16 +49,25 @@ def announces_more(text: str) -> bool:
     return bool(_MORE_TO_COME.search(text))
 
 
+_CHECKED = re.compile(
+    r"对上了|对得上|(核对|核实|验证|确认|核验)(无误|通过|好了|完毕|完了|成功)|身份(没问题|确认了)"
+)
+"""A check done (对上了 / 核实通过): the thanks after it is for the check, not a goodbye."""
+
+
 def closes(u: Understanding, asked: bool) -> bool:
     """The agent takes leave: thanks or goodbye with nothing asked and no new topic after it.
 
     感谢您的配合。请问您身份证后四位是多少？ thanks the customer and goes on; so does 谢谢您，
-    我们再看一下还款的事 (a new topic). 好的，谢谢您，再见 and a thank-you said alone close.
+    我们再看一下还款的事 (a new topic), and 好，对上了，谢谢配合 (thanks for a check). 好的，谢谢您，
+    再见 and a thank-you said alone close.
     """
     if not u.has("close") or asked or is_question(u.text):
         return False
     if any(_FAREWELL.search(clause) for clause, _ in clauses(u.text)):
         return True
+    if any(_CHECKED.search(clause) for clause, _ in clauses(u.text)):
+        return False  # 好，对上了，谢谢您配合: thanks for a check, and the call goes on
     rest = [
         c
         for c, _ in clauses(u.text)

@@ -73,6 +73,7 @@ READBACK_CHECK = re.compile(
     r"|(填|写|登记|录|记)(的|上的|下的|进去的)是|(表上|单子上|系统里|系统上)(我)?(现在)?(填|写|登记|录|记)"
     r"|没(记|听|说|写|弄|搞|念)(岔|错|混|反)|没差(儿)?(吧|吗|伐)|捋(一遍|一下|一捋|捋)|念叨(一遍|一下)"
     r"|边(录|记|写|填)边(念|读|说|报)"
+    r"|(念|读)(一遍|一次|一回|一下|下)"  # 我给你念一次先 / 额给你念一下
     rf"|{READBACK_CLAIM.pattern}"
 )
 """Words that make terms said back a check of what was agreed or proposed (我记一下 / 表上我填的是
