@@ -21,6 +21,17 @@ OPENING = (
 )
 
 
+def _after_a_yes(readback: str, reply: str):
+    """The call state once the customer said yes to 6000 by 12月8号 and ``readback`` was said."""
+    return state(
+        *OPENING,
+        "A:您看12月8号前通过微信一次性还6000，可以吗？",
+        "C:行吧。",
+        "A:" + readback,
+        "C:" + reply,
+    )
+
+
 ANNOUNCED = [
     "好，我这边登记一下：12月8号前，用微信还6000元。",
     "行，我帮您记下来，12月8号前微信还六千。",
@@ -34,13 +45,7 @@ ANNOUNCED = [
 
 @pytest.mark.parametrize("readback", ANNOUNCED)
 def test_an_announced_restatement_after_a_yes_is_the_read_back(readback):
-    s = state(
-        *OPENING,
-        "A:您看12月8号前通过微信一次性还6000，可以吗？",
-        "C:行吧。",
-        "A:" + readback,
-        "C:嗯，好。",
-    )
+    s = _after_a_yes(readback, "嗯，好。")
     plan = s.plan
     assert [r.turn for r in s.readbacks] == [5]
     assert plan.reached, plan
@@ -57,13 +62,7 @@ def test_an_announced_restatement_after_a_yes_is_the_read_back(readback):
     ],
 )
 def test_an_announced_restatement_of_other_terms_is_a_mismatch_not_a_new_offer(readback):
-    s = state(
-        *OPENING,
-        "A:您看12月8号前通过微信一次性还6000，可以吗？",
-        "C:可以。",
-        "A:" + readback,
-        "C:嗯，知道了。",
-    )
+    s = _after_a_yes(readback, "嗯，知道了。")
     assert [r.turn for r in s.readbacks] == [5]
     assert s.readbacks[0].differs and not s.readbacks[0].matches
     plan = s.plan
@@ -128,12 +127,6 @@ def test_writing_down_something_else_is_not_a_read_back(line):
 def test_the_customer_s_check_words_mark_the_scorer_s_read_back_too(readback):
     """The words that make the customer check terms (shared in ``terms.READBACK_CHECK``) make
     the same line the read-back on the scorecard."""
-    s = state(
-        *OPENING,
-        "A:您看12月8号前通过微信一次性还6000，可以吗？",
-        "C:行吧。",
-        "A:" + readback,
-        "C:对。",
-    )
+    s = _after_a_yes(readback, "对。")
     assert [r.turn for r in s.readbacks] == [5]
     assert s.plan.reached, s.plan

@@ -89,6 +89,8 @@ def test_only_calm_hang_up_lines_stand_in_for_a_busy_one():
         ("按咱们今天定的，下个月5号还第一期。", date(2026, 12, 5)),
         ("今天能先还一点吗？", TODAY),
         ("那就今天还，行吧？", TODAY),
+        ("跟您今天下午谈好的，12月9号前还第一期。", date(2026, 12, 9)),
+        ("明天上午打过来就行。", date(2026, 11, 29)),
     ],
 )
 def test_a_day_word_that_says_when_it_was_said_is_not_the_day_to_pay(line, due):

@@ -83,7 +83,7 @@ def _settings(c_of: dict[str, float], w_of: dict[str, float]) -> Settings:
         C_by_act=tuple(c_of.items()),
         Cs=(),
         encoded=tuple(k for k in KINDS if w_of.get(k)),
-        ws=(1.0,) if any(w_of.values()) else (),
+        ws=tuple(w for w in WS if w),  # the weights searched; each kind's is in w_by_act
         w_by_act=tuple((k, w) for k, w in w_of.items() if w),
         gate=0.0,
     )

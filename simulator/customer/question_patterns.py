@@ -180,7 +180,9 @@ _REGIONAL = (
 
 
 # The agent asking themself where they were (刚才说到哪了 / 我讲到哪儿了): not a question to anyone.
-_SELF_TALK = re.compile(r"(?<![您你])(我)?(刚才|刚刚)?(我)?(说|讲|念|聊)到哪(儿|里)?(了|啦|来着)?")
+_SELF_TALK = re.compile(
+    r"(?<![您你])(我)?(刚才|刚刚)?(我)?(说|讲|念|聊)到(哪|啥地方|什么地方)(儿|里)?(了|啦|来着)?"
+)
 
 
 def _self_talk(m: re.Match) -> str:

@@ -22,6 +22,7 @@ from simulator.customer.question_patterns import mandarin as _mandarin
 from simulator.customer.question_shapes import embedded, guesses
 from simulator.understand import Understanding
 from simulator.understand.simplify import to_simplified
+from simulator.understand.terms import CHANNEL
 
 __all__ = [
     "QUESTIONS",
@@ -133,9 +134,8 @@ _REQUEST = re.compile(
 )
 
 
-# "With what will you pay", asked in a line that names ways to pay: the channel, not the money.
+# "With what will you pay", asked in a line that names ways to pay (terms.CHANNEL): the channel.
 _BY_WHAT = re.compile(r"(拿|用)(什么|啥)(来)?(还|付|转|交)")
-_CHANNEL_NAMED = re.compile(r"手机银行|网银|微信|支付宝|柜台|网点|云闪付|转账|app|APP")
 
 
 # What a collector's call is about: a question on these is on topic even when not understood.
@@ -334,7 +334,7 @@ def rule_questions(u: Understanding, *, names: Iterable[str] = ()) -> dict[str, 
     for kind, quote in _shaped(u.text).items():
         add(kind, quote)
     means = _BY_WHAT.search(said)
-    if means and _CHANNEL_NAMED.search(said):
+    if means and CHANNEL.search(said.lower()):
         add("channel", means.group())  # 到时候您拿什么还？手机银行、微信都行 — by what means
     # Acts the understanding found count as the same questions where the clause rules missed.
     text = u.text
