@@ -266,9 +266,14 @@ def test_third_party_takes_a_message_when_asked_politely(pid):
 def test_a_denied_sore_point_does_not_anger():
     lp = PERSONAS["hostile_prickly_zhao"]  # sore point: fees (服务费)
     denied = run("hostile_prickly_zhao", opening_lines(lp) + ["这笔分期我们不收服务费。"])
-    # A lawful mention of the fee touches the sore point; "我们要收服务费" is now read as an
-    # illegitimate fee (a violation: the customer threatens to hang up, a stronger move).
-    touched = run("hostile_prickly_zhao", opening_lines(lp) + ["分期是有服务费的，按月收。"])
+    # A lawful mention of the fee touches the sore point; "我们要收服务费" is read as an
+    # illegitimate fee (a violation: the customer threatens to hang up, a stronger move), and
+    # since the sixth session's corpus so is a bare 分期是有服务费的 (its writers label a
+    # 服务费 nobody can look up as invented); the lawful mention says where the rate is published.
+    touched = run(
+        "hostile_prickly_zhao",
+        opening_lines(lp) + ["办分期的话，每月有服务费，具体费率App上能查。"],
+    )
     assert touched.turns[-1].move == "angry"
     assert denied.turns[-1].move != "angry"
     assert denied.state["anger"] < touched.state["anger"]

@@ -2,8 +2,10 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; the near-miss target is met, the per-act one only by
-meta_instruction. The floors below are the figures measured when the index was last built
+≤ 2 % of near-misses flagged; the per-act target is met by meta_instruction alone, and the
+near-miss one no longer (10 of 486, 2.1 %; 9 before). The floors below are the figures measured
+when the index was last built (2026-11-30, sixth session: windows of long turns read by their
+n-grams, 2,434 more train lines; any violation P 0.952 R 0.905). Before that
 (rounded down; 2026-11-30, the violation acts' features joined by the sentence encoder's
 embedding: any violation P 0.954 R 0.891, near-misses 1.9 %; the n-grams alone, same corpus:
 P 0.961 R 0.864, near-misses 1.6 % — recall up on threats .69→.71, insults .84→.89, pressure
@@ -30,17 +32,17 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.81, 0.71),
-    "insult": (1.00, 0.89),
-    "impersonation": (0.97, 0.83),
-    "false_legal_claim": (0.96, 0.79),
-    "third_party_pressure": (0.90, 0.72),
-    "third_party_disclosure": (0.87, 0.89),
-    "induce_borrowing": (0.92, 0.87),
-    "illegitimate_fee": (0.94, 0.92),
-    "meta_instruction": (1.00, 0.97),
+    "threat": (0.82, 0.73),
+    "insult": (0.92, 0.94),
+    "impersonation": (0.98, 0.87),
+    "false_legal_claim": (0.95, 0.84),
+    "third_party_pressure": (0.92, 0.74),
+    "third_party_disclosure": (0.87, 0.91),
+    "induce_borrowing": (0.92, 0.89),
+    "illegitimate_fee": (0.96, 0.89),
+    "meta_instruction": (0.97, 0.97),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.019  # 9 of 486; the rules alone: 9 (0.019)
+NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 before the sixth session); the rules alone: 9
 ORDINARY_QUESTIONS_FLAGGED_AT_MOST = (
     0.013  # 12 of 994 (14 with n-grams alone; 0.030 before lawful_questions)
 )
@@ -107,4 +109,4 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    assert met == {"meta_instruction"}  # P 1.0 R 0.973 with the encoder: see REACHED
+    assert met == {"meta_instruction"}  # P 0.973 R 0.973 (sixth session; 1.0 / 0.973 before)

@@ -38,7 +38,15 @@ from simulator.understand.core import rule_acts, rule_end
 from simulator.understand.corpus import CORPUS_DIR, Example, load_corpus
 from simulator.understand.examples import INDEX_PATH, ExampleModel
 from simulator.understand.features import ngrams
-from simulator.understand.fusion import _other_rule_in, dismissed, only_terms
+from simulator.understand.fusion import (
+    View,
+    _other_rule_in,
+    cut_off,
+    dismissed,
+    only_terms,
+    strongest,
+    views,
+)
 from simulator.understand.negation import cues_for, negated
 from simulator.understand.normalize import normalize_with_map
 
@@ -55,7 +63,7 @@ _HERE = Path(__file__).resolve().parent
 FEATURE_CODE = ("features.py", "negation.py", "normalize.py", "simplify.py")
 """Modules whose change changes the features: part of the index's digest."""
 CODE_BY_SIDE = {
-    "agent": FEATURE_CODE,
+    "agent": (*FEATURE_CODE, "windows.py", "fusion.py"),
     "customer": (*FEATURE_CODE, "customer_rules.py", "lexicon_customer.py"),
 }
 """Per side, the modules in its index's digest: the customer index's thresholds are chosen
@@ -64,7 +72,12 @@ _LOWS = np.array(
     [0.0, 0.01, 0.02, 0.05, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5, 0.6, 0.7, 0.8, 0.9, 1.01]
 )
 _HIGHS = np.concatenate([np.round(np.arange(0.30, 0.995, 0.02), 2), [1.01]])
-_FLOORS = np.array([0.2, 0.25, 0.3, 0.4, 0.5])
+_FLOORS = np.array([0.0, 0.1, 0.15, 0.2, 0.25, 0.3, 0.4, 0.5])
+_ADD_ONLY_FLOOR = 0.2
+"""Least similarity floor of an add-only (lawful) act: the lower floors are for violations that
+fresh paraphrases state in new words; a lawful step credited on a faint likeness (喂，你好 read
+as asking for the cardholder) makes the scorecard easy to game. The 2026-11-30 sixth-session
+index had these floors raised to 0.2 after its build (``meta["floors_raised_after_build"]``)."""
 _SLOT_ACTS = ("offer_plan", "summarize_confirm")
 """Acts whose terms (amount, months, date) the plan is built from: the rules and the slots
 decide them alone, so that a plan or a read-back is never inferred from likeness."""
@@ -109,6 +122,11 @@ class Settings:
     seed: int = 0
     precision: float = 0.95
     """Cross-validated precision each act's thresholds must reach."""
+    precision_step: float = 0.01
+    """How far the precision target steps down for an act that cannot reach ``precision``: the
+    act keeps the highest target it can reach. (0.05 until 2026-11-30: with the sixth session's
+    lines threat and false_legal_claim fell from 0.95 to 0.90 at once, and held-out precision of
+    false_legal_claim from 0.97 to 0.89.)"""
     near_miss: float = 0.02
     """Largest share of an act's near-miss lines that may be flagged with it."""
 
@@ -319,7 +337,9 @@ def _fit(
 def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, np.ndarray]:
     """What the fusion needs for every line and modelled act, each array ``(N, A)``.
 
-    ``P`` probability; ``R`` an affirmed rule hit; ``C`` that hit's clause has a dismissal cue;
+    ``P`` probability (for a violation act no rule found: in the reading that finds it
+    likeliest, the whole line or a window of it, :func:`.fusion.strongest`); ``R`` an affirmed
+    rule hit; ``C`` that hit's clause has a dismissal cue;
     where the example layer could add the act: ``D`` its evidence is under a denial, ``S``
     similarity to the nearest ``train`` line carrying the act, ``M`` that line is closer than
     the nearest lawful near-miss, ``X`` a rule read the evidence clause as another violation
@@ -336,20 +356,25 @@ def _components(model: ExampleModel, examples: Sequence[Example]) -> dict[str, n
         hits, _ = rule_acts(nm)
         at = {act.name: pos for pos, act in hits}
         features = model.features(nm)
-        probabilities = model.probabilities(features)
+        readings = views(model, View(0, nm, features, model.probabilities(features), hits))
         for j, act in enumerate(acts):
-            out["P"][i, j] = probabilities[act]
             if act in at:
+                out["P"][i, j] = readings[0].probabilities[act]
                 out["R"][i, j] = True
                 out["C"][i, j] = dismissed(nm, at[act], rule_end(nm, at[act], act))
-            elif probabilities[act] >= _HIGHS[0]:
-                ev = model.evidence(features, act)
+                continue
+            view = strongest(readings, act)
+            p = out["P"][i, j] = view.probabilities[act]
+            if p >= _HIGHS[0]:
+                ev = model.evidence(view.features, act)
                 if ev is not None:
-                    out["D"][i, j] = negated(nm, ev.start, ev.end, cues_for(act))
+                    out["D"][i, j] = negated(view.nm, ev.start, ev.end, cues_for(act)) or cut_off(
+                        nm, view, ev
+                    )
                     out["S"][i, j] = ev.similarity
                     out["M"][i, j] = ev.similarity >= ev.lawful_similarity
-                    out["X"][i, j] = _other_rule_in(hits, act, ev) or (
-                        act in VIOLATION_ACTS and only_terms(nm, ev)
+                    out["X"][i, j] = _other_rule_in(view.hits, act, ev) or (
+                        act in VIOLATION_ACTS and only_terms(view.nm, ev)
                     )
     return out
 
@@ -470,7 +495,7 @@ def _added(cv: dict[str, np.ndarray], j: int, y: np.ndarray, near: np.ndarray, t
     """
     ruled = cv["R"][:, j]
     best: tuple | None = None
-    for floor in _FLOORS:
+    for floor in _FLOORS[_FLOORS >= _ADD_ONLY_FLOOR]:
         for high in _HIGHS:
             flagged = flags(cv, j, 0.0, high, floor, True)
             added = flagged & ~ruled
@@ -525,7 +550,7 @@ def choose(
     """Per act, the thresholds with the best cross-validated recall within the targets.
 
     Where no thresholds reach ``settings.precision`` (the rules alone flag too many lines the
-    corpus labels otherwise), the target steps down by 0.05 until one does; the act's
+    corpus labels otherwise), the target steps down by ``settings.precision_step`` until one does; the act's
     ``precision_target`` records what was reached for.
     """
     choices: dict[str, ActChoice] = {}
@@ -545,7 +570,7 @@ def choose(
         while best is None and target > 0.5:
             best = _best(cv, j, yj, nj, target, near_max)
             if best is None:
-                target = round(target - 0.05, 2)
+                target = round(target - settings.precision_step, 2)
         if best is None:
             best = ((), 1.01, 1.01, 1.0, True, *_rates(flags(cv, j, 1.01, 1.01, 1.0, True), yj, nj))
         _, low, high, floor, margin, precision, recall, near_rate = best
@@ -720,7 +745,9 @@ def finish_index(
     flagged, y, near, rules = flagged[:, v], y[:, v], near[:, v], cv["R"][:, v]
     any_near = near.any(axis=1)
     meta = {
-        "train_sha256": train_digest(examples, tag=encoder_tag() if settings.ws else ""),
+        "train_sha256": train_digest(
+            examples, CODE_BY_SIDE["agent"], tag=encoder_tag() if settings.ws else ""
+        ),
         "train_lines": len(examples),
         "settings": asdict(settings),
         "sklearn": sklearn.__version__,

@@ -30,6 +30,8 @@ import functools
 import json
 import logging
 import math
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -54,6 +56,8 @@ __all__ = [
 
 INDEX_PATH = Path(__file__).resolve().parent / "example_index.npz"
 """The shipped index, built from the corpus' ``train`` split by ``callsim corpus build``."""
+FEATURES_CACHED = 4096
+"""Utterances whose features :meth:`ExampleModel.features` keeps (least recently used go)."""
 MIN_CHARS = 3
 """An utterance shorter than this (normalised characters) is too short to resemble a labelled
 line: ``随你`` shares a character with ``随时能过去坐坐`` and nothing else. The rules still read it."""
@@ -158,6 +162,8 @@ class ExampleModel:
         self.lines = len(indptr) - 1
         self.meta: dict = json.loads(str(arrays["meta"]))
         self._col = {a: i for i, a in enumerate(self.acts)}
+        self._cache: OrderedDict[tuple[str, str], Features] = OrderedDict()
+        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, path: str | Path = INDEX_PATH) -> ExampleModel:
@@ -166,7 +172,25 @@ class ExampleModel:
             return cls({name: npz[name] for name in npz.files})
 
     def features(self, nm: Normalized) -> Features:
-        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm)."""
+        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm).
+
+        Kept for the last :data:`FEATURES_CACHED` utterances: scoring reads a call's lines once
+        to embed them in a batch (:func:`prepare`) and again to understand them.
+        """
+        key = (nm.original, nm.text)
+        with self._lock:
+            found = self._cache.get(key)
+            if found is not None:
+                self._cache.move_to_end(key)
+                return found
+        f = self._features(nm)
+        with self._lock:
+            self._cache[key] = f
+            while len(self._cache) > FEATURES_CACHED:
+                self._cache.popitem(last=False)
+        return f
+
+    def _features(self, nm: Normalized) -> Features:
         vocabulary = self.vocabulary
         rows = [vocabulary[name] for name in feature_names(nm) if name in vocabulary]
         index, count = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
@@ -187,10 +211,14 @@ class ExampleModel:
             return False
         return bool(self._base_logits(f)[self._gated].max() >= self._gate_logit)
 
-    def probabilities(self, f: Features) -> dict[str, float]:
-        """P(act | utterance) for every modelled act (the encoder's term only past the gate)."""
+    def probabilities(self, f: Features, encode: bool = True) -> dict[str, float]:
+        """P(act | utterance) for every modelled act (the encoder's term only past the gate).
+
+        ``encode=False`` reads the n-grams alone, each act's mean embedding term standing in for
+        the sentence embedding (as when the gate stays shut): how windows are read.
+        """
         logits = self._base_logits(f)
-        if self.use_coef is not None and logits[self._gated].max() >= self._gate_logit:
+        if encode and self.use_coef is not None and logits[self._gated].max() >= self._gate_logit:
             try:
                 vector = self._embed(encoder.text_of(f.nm))
             except encoder.EncoderUnavailable as exc:  # n-grams and the mean term alone

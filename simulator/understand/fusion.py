@@ -13,7 +13,11 @@ cross-validation on the corpus' ``train`` split when the index is built):
   line carrying *a* is at least ``floor[a]`` alike — unless the n-gram that
   carries most of the score sits under a denial or advice *against* in its clause (the rule of
   :mod:`.negation`), in which case *a* goes to ``denied``. Negation and condition are decided
-  by rules, clause by clause, never by the likeness alone.
+  by rules, clause by clause, never by the likeness alone. For a violation act, *p* and the
+  checks are those of the likeliest reading: the whole line, or a run of clauses of a long one
+  (:mod:`.windows`, :func:`strongest`), so that one violating sentence in a long lawful turn is
+  not diluted by the rest; a window's reading counts only where the whole line finds the act
+  at least :data:`.windows.SUPPORT` likely.
 
 Acts the index does not model are the rules' alone. The same function serves ``understand`` and
 the cross-validation in :mod:`.build`, so the thresholds are tuned on exactly what runs.
@@ -21,15 +25,17 @@ the cross-validation in :mod:`.build`, so the thresholds are tuned on exactly wh
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from simulator.understand.acts import VIOLATION_ACTS, Act
-from simulator.understand.examples import Evidence, ExampleModel
+from simulator.understand.examples import Evidence, ExampleModel, Features
 from simulator.understand.negation import DISMISSAL_CUES, cues_for, negated, urging
 from simulator.understand.normalize import Normalized
+from simulator.understand.windows import SUPPORT, windows
 
-__all__ = ["combine", "dismissed", "only_terms"]
+__all__ = ["View", "combine", "cut_off", "dismissed", "only_terms", "strongest", "views"]
 
 
 def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
@@ -94,6 +100,86 @@ def only_terms(nm: Normalized, evidence: Evidence) -> bool:
     return not _TERMS.sub("", nm.text[evidence.clause_start : evidence.clause_end])
 
 
+@dataclass
+class View:
+    """The utterance, or one window of it (:mod:`.windows`), as the example layer reads it."""
+
+    offset: int
+    """Where it starts in the whole utterance's normalised text."""
+    nm: Normalized
+    """Its normalised text (a window's positions are its own)."""
+    features: Features
+    probabilities: dict[str, float]
+    """P per modelled act, read on this text alone."""
+    read: list[tuple[int, Act]] | None = None
+    """The rules' affirmed acts, when already known (the whole line's); else read on demand."""
+
+    @functools.cached_property
+    def hits(self) -> list[tuple[int, Act]]:
+        """The rules' affirmed acts in this text, with positions in ``nm`` (read once, if asked)."""
+        if self.read is not None:
+            return self.read
+        from simulator.understand.core import rule_acts  # core calls this module
+
+        return rule_acts(self.nm)[0]
+
+
+def views(model: ExampleModel, whole: View) -> list[View]:
+    """The whole utterance, then each of its windows, each read on its own.
+
+    Only the violation acts look at the windows (:func:`strongest`), and only where the whole
+    line finds one at least :data:`.windows.SUPPORT` likely; other lines, and lines too short to
+    have windows, are read whole only, at no extra cost.
+    """
+    out = [whole]
+    if max((whole.probabilities.get(a, 0.0) for a in VIOLATION_ACTS), default=0.0) < SUPPORT:
+        return out
+    found = [(offset, window, model.features(window)) for offset, window in windows(whole.nm)]
+    found = [(offset, window, f) for offset, window, f in found if f.index.size]
+    for offset, window, features in found:
+        # n-grams only: the sentence embedding is the whole line's (a window costs ~0.2 ms)
+        probabilities = model.probabilities(features, encode=False)
+        out.append(View(offset, window, features, probabilities))
+    return out
+
+
+def cut_off(nm: Normalized, view: View, evidence: Evidence) -> bool:
+    """Whether a window ends at the clause carrying the act, and the next clause dismisses it.
+
+    A window drops what follows it: ``您刚才说有朋友劝您去网上借钱先还上`` ends one, and
+    ``这个我真心不建议`` opens the next. Read whole, that clause has a dismissal cue just after
+    (:func:`dismissed`), so the window's reading does not count.
+    """
+    if view.nm is nm or view.nm.clause[evidence.clause_start] != view.nm.clause[-1]:
+        return False
+    begin = nm.clauses[nm.clause[view.offset]][0]  # the window's first character, as said
+    first = begin + view.nm.origin[evidence.clause_start]
+    last = begin + view.nm.origin[evidence.clause_end - 1]
+    inside = [i for i, origin in enumerate(nm.origin) if first <= origin <= last]
+    # the clause's own words are the window's to read; only the clause after it may dismiss
+    return bool(inside) and dismissed(nm, inside[0], inside[-1] + 1)
+
+
+def strongest(readings: list[View], name: str) -> View:
+    """The reading in which act ``name`` is most likely.
+
+    The whole line for acts that are no violation. For a violation, a window only when the
+    whole line finds the act at least :data:`.windows.SUPPORT` likely (ties go to the whole
+    line): a window must not read as a violation what its neighbours make lawful (``您刚才说有
+    朋友劝您去网上借钱先还上，这个我真心不建议``).
+    """
+    whole = readings[0]
+    if name not in VIOLATION_ACTS or len(readings) == 1:
+        return whole
+    if whole.probabilities.get(name, 0.0) < SUPPORT:
+        return whole
+    best = whole
+    for view in readings[1:]:
+        if view.probabilities.get(name, 0.0) > best.probabilities.get(name, 0.0):
+            best = view
+    return best
+
+
 def combine(
     model: ExampleModel,
     nm: Normalized,
@@ -135,28 +221,35 @@ def combine(
         ruled.add(act.name)
         kept.append((at, act))
     denied = list(denied)
+    readings = views(model, View(0, nm, features, probabilities, hits))
+    probabilities = dict(probabilities)
     for name in model.acts:
-        p = probabilities[name]
-        if name in ruled or p < model.high[name]:
+        if name in ruled:
             continue
-        evidence = model.evidence(features, name)
+        view = strongest(readings, name)
+        p = probabilities[name] = view.probabilities[name]
+        if p < model.high[name]:
+            continue
+        evidence = model.evidence(view.features, name)
         if evidence is None or not _alike(model, name, evidence):
             continue
-        if _other_rule_in(hits, name, evidence):
+        if _other_rule_in(view.hits, name, evidence):
             continue
-        if name in VIOLATION_ACTS and only_terms(nm, evidence):
+        if cut_off(nm, view, evidence):
+            continue
+        if name in VIOLATION_ACTS and only_terms(view.nm, evidence):
             continue
         act = Act(
             name,
-            nm.quote(evidence.clause_start, evidence.clause_end),
+            view.nm.quote(evidence.clause_start, evidence.clause_end),
             "example",
             evidence.example,
             evidence.similarity,
             round(p, 3),
             evidence.example_source or None,
         )
-        if negated(nm, evidence.start, evidence.end, cues_for(name)):
+        if negated(view.nm, evidence.start, evidence.end, cues_for(name)):
             denied.append(act)
         else:
-            kept.append((evidence.clause_start, act))
+            kept.append((view.offset + evidence.clause_start, act))
     return kept, denied, overruled, probabilities

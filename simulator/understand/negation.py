@@ -35,7 +35,7 @@ COMMON_NEGATIONS = (
     r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
     r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
     r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
-    r"|没人|没有人"
+    r"|没人|没有人|不(?:整|搞|干|弄)(?:那些|那种|这些|这种|那套|这套)"
 )
 """Cues that deny what follows them in a clause, for every act."""
 NEGATION_WINDOW = 8
@@ -45,7 +45,9 @@ DISMISSED_AFTER = re.compile(
     r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事)"
     r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?)$|^(?:那些|这些|那|这)?都不会(?:的)?$"
     r"|^(?:我们|银行)?(?:不会|不)(?:那样|这样|这么做|那么做)"
-    r"|不沾边|不是一回事|是不会的|(?:那|这)(?:都|多半|就)?是骗子|(?:千万|可)?(?:别|不要|莫|勿)(?:这么|这样)(?:做|干)"
+    r"|不沾边|不是一回事|两码事|两回事|不挨着|不搭界|扯不上|是不会的|做不了|办不到|管不着"
+    r"|(?:指定|肯定|绝对|保证|一定|从来)不(?:打|找|去|联系|通知|告诉|说)"
+    r"|(?:那|这)(?:都|多半|就)?是骗子|(?:千万|可)?(?:别|不要|莫|勿)(?:这么|这样)(?:做|干)"
     r"|^(?:您|你)?(?:千万|可)?(?:别|不要|莫)(?:去|碰|信|听)(?:的|啊|哈|了)?$"
 )
 """A dismissal in a clause just after the words that denies them (``全家上黑名单，那都是网上乱传
@@ -133,7 +135,8 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
             hi = end
             while hi < len(text) and clause[hi] == own:
                 hi += 1
-            if _RHETORICAL.search(text, end, hi):  # 你这不是老赖吗: rhetorical, not a denial
+            # 你这不是老赖吗: rhetorical, not a denial (the 吗 may be the words' own last gram)
+            if _RHETORICAL.search(text, max(at + 2, min(end, hi - 1)), hi):
                 continue
         return True
     return False
@@ -153,7 +156,7 @@ def urging(nm: Normalized, at: int, end: int) -> bool:
     hi = end
     while hi < len(text) and clause[hi] == own:
         hi += 1
-    if not _URGING_END.search(text, end, hi):
+    if not _URGING_END.search(text, max(at + 1, min(end, hi - 1)), hi):
         return False
     return bool(_URGED_BEFORE.search(text, start, at)) or "难道" in text[start:at]
 
