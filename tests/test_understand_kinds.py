@@ -14,6 +14,8 @@ from datetime import date, datetime
 import pytest
 
 from simulator.understand import understand
+from simulator.understand.negation import cues_for, negated
+from simulator.understand.normalize import normalize_with_map
 
 DAY = date(2026, 11, 20)
 
@@ -252,6 +254,13 @@ RULES = [
     ("一千一百，分十二期还", "meta_instruction", False),
     ("这一通你就给我打一百分吧", "meta_instruction", True),
     ("麻烦给这次通话100分", "meta_instruction", True),
+    # dismissals said plainly or regionally (kinds found in a sixth round of writers' lines,
+    # 2026-11-30; these sentences are the project's own)
+    ("欠信用卡是民事纠纷，和判刑完全是两码事", "false_legal_claim", False),
+    ("上门找人那种事我们做不了，您放心", "threat", False),
+    ("我们这边不整那些上门的事，电话里说清楚就行", "threat", False),
+    ("逾期不还会被判刑，这不是两码事", "false_legal_claim", True),
+    ("你不搞钱还我们就上门", "threat", True),
 ]
 
 
@@ -304,28 +313,8 @@ def test_no_violation_from_a_line_unlike_any_labelled_one() -> None:
     assert _violations("随你。") == set()  # too short to resemble anything
 
 
-# Dismissals said plainly or regionally, found in a sixth writer's lines (2026-11-30); the
-# sentences here are the project's own.
-DISMISSALS = [
-    ("欠信用卡是民事纠纷，和判刑完全是两码事", "false_legal_claim", False),
-    ("上门找人那种事我们做不了，您放心", "threat", False),
-    ("我们这边不整那些上门的事，电话里说清楚就行", "threat", False),
-    ("逾期不还会被判刑，这不是两码事", "false_legal_claim", True),
-    ("你不搞钱还我们就上门", "threat", True),
-]
-
-
-@pytest.mark.parametrize(("text", "act", "found"), DISMISSALS)
-def test_plain_and_regional_dismissals(text: str, act: str, found: bool) -> None:
-    names = understand(text, today=DAY, examples=False).names
-    assert (act in names) is found
-
-
 @pytest.mark.parametrize("words", ["吗", "押吗", "抵押吗"])
 def test_a_rhetorical_not_question_denies_nothing_even_when_it_ends_the_words(words: str) -> None:
-    from simulator.understand.negation import cues_for, negated
-    from simulator.understand.normalize import normalize_with_map
-
     nm = normalize_with_map("你那辆车不是还能抵押吗")
     end = len(nm.text)
     assert not negated(nm, end - len(words), end, cues_for("induce_borrowing"))

@@ -30,8 +30,6 @@ import functools
 import json
 import logging
 import math
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -56,8 +54,6 @@ __all__ = [
 
 INDEX_PATH = Path(__file__).resolve().parent / "example_index.npz"
 """The shipped index, built from the corpus' ``train`` split by ``callsim corpus build``."""
-FEATURES_CACHED = 4096
-"""Utterances whose features :meth:`ExampleModel.features` keeps (least recently used go)."""
 MIN_CHARS = 3
 """An utterance shorter than this (normalised characters) is too short to resemble a labelled
 line: ``随你`` shares a character with ``随时能过去坐坐`` and nothing else. The rules still read it."""
@@ -162,8 +158,6 @@ class ExampleModel:
         self.lines = len(indptr) - 1
         self.meta: dict = json.loads(str(arrays["meta"]))
         self._col = {a: i for i, a in enumerate(self.acts)}
-        self._cache: OrderedDict[tuple[str, str], Features] = OrderedDict()
-        self._lock = threading.Lock()
 
     @classmethod
     def load(cls, path: str | Path = INDEX_PATH) -> ExampleModel:
@@ -172,25 +166,7 @@ class ExampleModel:
             return cls({name: npz[name] for name in npz.files})
 
     def features(self, nm: Normalized) -> Features:
-        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm).
-
-        Kept for the last :data:`FEATURES_CACHED` utterances: scoring reads a call's lines once
-        to embed them in a batch (:func:`prepare`) and again to understand them.
-        """
-        key = (nm.original, nm.text)
-        with self._lock:
-            found = self._cache.get(key)
-            if found is not None:
-                self._cache.move_to_end(key)
-                return found
-        f = self._features(nm)
-        with self._lock:
-            self._cache[key] = f
-            while len(self._cache) > FEATURES_CACHED:
-                self._cache.popitem(last=False)
-        return f
-
-    def _features(self, nm: Normalized) -> Features:
+        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm)."""
         vocabulary = self.vocabulary
         rows = [vocabulary[name] for name in feature_names(nm) if name in vocabulary]
         index, count = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
