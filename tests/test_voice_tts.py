@@ -164,7 +164,9 @@ def test_espeak_is_safe_from_several_threads():
         t.start()
     for t in threads:
         t.join(20)
-    assert len(results) == 4 and len({round(r, 3) for r in results}) == 1
+    # each thread got the whole sentence: lengths agree to within a few samples (rounding them to
+    # 3 decimals failed when they straddled a boundary: 5.2541 s and 5.2545 s)
+    assert len(results) == 4 and max(results) - min(results) < 0.01
 
 
 # --- edge, for real, without a network ----------------------------------------------------
