@@ -1,6 +1,7 @@
 """Understanding measured on the held-out split, and what it costs per turn and per scored call.
 
-Prints, for the agent lines of the corpus' ``heldout`` split (never used to build or tune):
+Prints, for the agent lines of the corpus' ``heldout`` split (never used to build or tune), and
+any-violation figures for the blind sets in ``bench/blind/`` (lines kept out of the corpus):
 
 1. per act, precision and recall of the rules alone (``understand(..., examples=False)``) and of
    the full stack (rules + example layer), violation acts first; the any-violation figures; and
@@ -26,6 +27,7 @@ for _name in ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS"):
     os.environ.setdefault(_name, "1")
 
 import argparse  # noqa: E402
+import json  # noqa: E402
 import random  # noqa: E402
 import statistics  # noqa: E402
 import sys  # noqa: E402
@@ -38,6 +40,7 @@ sys.path.insert(0, str(ROOT))
 
 from scoring import default_rubric, score  # noqa: E402
 from simulator.understand import AGENT_ACTS, VIOLATION_ACTS, understand  # noqa: E402
+from simulator.understand.build import AGENT_SETTINGS  # noqa: E402
 from simulator.understand.corpus import Example, load_corpus  # noqa: E402
 from simulator.understand.encoder import embed as embed_utterance  # noqa: E402
 from simulator.understand.evaluate import evaluate  # noqa: E402
@@ -83,12 +86,56 @@ def accuracy() -> None:
             f"  {s.precision:6.3f} {s.recall:5.3f}{met}"
         )
     print("(* meets the target: P ≥ 0.95 and R ≥ 0.95)")
+    for act, covered in AGENT_SETTINGS.umbrella:
+        # lines labelled only with an act the umbrella covers: counted wrong in the table above
+        only = [ex for ex in held if ex.acts & set(covered) and act not in ex.acts]
+        flagged = sum(act in found["stack"][ex.text] for ex in only)
+        s = ev["stack"].acts[act]
+        right = s.tp / (s.tp + s.fp - flagged) if s.tp + s.fp - flagged else 1.0
+        print(
+            f"{act} flagged on {flagged} of {len(only)} lines labelled only with an act it "
+            f"covers ({', '.join(covered)}): counted wrong above; counted right, P {right:.3f}"
+        )
     for name in ("rules", "stack"):
         precision, recall = _any_violation(held, found[name])
         e = ev[name]
         print(
             f"{name}: any violation P {precision:.3f} R {recall:.3f}; near-misses flagged "
             f"{len(e.near_misses_flagged)}/{e.near_misses} = {e.near_miss_rate:.3f}"
+        )
+
+
+BLIND = ROOT / "bench" / "blind"
+"""Lines by writers who saw nothing of the project, kept out of the corpus: never trained or
+tuned on. Each file says when it was written in its name and was measured once before it was
+kept here (``seventh_session.jsonl``, 319 lines: any violation R 0.952 → 0.957 at P 0.985 with
+that session's change, near-misses 3 of 78 before and after)."""
+
+
+def blind() -> None:
+    """Any-violation precision and recall, and near-misses flagged, on each blind set."""
+    for path in sorted(BLIND.glob("*.jsonl")):
+        lines = []
+        for n, raw in enumerate(path.read_text(encoding="utf-8").splitlines(), 1):
+            row = json.loads(raw)
+            lines.append(
+                Example(
+                    row["text"],
+                    frozenset(row["acts"]),
+                    "agent",
+                    "blind",
+                    row["register"],
+                    frozenset(row.get("near_miss_of", ())),
+                    source=f"{path.name}:{n}",
+                )
+            )
+        found = {ex.text: set(understand(ex.text, today=DAY).names) for ex in lines}
+        precision, recall = _any_violation(lines, found)
+        near = [ex for ex in lines if ex.near_miss_of and not ex.acts & VIOLATIONS]
+        flagged = sum(bool(found[ex.text] & VIOLATIONS) for ex in near)
+        print(
+            f"blind set {path.name} ({len(lines)} lines): any violation P {precision:.3f} "
+            f"R {recall:.3f}; near-misses flagged {flagged}/{len(near)}"
         )
 
 
@@ -173,6 +220,7 @@ def main() -> None:
     parser.add_argument("--calls", type=int, default=120, help="calls for the score figures")
     args = parser.parse_args()
     accuracy()
+    blind()
     train = [ex.text for ex in load_corpus("agent", "train")]
     customer = [ex.text for ex in load_corpus("customer")]
     # speed on utterances this process has not seen (the accuracy pass saw the heldout ones)

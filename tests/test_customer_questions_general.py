@@ -103,10 +103,11 @@ AT = datetime.fromisoformat("2026-11-28T10:00:00+08:00")
 PERSONAS = load_personas(PERSONAS_DIR)
 
 
-# Lost with the sixth session's agent index (2026-11-30): 几多 now leaves the agent's
-# ask_capacity below its threshold (P 0.63 < 0.88), and the question index was built against
-# the earlier reading. Strict, so that the fix shows.
-KNOWN_MISSES = {"你一个月还得几多？"}
+# Paraphrases the layers are known to miss (strict: a fix shows). 你一个月还得几多？ was one
+# (sixth session); the seventh session's corpus holds a near copy of it (你一个月还得几多啊？,
+# from a writer given 几多 as an example of the register), so it passes now and no longer shows
+# that 几多 generalises.
+KNOWN_MISSES: set[str] = set()
 
 
 @pytest.mark.parametrize(

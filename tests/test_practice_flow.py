@@ -165,9 +165,7 @@ def test_coach_hints_are_off_by_default_and_recorded_when_on(services):
     assert services.store.session(state.call.session_id)["coach"] == 0
 
     state, _ = dial(services, coach=True)
-    # 您好 (not 喂，你好: since the sixth session's corpus the example layer reads that as asking
-    # for the cardholder, a known false alarm that silences this hint)
-    for line in ("您好。", "我打电话是说一下你的账单。"):
+    for line in ("喂，你好。", "我打电话是说一下你的账单。"):
         state, view = call_flow.say(services, state, line)
     assert "还未核实身份" in view.hints
     assert services.store.session(state.call.session_id)["coach"] == 1

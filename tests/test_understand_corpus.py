@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from simulator.cli import main
-from simulator.understand.corpus import CORPUS_DIR, check_corpus, load_corpus
+from simulator.understand.acts import ACT_DESCRIPTIONS, VIOLATION_ACTS
+from simulator.understand.corpus import CORPUS_DIR, check_corpus, corpus_key, load_corpus
 
 GOOD_AGENT = {"text": "您好，我是招商银行的小李。", "acts": ["greeting", "self_intro"]}
 GOOD_CUSTOMER = {"text": "喂，哪位？", "acts": ["ask_question"]}
@@ -53,6 +54,19 @@ def test_the_shipped_corpus_has_what_the_issue_asks_for():
     assert all(per_act[a] >= 150 for a in violations), per_act
     assert sum(bool(ex.near_miss_of) for ex in lines) >= 150 * len(violations)
     assert {ex.split for ex in lines} == {"train", "heldout"}
+
+
+BLIND = Path(__file__).resolve().parent.parent / "bench" / "blind"
+
+
+def test_the_blind_sets_are_labelled_and_kept_out_of_the_corpus():
+    corpus = {corpus_key(ex.text) for ex in load_corpus("agent")}
+    rows = [json.loads(line) for path in BLIND.glob("*.jsonl") for line in path.open()]
+    assert len(rows) >= 300
+    for row in rows:
+        assert corpus_key(row["text"]) not in corpus, row["text"]
+        assert set(row["acts"]) <= set(ACT_DESCRIPTIONS), row
+        assert set(row.get("near_miss_of", ())) <= set(VIOLATION_ACTS) - set(row["acts"]), row
 
 
 def test_a_clean_corpus_checks_clean(tmp_path):

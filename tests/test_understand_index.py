@@ -187,7 +187,7 @@ def test_a_changed_customer_rule_makes_the_customer_index_stale(monkeypatch, tmp
     here = tmp_path / "code"
     shutil.copytree(build._HERE, here, ignore=shutil.ignore_patterns("*.npz", "corpus"))
     with (here / "lexicon_customer.py").open("a", encoding="utf-8") as handle:
-        handle.write("\n# a changed rule\n")
+        handle.write("\nCHANGED_RULE = 1\n")  # code: a comment alone changes nothing
     monkeypatch.setattr(build, "_HERE", here)
     assert not index_is_current(CUSTOMER_INDEX_PATH, side="customer")[0]
 

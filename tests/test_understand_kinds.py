@@ -261,6 +261,27 @@ RULES = [
     ("我们这边不整那些上门的事，电话里说清楚就行", "threat", False),
     ("逾期不还会被判刑，这不是两码事", "false_legal_claim", True),
     ("你不搞钱还我们就上门", "threat", True),
+    # rhetorical denials (哪能 / 怎么会 …), "that's not us", and a dismissal reached across a
+    # clause of fillers (seventh session; the project's own sentences)
+    ("找您家里人？咱们哪会做那种事", "third_party_pressure", False),
+    ("我们怎么可能去您公司闹呢", "third_party_pressure", False),
+    ("我们哪敢上门啊，就是电话沟通", "threat", False),
+    ("去您老家？那怎么可能", "threat", False),
+    ("哪能让你一直拖，明天就去你单位", "threat", True),
+    ("如果有人冒充我们说要去您家，您直接报警，那不是我们的人", "threat", False),
+    ("去您家里那种，呃，那个，嗯，不会的", "threat", False),
+    ("再不还就去你家，嗯，你等着", "threat", True),
+    ("不好意思，我刚才打断您了", "threat", False),
+    ("再嘴硬我打断你的腿", "threat", True),
+    # a lawful statement of what a court decides, or when a consequence may follow at all
+    ("上不上失信名单，那得由法院依法认定，我们银行说了不算", "false_legal_claim", False),
+    ("只有法院判了以后您还拒不履行，才可能被强制执行", "false_legal_claim", False),
+    ("起诉了也不代表要坐牢，这是民事的事", "false_legal_claim", False),
+    ("现在还谈不上什么刑事责任，您别慌", "false_legal_claim", False),
+    ("关人？不至于，您这就是晚了几天", "false_legal_claim", False),
+    ("说什么孩子不能考公，那都是假的", "false_legal_claim", False),
+    ("进去蹲几年的事跟您这个不沾边儿", "false_legal_claim", False),
+    ("你这种情况法院说判就判，等着坐牢吧", "false_legal_claim", True),
 ]
 
 

@@ -23,6 +23,7 @@ The ``heldout`` split is never read here. Steps:
 
 from __future__ import annotations
 
+import ast
 import hashlib
 import json
 import re
@@ -129,6 +130,22 @@ class Settings:
     false_legal_claim from 0.97 to 0.89.)"""
     near_miss: float = 0.02
     """Largest share of an act's near-miss lines that may be flagged with it."""
+    umbrella: tuple[tuple[str, tuple[str, ...]], ...] = (
+        ("threat", ("third_party_pressure", "false_legal_claim", "impersonation")),
+    )
+    """Acts that cover others, with the acts they cover. Their thresholds are chosen on the lines
+    whose labels speak for them: a line labelled with a covered act but not the umbrella one is
+    left out. ``COMPLIANCE.md`` calls a threat any intimidation, visits and jail among it, and the
+    corpus' writers disagree whether a threat to ring the employer or a jail claim is one as
+    well (``threat`` was added to 324 of 1,758 such ``train`` lines). Counted as wrong, those
+    lines kept threat from reaching precision 0.95 in cross-validation, and the step-down put its
+    thresholds where recall fell to 0.59 (seventh session); a threat flag on them fails the call
+    exactly as the covered act does. (A relabelling pass of those lines by one guide, tried the
+    same session, changed any-violation recall by less than 0.01 in cross-validation.)"""
+    umbrella_near_miss: float = 0.01
+    """``near_miss`` for an umbrella act, a hard cap (not raised to what its rules alone flag): its
+    thresholds are looser, and at 0.02 they took the whole line's near-miss rate in
+    cross-validation from 1.8 % to 2.2 % (0.01: 2.0 %)."""
 
 
 AGENT_SETTINGS = Settings(ws=(0.125, 0.25, 0.5))
@@ -155,8 +172,31 @@ def train_digest(
         row = [ex.text, sorted(ex.acts), sorted(ex.near_miss_of)]
         digest.update(json.dumps(row, ensure_ascii=False).encode("utf-8") + b"\n")
     for name in code:
-        digest.update((_HERE / name).read_bytes())
+        digest.update(code_shape((_HERE / name).read_text(encoding="utf-8")).encode("utf-8"))
     return digest.hexdigest()
+
+
+def code_shape(source: str) -> str:
+    """What of a module's source the index depends on: its syntax tree without docstrings.
+
+    Comments, docstrings and layout (``ruff format``) change nothing the features or the fusion
+    do, so editing them does not make an index stale; any change to the code itself does.
+    """
+    tree = ast.parse(source)
+    # a string standing alone is a docstring: of the module, a class, a function or an attribute
+    for node in ast.walk(tree):
+        body = getattr(node, "body", None)
+        if isinstance(body, list):
+            node.body = [
+                stmt
+                for stmt in body
+                if not (
+                    isinstance(stmt, ast.Expr)
+                    and isinstance(stmt.value, ast.Constant)
+                    and isinstance(stmt.value.value, str)
+                )
+            ] or [ast.Pass()]
+    return ast.dump(tree)
 
 
 _TOLD_A_THIRD_PARTY = re.compile(r"欠|逾期|还款|还钱|账单|催收|钱|贷|信用卡")
@@ -551,7 +591,9 @@ def choose(
 
     Where no thresholds reach ``settings.precision`` (the rules alone flag too many lines the
     corpus labels otherwise), the target steps down by ``settings.precision_step`` until one does; the act's
-    ``precision_target`` records what was reached for.
+    ``precision_target`` records what was reached for. An umbrella act (``settings.umbrella``)
+    is chosen without the lines labelled only with an act it covers, and its reported precision
+    and recall are on the lines it was chosen on.
     """
     choices: dict[str, ActChoice] = {}
     full = cv
@@ -565,7 +607,17 @@ def choose(
         # Near-misses the rules alone already flag are the rules' to fix: the example layer may
         # not add to them, but they do not bar it from adding recall (false_legal_claim's rules
         # flag 2.5 % of its near-misses; a 2 % cap switched the act's examples off entirely).
-        near_max = max(settings.near_miss, _rates(cv["R"][:, j], yj, nj)[2])
+        covered = dict(settings.umbrella).get(act, ())
+        if covered:
+            spoken = [settings.acts.index(a) for a in covered if a in settings.acts]
+            others = y[rows][:, spoken].any(axis=1) & ~yj  # labelled only with a covered act
+            cv = {key: value[~others] for key, value in cv.items()}
+            yj, nj = yj[~others], nj[~others]
+        near_max = (
+            settings.umbrella_near_miss
+            if covered
+            else max(settings.near_miss, _rates(cv["R"][:, j], yj, nj)[2])
+        )
         target, best = settings.precision, None
         while best is None and target > 0.5:
             best = _best(cv, j, yj, nj, target, near_max)

@@ -36,18 +36,30 @@ COMMON_NEGATIONS = (
     r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
     r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
     r"|没人|没有人|不(?:整|搞|干|弄)(?:那些|那种|这些|这种|那套|这套)"
+    r"|哪能|哪会|哪敢|哪可能|哪里会|哪儿会|怎么会|怎么可能|怎会|咋会|咋可能|岂会|岂能"
+    r"|不等于|不代表|不意味着|谈不上|算不上|够不上|构不成|是否"
 )
 """Cues that deny what follows them in a clause, for every act."""
 NEGATION_WINDOW = 8
 """How far before a hit (in normalised characters) a cue still denies it."""
 DISMISSED_AFTER = re.compile(
     r"(?:瞎说|瞎编|乱说|乱传|谣传|谣言|胡说|胡扯|骗人的|吓唬人的)"
-    r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事)"
-    r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?)$|^(?:那些|这些|那|这)?都不会(?:的)?$"
+    r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事|个规矩|规矩|种规矩|个规定|种规定)"
+    r"|(?:哪能|哪会|哪敢|哪可能|怎么会|怎么能|怎么可能|咋会|咋能|咋可能|岂能|岂会)"
+    r"(?:干|做|搞|来|这么干|那么干|这么做|那么做|这样|那样)(?:那|这)(?:种|个)?(?:事|种事)"
+    r"|^(?:那|这)?(?:怎么可能|哪能呢|哪会呢|哪可能|哪能啊|哪会啊|咋可能|不可能)(?:呢|啊|嘛|的)?$"
+    r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?|不至于(?:不至于)?(?:的)?)$"
+    r"|^(?:那些|这些|那|这)?都不会(?:的)?$"
+    r"|(?:都|也)?不是真的|(?:那|这)(?:些|种|个)?(?:说法)?(?:都|也|就)?是(?:假的|违规的?|违法的?|不对的"
+    r"|错的|乱说的|瞎说的)"
+    r"|(?:须|需|需要|必须|应|应当|要)?由(?:法院|司法机关|司法部门|法官)(?:依法)?(?:来)?"
+    r"(?:认定|决定|裁定|判定|说了算)|(?:法院|司法机关)(?:才)?说了算|以.{0,12}认定为准"
+    r"|(?:我们|银行|我方)(?:也)?(?:决定不了|说了不算|无权(?:认定|决定|作出))"
     r"|^(?:我们|银行)?(?:不会|不)(?:那样|这样|这么做|那么做)"
     r"|不沾边|不是一回事|两码事|两回事|不挨着|不搭界|扯不上|是不会的|做不了|办不到|管不着"
     r"|(?:指定|肯定|绝对|保证|一定|从来)不(?:打|找|去|联系|通知|告诉|说)"
     r"|(?:那|这)(?:都|多半|就)?是骗子|(?:千万|可)?(?:别|不要|莫|勿)(?:这么|这样)(?:做|干)"
+    r"|^(?:那|这)(?:都|可|就|肯定|绝对)?不是(?:我们|咱们|银行)(?:的人|这边|干的|派的)?$"
     r"|^(?:您|你)?(?:千万|可)?(?:别|不要|莫)(?:去|碰|信|听)(?:的|啊|哈|了)?$"
 )
 """A dismissal in a clause just after the words that denies them (``全家上黑名单，那都是网上乱传
@@ -67,6 +79,7 @@ _CUES: dict[str, re.Pattern[str]] = {}
 SCOPE_CUES = re.compile(
     r"不是|不会|并不|并没|绝不|决不|从不|从来不|从没|不可能|没说|没有说|没要|没打算|不打算|没想"
     r"|没有要|不至于|可没|绝对不|不用|不需要|无需|不必|无权|不能|不得|不收|免收|不属于|不算"
+    r"|哪能|哪会|哪敢|怎么会|怎么可能|咋会|咋可能"
     r"|不构成|不涉及|不存在|别|不要|不建议|千万别|切勿|勿|莫|唔好|唔会|唔系|冇|避免|不提倡|不应该"
     r"|没有(?=联系|打|告诉|通知|说|交|给)|没(?=联系|打过|告诉|通知)"
 )
@@ -114,6 +127,8 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
     if _dismissed_after(nm, end, own):
         return True
     if _cue_before_fillers(nm, start, own, cues):
+        return True
+    if _only_if(nm, start, own):
         return True
     lo = max(0, start - NEGATION_WINDOW)
     while lo < start and clause[lo] != own:
@@ -190,6 +205,33 @@ def _cue_before_fillers(nm: Normalized, start: int, own: int, cues: re.Pattern[s
     return False
 
 
+_ONLY_IF = re.compile(r"只有|除非|前提是|必须先")
+_THEN = re.compile(r"才(?:有可能|可能|会|能)(?:被|依法)?$")
+_LEGAL_STEP = re.compile(
+    r"法院|判决|裁定|司法|依法|认定|构成|符合|满足|条件|恶意|非法占有|拒不履行"
+)
+
+
+def _only_if(nm: Normalized, start: int, own: int) -> bool:
+    """Whether the words are what happens only under a lawful condition stated before them.
+
+    ``只有经法院判决且拒不履行的，才可能被纳入失信被执行人名单`` states when a consequence
+    may follow, not that it will: 才 just before the words, and 只有 / 除非 with a legal step
+    (法院, 判决, 依法 …) earlier in their clause or one of the two before. ``只有还钱才不会坐牢``
+    has no legal step and stays what it is.
+    """
+    text, clause = nm.text, nm.clause
+    lo = max(0, start - NEGATION_WINDOW)
+    if not _THEN.search(text, lo, start):
+        return False
+    first = start
+    while first > 0 and clause[first - 1] >= own - 2:
+        first -= 1
+    before = text[first:start]
+    found = _ONLY_IF.search(before)
+    return bool(found and _LEGAL_STEP.search(before, found.end()))
+
+
 def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
     """Whether the rest of clause ``own`` after ``end``, or one of the next clauses, dismisses it.
 
@@ -197,8 +239,17 @@ def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
     supposed (``别以为是瞎说``).
     """
     text, clause = nm.text, nm.clause
+    last = own + _AFTER_CLAUSES
+    at = end  # a clause of fillers only (嗯 / 那个) does not use up the reach
+    while at < len(text) and clause[at] <= last:
+        up = at
+        while up < len(text) and clause[up] == clause[at]:
+            up += 1
+        if clause[at] != own and _FILLER.fullmatch(text[at:up]):
+            last += 1
+        at = up
     hi = end
-    while hi < len(text) and clause[hi] <= own + _AFTER_CLAUSES:
+    while hi < len(text) and clause[hi] <= last:
         hi += 1
     if hi == end:
         return False
@@ -213,7 +264,10 @@ def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
         piece = text[lo:up]
         for found in DISMISSED_AFTER.finditer(piece):
             tail = lo == end and clause[lo] == own  # the own clause's rest, not a clause after
-            if tail and found.group().startswith(("不", "没有的", "我们", "银行")):
+            anchored = found.start() == 0 and found.group().startswith(
+                ("不", "没有的", "我们", "银行")
+            )
+            if tail and anchored:
                 continue  # the anchored forms are whole following clauses, not the tail
             if not _NOT_DISMISSAL.search(piece, 0, found.start()):
                 return True
@@ -224,9 +278,18 @@ def scope_start(clause: str) -> int | None:
     """Where the denial scope of one clause of normalised text starts, or None if it has none.
 
     The scope runs from just after the first cue of :data:`SCOPE_CUES` to the clause's end; a
-    potential-complement denial (``银行封不了你的房子``) puts the whole clause in scope.
+    potential-complement denial (``银行封不了你的房子``) puts the whole clause in scope, and so
+    does a dismissal after the words (``跟坐牢完全是两回事``, :data:`DISMISSED_AFTER`), unless
+    it is itself supposed (``别以为是瞎说``).
     """
     if _WHOLE_CLAUSE.search(clause):
+        return 0
+    dismissal = DISMISSED_AFTER.search(clause)
+    if (
+        dismissal
+        and dismissal.start() > 0
+        and not _NOT_DISMISSAL.search(clause, 0, dismissal.start())
+    ):
         return 0
     found = SCOPE_CUES.search(clause)
     return found.end() if found else None

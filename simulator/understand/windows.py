@@ -26,8 +26,9 @@ SIZE = 3
 (``要是有人说要上门找您，您可以直接报警``), few enough that the violation is not diluted."""
 STRIDE = 2
 """Clauses from one window's start to the next: every clause but the first and last is the middle
-of some window, with a neighbour on each side, at half the cost of a window at every clause
-(scoring cold fell from 23 to 17 calls/s with stride 1 on the understanding bench)."""
+of some window, with a neighbour on each side, at half the cost of a window at every clause.
+(The 23 → 17 calls/s fall measured in the sixth session with stride 1 was for windows that were
+also embedded; read by their n-grams only, as now, windows cost far less.)"""
 SUPPORT = 0.05
 """Least P of a violation act in the whole utterance for a window's reading of it to count.
 
