@@ -590,10 +590,10 @@ def choose(
     """Per act, the thresholds with the best cross-validated recall within the targets.
 
     Where no thresholds reach ``settings.precision`` (the rules alone flag too many lines the
-    corpus labels otherwise), the target steps down by ``settings.precision_step`` until one does; the act's
-    ``precision_target`` records what was reached for. An umbrella act (``settings.umbrella``)
-    is chosen without the lines labelled only with an act it covers, and its reported precision
-    and recall are on the lines it was chosen on.
+    corpus labels otherwise), the target steps down by ``settings.precision_step`` until one
+    does; the act's ``precision_target`` records what was reached for. An umbrella act
+    (``settings.umbrella``) is chosen without the lines labelled only with an act it covers, and
+    its reported precision and recall are on the lines it was chosen on.
     """
     choices: dict[str, ActChoice] = {}
     full = cv

@@ -11,8 +11,9 @@ So for a violation act the example layer reads the whole utterance *and* runs of
 consecutive clauses, and decides on the reading that finds the act most likely
 (:func:`.fusion.strongest`). A window is read like an utterance of its own — its rules, its
 denials and conditions, its nearest labelled line — by its n-grams alone: the sentence
-embedding is the whole line's (embedding every window too cut scoring from 23 to 18 calls/s). The thresholds are cross-validated on exactly
-this reading (:func:`.build._components`), so a window is no easier to flag than a line.
+embedding is the whole line's (embedding every window too cut scoring from 23 to 18 calls/s).
+The thresholds are cross-validated on exactly this reading (:func:`.build._components`), so a
+window is no easier to flag than a line.
 """
 
 from __future__ import annotations
