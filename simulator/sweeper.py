@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import os
+import sqlite3
 import threading
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -189,6 +190,7 @@ class Sweeper:
         self._tabs: dict[str, str] = {}
         self._lock = threading.Lock()
         self._stop = threading.Event()
+        self._timers: set[threading.Timer] = set()
 
     @classmethod
     def for_services(cls, services: Any) -> Sweeper:
@@ -228,16 +230,25 @@ class Sweeper:
             GRACE_S if grace_s is None else grace_s, self._close_if_quiet, (session_id, left)
         )
         timer.daemon = True
+        with self._lock:
+            if self._stop.is_set():
+                return
+            self._timers.add(timer)
         timer.start()
 
     def _close_if_quiet(self, session_id: str, left: datetime) -> None:
+        with self._lock:
+            self._timers.discard(threading.current_thread())  # this timer, now running
         try:
             [call] = open_calls_including(self.store, session_id) or [None]
             if call is None or stored_ending(self.store, session_id):
                 return
             if call.last is None or call.last <= left:
                 close_call(self.store, session_id, self.rubric)
-        except Exception:  # a closed database at shutdown, a real fault otherwise
+        except sqlite3.ProgrammingError:  # the database closed first (shutdown): the call
+            # stays open and the next start's sweep closes it once idle
+            log.info("call %s left open: the database closed before its tab's grace", session_id)
+        except Exception:  # a real fault
             log.exception("closing call %s after its tab closed failed", session_id)
 
     def start(self, interval_s: float = INTERVAL_S) -> threading.Thread:
@@ -259,5 +270,9 @@ class Sweeper:
         return thread
 
     def stop(self) -> None:
-        """End the background thread after its current sweep."""
+        """End the background thread after its current sweep; drop the tab closings pending."""
         self._stop.set()
+        with self._lock:
+            timers, self._timers = self._timers, set()
+        for timer in timers:
+            timer.cancel()

@@ -111,6 +111,9 @@ def test_every_page_signs_out_and_speaks_chinese(browser, tmp_path):
         ):
             page.goto(url + path)
             expect(page.locator(ready)).to_be_visible(timeout=30_000)
+            # the bar is filled in when the page loads (the staff pages, then 退出登录); a click
+            # while it is re-drawn can be lost, so wait for the staff links first
+            expect(page.get_by_role("link", name="训练师工作台")).to_be_visible()
             link = page.get_by_role("link", name="退出登录")
             expect(link).to_be_visible()
             assert link.get_attribute("href").endswith("/logout?all_session=false")

@@ -171,3 +171,28 @@ def test_a_certification_call_whose_tab_closed_is_closed_like_a_practice_call(se
         tasks.build(services, auth_for(services), sweeper)
     unloads = [d for d in demo.fns.values() if any(t[1] == "unload" for t in d.targets)]
     assert unloads
+
+
+def test_stopping_drops_the_tab_closings_still_in_their_grace(services):
+    sweeper = Sweeper(services.store, idle=30)
+    sid = dial(services).call.session_id
+    sweeper.track("tab-1", sid)
+    sweeper.tab_closed("tab-1", grace_s=0.3)
+    sweeper.stop()
+    time.sleep(0.6)
+    assert services.store.session(sid)["ended_by"] is None  # the pending closing was dropped
+    sweeper.track("tab-2", sid)
+    sweeper.tab_closed("tab-2", grace_s=0)  # after stop nothing new is scheduled
+    time.sleep(0.2)
+    assert services.store.session(sid)["ended_by"] is None
+
+
+def test_a_tab_closing_after_the_database_closed_is_no_fault(services, caplog):
+    sweeper = Sweeper(services.store, idle=30)
+    sid = dial(services).call.session_id
+    sweeper.track("tab-1", sid)
+    services.store.close()
+    with caplog.at_level("INFO", logger="simulator.sweeper"):
+        sweeper._close_if_quiet(sid, later(0))
+    assert [r.levelname for r in caplog.records] == ["INFO"]
+    assert "database closed" in caplog.text
