@@ -168,9 +168,48 @@ def test_dates(text: str, today: date, expected: date) -> None:
     assert parse_date(text, today) == expected
 
 
-@pytest.mark.parametrize("text", ["尾号3821", "逾期12天", "分12期", "您好", "1号线", ""])
+@pytest.mark.parametrize(
+    "text",
+    [
+        "尾号3821", "逾期12天", "分12期", "您好", "1号线", "",
+        # the day of a phone call, not a day to pay
+        "今天打电话就是想跟您商量一下还款",
+        "明天我再给您打电话确认一下",
+        "今天给您打这个电话，主要是账单的事",
+        "周三上午联系您的时候您没接",
+    ],
+)  # fmt: skip
 def test_no_date(text: str) -> None:
     assert parse_date(text, SAT) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("明天回访的时候，您后天之前还上就行", date(2026, 11, 30)),
+        ("下周一给您回个电话，您周五前还款", date(2026, 12, 4)),
+    ],
+)
+def test_a_call_day_leaves_the_pay_day(text: str, expected: date) -> None:
+    assert parse_date(text, SAT) == expected
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("一千两千都行，您看着还", [1000, 2000]),
+        ("先还个三百五百的也行", [300, 500]),
+        ("一千二一千五都可以", [1200, 1500]),
+        ("一万两万的我一下子也拿不出来", [10000, 20000]),
+        ("五千六千块钱还凑得到", [5000, 6000]),
+        # one number each: smaller units, a multiplier, an elided digit, a range
+        ("三千五百", [3500]),
+        ("一万两千", [12000]),
+        ("一万零五百", [10500]),
+    ],
+)
+def test_two_numbers_said_in_a_row_are_two_amounts(text: str, expected: list[int]) -> None:
+    assert parse_amounts(text) == expected
 
 
 @pytest.mark.parametrize(

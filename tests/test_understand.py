@@ -369,6 +369,11 @@ def test_channel(text: str, channel: str | None) -> None:
         ("那您下周五之前把6850元全部还清吧", True, False),
         ("先还最低还款额685", False, True),
         ("不用一次性还清，可以分期", False, False),
+        # a potential complement after the words negates them
+        ("您要是一次性还不上，可以申请分期", False, False),
+        ("全额拿不出来的话，那就先还最低", False, True),
+        ("一次性结清不了也别着急", False, False),
+        ("最低还不起的话，咱们再商量", False, False),
         ("分12期每月还1000", False, False),
     ],
 )

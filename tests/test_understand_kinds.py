@@ -282,6 +282,17 @@ RULES = [
     ("说什么孩子不能考公，那都是假的", "false_legal_claim", False),
     ("进去蹲几年的事跟您这个不沾边儿", "false_legal_claim", False),
     ("你这种情况法院说判就判，等着坐牢吧", "false_legal_claim", True),
+    # eighth session: a verb between 才可能 and the words; a rhetorical question put to the
+    # listener reproaches (and never clears an insult); 只有…才不… under no legal step says
+    # what happens to whoever does not pay
+    ("要等法院判了您又一直不执行，那才可能进到强制执行这一步", "false_legal_claim", False),
+    ("除非法院认定是恶意透支，才会涉及刑事责任的问题", "false_legal_claim", False),
+    ("你怎么会连这点钱都还不起，真是个废物", "insult", True),
+    ("哪能让你这种老赖舒舒服服过日子", "insult", True),
+    ("您放心，我们哪能跑去您单位闹", "third_party_pressure", False),
+    ("只有把钱还上才不会坐牢，你自己掂量", "false_legal_claim", True),
+    ("除非今天全还了，你才不用进看守所", "false_legal_claim", True),
+    ("我们才不会去你单位闹呢，没那个必要", "third_party_pressure", False),
 ]
 
 

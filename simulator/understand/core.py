@@ -35,7 +35,7 @@ _FULL = re.compile(
     r"全额|一次性|全部(欠款|金额|款项)?(还清|还上|结清|付清)|全还(了|清|上)"
     r"|(还清|结清|付清)(全部|所有)|结清|全款|(把|将).{0,8}(全部|都)还(清|上)"
 )
-_MINIMUM = re.compile(r"最低(还款|额|金额|的|还)")
+_MINIMUM = re.compile(r"最低(还款|额|金额|的|还|(?=[，,。！？!?吧呗啊嘛]|$))")
 
 _CHANNELS = {
     "手机银行": "手机银行",
@@ -221,9 +221,19 @@ def understand(text: str, *, today: date | None = None, examples: bool = True) -
     )
 
 
+_CANNOT_AFTER = re.compile(r"[^，,。！？!?；;\s]{0,3}?(?:不上|不起|不了|不出|不清|不完|不到)")
+"""Right after a slot word: it cannot be done (一次性还不上 / 全额拿不出来), a potential
+complement that negates what comes before it."""
+
+
 def _slot(nm: Normalized, pattern: re.Pattern[str]) -> bool:
-    """True when ``pattern`` occurs in the text other than under a negation."""
+    """True when ``pattern`` occurs in the text other than under a negation.
+
+    Negated before the words (不用一次性还清) or after them (一次性还不上).
+    """
     for m in pattern.finditer(nm.text):
-        if not negated(nm, m.start(), m.end(), _SLOT_NEGATION):
+        if not negated(nm, m.start(), m.end(), _SLOT_NEGATION) and not _CANNOT_AFTER.match(
+            nm.text, m.end()
+        ):
             return True
     return False

@@ -139,11 +139,20 @@ _WHEN_SAID = re.compile(
 """After a day word: the day something was said or agreed (按您今天说的 / 昨天打的电话), not a
 day to pay."""
 
+_WHEN_CALLED = re.compile(
+    r"(?:上午|下午|中午|早上|晚上)?(?:[，,]\s*)?(?:我们?|咱们?|我这边|这边|我方)?(?:再|会|先|就|是)?"
+    r"(?:(?:给|跟|和|向)(?:您|你|他|她|您家人)?)?"
+    r"(?:打(?:个|这个|这通|一个)?电话|来电|致电|回电|回访|联系|回个电话)"
+)
+"""After a day word: the day of a phone call (今天打电话是想… / 明天再给您打电话), not a day to pay.
+A bare 打过来 is left alone: 明天上午打过来 is money transferred."""
+
 
 def parse_date(text: str, today: date) -> date | None:
     """Find the first date or deadline in ``text`` and resolve it against ``today``.
 
-    A day word that says when something was said (您今天说的 / 昨天定的) is not one.
+    A day word that says when something was said (您今天说的 / 昨天定的) or when a phone call is
+    made (今天打电话是想… / 明天再给您打电话) is not one.
 
     Args:
         text: An utterance.
@@ -156,7 +165,14 @@ def parse_date(text: str, today: date) -> date | None:
     s = prepare(text)
     best: tuple[int, int, date] | None = None
     for pattern, rule in _RULES:
-        m = next((m for m in pattern.finditer(s) if not _WHEN_SAID.match(s, m.end())), None)
+        m = next(
+            (
+                m
+                for m in pattern.finditer(s)
+                if not _WHEN_SAID.match(s, m.end()) and not _WHEN_CALLED.match(s, m.end())
+            ),
+            None,
+        )
         if m is None:
             continue
         key = (m.start(), -(m.end() - m.start()))

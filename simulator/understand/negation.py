@@ -31,21 +31,30 @@ __all__ = [
     "urging",
 ]
 
-COMMON_NEGATIONS = (
+RHETORICAL = (
+    r"(?<![你您])(?<!你们)(?<!您们)"
+    r"(?:哪能|哪会|哪敢|哪可能|哪里会|哪儿会|怎么会|怎么能|怎么可能|怎会|咋会|咋能|咋可能|岂会|岂能)"
+)
+"""A rhetorical question that denies (我们哪能上门 / 怎么可能让您坐牢). Put to the listener it
+reproaches instead (你怎么会这么蠢 / 你哪能这么不要脸), so not after 你 / 您; and it never
+denies an insult (:data:`NO_RHETORICAL`)."""
+NO_RHETORICAL = frozenset({"insult"})
+"""Acts a rhetorical question does not deny: 哪能让你这种老赖好过 still calls the customer one."""
+_PLAIN_NEGATIONS = (
     r"不是|不会|并不|绝不|决不|从不|不可能|没说|没有说|没要|没打算|不打算|没想|从来没|并没"
     r"|没有要|不至于|哪有|谁说|没有|不存在|没讲|绝没|从没|哪里说|谁要|可没|唔会|唔系"
     r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
     r"|没人|没有人|不(?:整|搞|干|弄)(?:那些|那种|这些|这种|那套|这套)"
-    r"|哪能|哪会|哪敢|哪可能|哪里会|哪儿会|怎么会|怎么可能|怎会|咋会|咋可能|岂会|岂能"
     r"|不等于|不代表|不意味着|谈不上|算不上|够不上|构不成|是否"
 )
-"""Cues that deny what follows them in a clause, for every act."""
+COMMON_NEGATIONS = f"{_PLAIN_NEGATIONS}|{RHETORICAL}"
+"""Cues that deny what follows them in a clause, for every act (an insult: no rhetorical one)."""
 NEGATION_WINDOW = 8
 """How far before a hit (in normalised characters) a cue still denies it."""
 DISMISSED_AFTER = re.compile(
     r"(?:瞎说|瞎编|乱说|乱传|谣传|谣言|胡说|胡扯|骗人的|吓唬人的)"
     r"|没有?(?:这|那)(?:回事|种事|个说法|种说法|种做法|种安排|么回事|个规矩|规矩|种规矩|个规定|种规定)"
-    r"|(?:哪能|哪会|哪敢|哪可能|怎么会|怎么能|怎么可能|咋会|咋能|咋可能|岂能|岂会)"
+    rf"|{RHETORICAL}"
     r"(?:干|做|搞|来|这么干|那么干|这么做|那么做|这样|那样)(?:那|这)(?:种|个)?(?:事|种事)"
     r"|^(?:那|这)?(?:怎么可能|哪能呢|哪会呢|哪可能|哪能啊|哪会啊|咋可能|不可能)(?:呢|啊|嘛|的)?$"
     r"|^(?:不会|不会的|不会的啦|没有的事|不存在的?|不至于(?:不至于)?(?:的)?)$"
@@ -79,7 +88,7 @@ _CUES: dict[str, re.Pattern[str]] = {}
 SCOPE_CUES = re.compile(
     r"不是|不会|并不|并没|绝不|决不|从不|从来不|从没|不可能|没说|没有说|没要|没打算|不打算|没想"
     r"|没有要|不至于|可没|绝对不|不用|不需要|无需|不必|无权|不能|不得|不收|免收|不属于|不算"
-    r"|哪能|哪会|哪敢|怎么会|怎么可能|咋会|咋可能"
+    rf"|{RHETORICAL}"
     r"|不构成|不涉及|不存在|别|不要|不建议|千万别|切勿|勿|莫|唔好|唔会|唔系|冇|避免|不提倡|不应该"
     r"|没有(?=联系|打|告诉|通知|说|交|给)|没(?=联系|打过|告诉|通知)"
 )
@@ -101,8 +110,9 @@ def cues_for(act: str) -> re.Pattern[str]:
     """The denial cues for one act: the common ones plus the act's own (``EXTRA_NEGATIONS``)."""
     pattern = _CUES.get(act)
     if pattern is None:
+        common = _PLAIN_NEGATIONS if act in NO_RHETORICAL else COMMON_NEGATIONS
         extra = EXTRA_NEGATIONS.get(act)
-        body = f"{COMMON_NEGATIONS}|{extra}" if extra else COMMON_NEGATIONS
+        body = f"{common}|{extra}" if extra else common
         pattern = _CUES[act] = re.compile(f"(?:{body})")
     return pattern
 
@@ -146,6 +156,8 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
             continue  # 是不是 / 会不会: a question, not a denial
         if urging(nm, at, end):
             continue  # 你就不能借点钱先还上吗: urged, not denied
+        if _only_then_not(nm, at, own):
+            continue  # 只有还钱才不会坐牢: whoever does not pay will, it says
         if cue.group().startswith("不是"):
             hi = end
             while hi < len(text) and clause[hi] == own:
@@ -205,18 +217,38 @@ def _cue_before_fillers(nm: Normalized, start: int, own: int, cues: re.Pattern[s
     return False
 
 
-_ONLY_IF = re.compile(r"只有|除非|前提是|必须先")
-_THEN = re.compile(r"才(?:有可能|可能|会|能)(?:被|依法)?$")
+_ONLY_IF = re.compile(
+    r"只有|除非|前提是|必须先|(?:要|得)先|(?:要|得)?等到?|直到|经过?(?=法院|司法|判决|诉讼)"
+)
+_THEN = re.compile(r"才(?:有可能|可能|会|能)(?:被|依法)?[^\W\d_]{0,3}$")
+"""才可能 just before the words, or a short verb between (才可能走到强制执行那一步)."""
 _LEGAL_STEP = re.compile(
     r"法院|判决|裁定|司法|依法|认定|构成|符合|满足|条件|恶意|非法占有|拒不履行"
 )
+
+
+def _only_then_not(nm: Normalized, at: int, own: int) -> bool:
+    """Whether the cue at ``at`` is the 不 of 只有 / 除非 … 才不 …, under no legal step.
+
+    ``只有还钱才不会坐牢`` says who does not pay goes to jail; it denies nothing.
+    ``我们才不会上门呢`` has no 只有 and stays a denial.
+    """
+    text, clause = nm.text, nm.clause
+    if at == 0 or text[at - 1] != "才":
+        return False
+    first = at
+    while first > 0 and clause[first - 1] >= own - 1:
+        first -= 1
+    condition = _ONLY_IF.search(text, first, at)
+    return bool(condition and not _LEGAL_STEP.search(text, condition.end(), at))
 
 
 def _only_if(nm: Normalized, start: int, own: int) -> bool:
     """Whether the words are what happens only under a lawful condition stated before them.
 
     ``只有经法院判决且拒不履行的，才可能被纳入失信被执行人名单`` states when a consequence
-    may follow, not that it will: 才 just before the words, and 只有 / 除非 with a legal step
+    may follow, not that it will: 才 just before the words (a verb of up to three characters
+    may stand between), and 只有 / 除非 with a legal step
     (法院, 判决, 依法 …) earlier in their clause or one of the two before. ``只有还钱才不会坐牢``
     has no legal step and stays what it is.
     """

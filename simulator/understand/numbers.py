@@ -136,6 +136,53 @@ def per_unit_head(token: str, s: str, end: int) -> int | None:
     return round(head) if head is not None and head >= 100 else None
 
 
+def _magnitude(e: str) -> int:
+    return _SMALL_UNITS.get(e) or _BIG_UNITS.get(e, 0)
+
+
+def split_numbers(token: str) -> list[str]:
+    """Split a run of Chinese numerals that says two numbers one after the other.
+
+    ``一千两千`` is 1,000 and 2,000 (a choice), not 3,000: after a unit, a numeral whose own unit is
+    as large as one already said in the same section starts a new number. ``三千五百`` /
+    ``一万两千`` / ``一千万`` stay one number (each unit smaller, or a multiplier right after).
+
+    Args:
+        token: A match of :data:`NUM`.
+
+    Returns:
+        The numbers in order; ``[token]`` when it is one.
+
+    """
+    elements = _ELEMENT.findall(token)
+    if len(elements) < 4 or token.isdigit():
+        return [token]
+    parts: list[str] = []
+    start = 0  # index in elements where the current number begins
+    small = big = 0  # the smallest unit said since the last big unit; the last big unit
+    for i, e in enumerate(elements):
+        unit = _magnitude(e)
+        if not unit:
+            continue
+        run = 0  # numerals just before this unit
+        while i - run - 1 > start and _magnitude(elements[i - run - 1]) == 0:
+            run += 1
+        repeats = (unit < 10_000 and small and unit >= small) or (
+            unit >= 10_000 and big and unit >= big
+        )
+        if run in (1, 2) and i - run - 1 >= start and repeats:
+            # 一千|两千; 一千二|一千五 (the first numeral ends the elided number before it)
+            cut = i - 1
+            parts.append("".join(elements[start:cut]))
+            start, small, big = cut, 0, 0
+        if unit >= 10_000:
+            big, small = unit, 0
+        else:
+            small = unit if not small else min(small, unit)
+    parts.append("".join(elements[start:]))
+    return parts
+
+
 def parse_amounts(text: str) -> list[int]:
     """Find every money amount in ``text``, in yuan, in order of appearance.
 
@@ -153,6 +200,16 @@ def parse_amounts(text: str) -> list[int]:
         if token == "千万":  # 千万别… ("by all means"), not ten million
             continue
         start, end = m.start("num"), m.end()
+        parts = split_numbers(token)
+        if len(parts) > 1:  # 一千两千都行: two amounts, a choice
+            money = bool(m.group("cur") or m.group("unit"))
+            if not money and (
+                _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start) or _COUNT_AFTER.match(s, end)
+            ):
+                continue
+            values = (chinese_to_number(part) for part in parts)
+            found.extend(round(v) for v in values if v is not None and v >= (1 if money else 100))
+            continue
         head = per_unit_head(token, s, m.end("num"))
         if head is not None and not m.group("unit"):
             found.append(head)  # 三千一个月 / 一千二一期: a sum per month, not 3,100
