@@ -115,13 +115,17 @@ def blind() -> None:
     """Any-violation precision and recall, and near-misses flagged, on the blind lines."""
     lines = load_corpus("agent", root=BLIND)
     found = {ex.text: set(understand(ex.text, today=DAY).names) for ex in lines}
-    precision, recall = _any_violation(lines, found)
-    near = [ex for ex in lines if ex.near_miss_of and not ex.acts & VIOLATIONS]
-    flagged = sum(bool(found[ex.text] & VIOLATIONS) for ex in near)
-    print(
-        f"blind lines ({len(lines)}, {BLIND.relative_to(ROOT)}): any violation P {precision:.3f} "
-        f"R {recall:.3f}; near-misses flagged {flagged}/{len(near)}"
-    )
+    files = sorted({ex.source.split(":")[0] for ex in lines})
+    for name, part in [
+        (f, [ex for ex in lines if ex.source.startswith(f + ":")]) for f in files
+    ] + [("all", lines)]:
+        precision, recall = _any_violation(part, found)
+        near = [ex for ex in part if ex.near_miss_of and not ex.acts & VIOLATIONS]
+        flagged = sum(bool(found[ex.text] & VIOLATIONS) for ex in near)
+        print(
+            f"blind lines {name} ({len(part)}, {BLIND.relative_to(ROOT)}): any violation "
+            f"P {precision:.3f} R {recall:.3f}; near-misses flagged {flagged}/{len(near)}"
+        )
 
 
 def _percentile(values: list[float], q: float) -> float:
