@@ -205,10 +205,10 @@ def test_act_found(act: str, text: str) -> None:
     assert understand(text, today=SAT).has(act)
 
 
-# False alarms known of the shipped index (strict: a fix shows). Seventh session: the nearest
-# insult line (你这种人我见多了，没一个好东西) is 0.20 alike, exactly the floor this build chose;
-# 这笔是买的什么东西啊 and other wordings of the question stay clean.
-KNOWN_FALSE_ALARMS = {("insult", "您这笔消费买的是什么东西")}
+# False alarms known of the shipped index (strict: a fix shows). Seventh session: 您这笔消费买的是
+# 什么东西 was an insult, its nearest insult line 0.20 alike at a floor of 0.20; the eighth
+# session's build chose a floor of 0 but a higher bar, and it is clean again. None known now.
+KNOWN_FALSE_ALARMS: set[tuple[str, str]] = set()
 
 
 @pytest.mark.parametrize(

@@ -60,7 +60,7 @@ BLIND = Path(__file__).resolve().parent.parent / "bench" / "blind"
 
 def test_the_blind_lines_pass_the_corpus_check_and_stay_out_of_the_corpus():
     blind = load_corpus("agent", root=BLIND)  # raises on a line the corpus check rejects
-    assert len(blind) >= 300
+    assert len(blind) >= 250
     keys = [corpus_key(ex.text) for ex in blind]
     assert len(set(keys)) == len(keys)
     corpus = {corpus_key(ex.text) for ex in load_corpus("agent")}

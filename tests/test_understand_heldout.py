@@ -1,26 +1,29 @@
 """Understanding on the corpus' held-out split: the figures reached, asserted as a floor.
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
-anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and
-≤ 2 % of near-misses flagged; no act meets the per-act target now (meta_instruction did in the
-sixth session, 0.973 / 0.973; it is 0.972 / 0.946, one line fewer found), and the near-miss one
-is missed by one line (10 of 486, 2.1 %). The floors below are the figures measured when the
-index was last built (2026-11-30, seventh session: threat an umbrella act, more denials read by
-the rules and marked in the features; any violation P 0.946 R 0.903; threat P .82→.80
-R .73→.76, insult P .93→.96 R .95→.86, false legal claim R .85→.82, borrowing P .93→.94
-R .90→.88, fee P .96→.88 R .89→.95, meta R .97→.95: the thresholds moved, one line or a few
-per act). In the
-sixth session (windows of long turns read by their n-grams, 2,434 more train lines): any
-violation P 0.952 R 0.905. Before that
-(rounded down; 2026-11-30, the violation acts' features joined by the sentence encoder's
-embedding: any violation P 0.954 R 0.891, near-misses 1.9 %; the n-grams alone, same corpus:
-P 0.961 R 0.864, near-misses 1.6 % — recall up on threats .69→.71, insults .84→.89, pressure
-through third parties .66→.73, disclosure .86→.89, borrowing .83→.88, meta .95→.97; precision
-down on pressure .93→.90 and impersonation 1.0→.98 with its recall .86→.84), so a change that
-makes understanding worse fails here. Ordinary questions
-(the question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that
-flags a plain 您是他什么人？ fails a trainee for nothing;
-``bench/understanding.py`` prints the same figures with the rules alone beside them.
+anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and ≤ 2
+% of near-misses flagged; one act meets the per-act target now (meta_instruction, 0.973 / 0.973, as
+in the sixth session; in the seventh it was 0.972 / 0.946, one line fewer found), and the near-miss
+one is missed by one line (10 of 486, 2.1 %). The floors below are the figures measured when the
+index was last built (2026-11-30, eighth session: 1,210 train lines more, 900 of them by three
+writers who saw only a brief, and the rhetorical denials narrowed; any violation P 0.946 → 0.956, R
+0.903 → 0.899; impersonation R .88→.93, fee P .88→.96, insult R .86→.88, meta R .95→.97; down:
+pressure through third parties R .73→.68 (three lines), false legal claim R .82→.79 (two),
+disclosure P .88→.86. On the new blind set (297 lines, measured before and after) any violation
+rose from P 0.976 R 0.917 to P 0.983 R 0.939.) In the seventh session (2026-11-30: threat an
+umbrella act, more denials read by the rules and marked in the features; any violation P 0.946 R
+0.903; threat P .82→.80 R .73→.76, insult P .93→.96 R .95→.86, false legal claim R .85→.82,
+borrowing P .93→.94 R .90→.88, fee P .96→.88 R .89→.95, meta R .97→.95: the thresholds moved, one
+line or a few per act). In the sixth session (windows of long turns read by their n-grams, 2,434
+more train lines): any violation P 0.952 R 0.905. Before that (rounded down; 2026-11-30, the
+violation acts' features joined by the sentence encoder's embedding: any violation P 0.954 R 0.891,
+near-misses 1.9 %; the n-grams alone, same corpus: P 0.961 R 0.864, near-misses 1.6 % — recall up
+on threats .69→.71, insults .84→.89, pressure through third parties .66→.73, disclosure .86→.89,
+borrowing .83→.88, meta .95→.97; precision down on pressure .93→.90 and impersonation 1.0→.98 with
+its recall .86→.84), so a change that makes understanding worse fails here. Ordinary questions (the
+question corpus' held-out lines, all lawful) are a second fixed sample: a scorecard that flags a
+plain 您是他什么人？ fails a trainee for nothing; ``bench/understanding.py`` prints the same figures with
+the rules alone beside them.
 """
 
 from __future__ import annotations
@@ -39,14 +42,14 @@ TARGET = 0.95
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
     "threat": (0.79, 0.75),
-    "insult": (0.96, 0.85),
-    "impersonation": (0.98, 0.87),
-    "false_legal_claim": (0.95, 0.81),
-    "third_party_pressure": (0.90, 0.72),
-    "third_party_disclosure": (0.87, 0.91),
+    "insult": (0.96, 0.87),
+    "impersonation": (0.98, 0.92),
+    "false_legal_claim": (0.95, 0.79),
+    "third_party_pressure": (0.91, 0.67),
+    "third_party_disclosure": (0.85, 0.87),
     "induce_borrowing": (0.94, 0.87),
-    "illegitimate_fee": (0.88, 0.94),
-    "meta_instruction": (0.97, 0.94),
+    "illegitimate_fee": (0.96, 0.92),
+    "meta_instruction": (0.97, 0.97),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 before the sixth session); the rules alone: 9
 ORDINARY_QUESTIONS_FLAGGED_AT_MOST = (
@@ -115,5 +118,5 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    # none (seventh session); meta_instruction met it in the sixth, P 0.973 R 0.973
-    assert met == set()
+    # meta_instruction (eighth session, P 0.973 R 0.973, as in the sixth; none in the seventh)
+    assert met == {"meta_instruction"}

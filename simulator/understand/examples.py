@@ -54,6 +54,8 @@ __all__ = [
 
 INDEX_PATH = Path(__file__).resolve().parent / "example_index.npz"
 """The shipped index, built from the corpus' ``train`` split by ``callsim corpus build``."""
+FEATURES_CACHE = 1024
+"""Utterances whose weighted n-grams a model keeps (a 30-turn call's trainee lines, many times)."""
 MIN_CHARS = 3
 """An utterance shorter than this (normalised characters) is too short to resemble a labelled
 line: ``随你`` shares a character with ``随时能过去坐坐`` and nothing else. The rules still read it."""
@@ -158,6 +160,8 @@ class ExampleModel:
         self.lines = len(indptr) - 1
         self.meta: dict = json.loads(str(arrays["meta"]))
         self._col = {a: i for i, a in enumerate(self.acts)}
+        # the scorer reads a call's lines twice (prepare, then understand): n-grams once
+        self.features = functools.lru_cache(maxsize=FEATURES_CACHE)(self._features)
 
     @classmethod
     def load(cls, path: str | Path = INDEX_PATH) -> ExampleModel:
@@ -165,8 +169,12 @@ class ExampleModel:
         with np.load(path, allow_pickle=False) as npz:
             return cls({name: npz[name] for name in npz.files})
 
-    def features(self, nm: Normalized) -> Features:
-        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm)."""
+    def _features(self, nm: Normalized) -> Features:
+        """The utterance's n-grams weighted as at build time (sublinear TF × IDF, L2 norm).
+
+        Called as ``features(nm)``, through a per-model LRU cache of :data:`FEATURES_CACHE`
+        utterances (the arrays it returns are shared: read them, never write).
+        """
         vocabulary = self.vocabulary
         rows = [vocabulary[name] for name in feature_names(nm) if name in vocabulary]
         index, count = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
