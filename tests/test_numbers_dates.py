@@ -177,6 +177,8 @@ def test_dates(text: str, today: date, expected: date) -> None:
         "明天我再给您打电话确认一下",
         "今天给您打这个电话，主要是账单的事",
         "周三上午联系您的时候您没接",
+        "下周一我们同事会再给您回个电话",
+        "明天法务那边的人会联系您核实",
     ],
 )  # fmt: skip
 def test_no_date(text: str) -> None:
@@ -188,6 +190,8 @@ def test_no_date(text: str) -> None:
     [
         ("明天回访的时候，您后天之前还上就行", date(2026, 11, 30)),
         ("下周一给您回个电话，您周五前还款", date(2026, 12, 4)),
+        ("明天之前联系我们把钱还上", date(2026, 11, 29)),
+        ("后天您还了以后再联系我们确认", date(2026, 11, 30)),
     ],
 )
 def test_a_call_day_leaves_the_pay_day(text: str, expected: date) -> None:

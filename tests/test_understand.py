@@ -374,6 +374,11 @@ def test_channel(text: str, channel: str | None) -> None:
         ("全额拿不出来的话，那就先还最低", False, True),
         ("一次性结清不了也别着急", False, False),
         ("最低还不起的话，咱们再商量", False, False),
+        # negated a few words on, a difficulty named, or said to be unnecessary
+        ("最低那部分您下个月也凑不出来的话，跟我说", False, False),
+        ("让您全额还款确实有难度，我明白", False, False),
+        ("咱没必要一次性结清，先还一部分也行", False, False),
+        ("全额还清对您来说不太现实吧", False, False),
         ("分12期每月还1000", False, False),
     ],
 )

@@ -293,6 +293,12 @@ RULES = [
     ("只有把钱还上才不会坐牢，你自己掂量", "false_legal_claim", True),
     ("除非今天全还了，你才不用进看守所", "false_legal_claim", True),
     ("我们才不会去你单位闹呢，没那个必要", "third_party_pressure", False),
+    # calls to the circle announced as a routine, or "over there, we'll ring them"
+    ("从明天起我们每天往你老家打个电话", "third_party_pressure", True),
+    ("你通讯录里的人，我们挨个给你联系人打一遍", "third_party_pressure", True),
+    ("你老婆那边我们这周就打电话过去说一说", "third_party_pressure", True),
+    ("您单位那边我们是绝对不会打电话的", "third_party_pressure", False),
+    ("您家里那边我们没联系过，以后也不会", "third_party_pressure", False),
 ]
 
 

@@ -29,7 +29,9 @@ __all__ = ["LEXICON", "is_negated", "rule_acts", "rule_end", "understand"]
 LEXICON: dict[str, tuple[str, ...]] = {**AGENT_LEXICON, **VIOLATION_LEXICON}
 """Every act's patterns over normalised text (``N`` a number, ``P`` 您/你)."""
 
-_SLOT_NEGATION = re.compile(rf"(?:{COMMON_NEGATIONS}|不用|不需要|不必|无需|不要求)")
+_SLOT_NEGATION = re.compile(
+    rf"(?:{COMMON_NEGATIONS}|不用|不需要|不必|无需|不要求|没必要|没有必要|不一定要?|用不着|犯不着)"
+)
 
 _FULL = re.compile(
     r"全额|一次性|全部(欠款|金额|款项)?(还清|还上|结清|付清)|全还(了|清|上)"
@@ -221,9 +223,12 @@ def understand(text: str, *, today: date | None = None, examples: bool = True) -
     )
 
 
-_CANNOT_AFTER = re.compile(r"[^，,。！？!?；;\s]{0,3}?(?:不上|不起|不了|不出|不清|不完|不到)")
-"""Right after a slot word: it cannot be done (一次性还不上 / 全额拿不出来), a potential
-complement that negates what comes before it."""
+_CANNOT_AFTER = re.compile(
+    r".{0,8}?(?:不上|不起|不了|不出|不清|不完|不到|有困难|有难度|有压力|困难|吃力|不容易|够呛"
+    r"|做不到|不太?现实|不太?可能|不实际)"
+)
+"""After a slot word, in its clause: it cannot be done (一次性还不上 / 全额拿不出来 /
+最低还款您这个月也还不了 / 一次性还清肯定有困难), which negates what comes before it."""
 
 
 def _slot(nm: Normalized, pattern: re.Pattern[str]) -> bool:
@@ -232,8 +237,10 @@ def _slot(nm: Normalized, pattern: re.Pattern[str]) -> bool:
     Negated before the words (不用一次性还清) or after them (一次性还不上).
     """
     for m in pattern.finditer(nm.text):
-        if not negated(nm, m.start(), m.end(), _SLOT_NEGATION) and not _CANNOT_AFTER.match(
-            nm.text, m.end()
-        ):
-            return True
+        if negated(nm, m.start(), m.end(), _SLOT_NEGATION):
+            continue
+        cannot = _CANNOT_AFTER.match(nm.text, m.end())
+        if cannot and nm.clause[cannot.end() - 1] == nm.clause[m.start()]:
+            continue
+        return True
     return False

@@ -140,11 +140,13 @@ _WHEN_SAID = re.compile(
 day to pay."""
 
 _WHEN_CALLED = re.compile(
-    r"(?:上午|下午|中午|早上|晚上)?(?:[，,]\s*)?(?:我们?|咱们?|我这边|这边|我方)?(?:再|会|先|就|是)?"
-    r"(?:(?:给|跟|和|向)(?:您|你|他|她|您家人)?)?"
+    r"(?:上午|下午|中午|早上|晚上)?(?:[，,]\s*)?(?!之前|以前|前|之内|以内|内|为止)"
+    r"[^，,。！？!?；;还付交转存缴款钱]{0,10}?"
     r"(?:打(?:个|这个|这通|一个)?电话|来电|致电|回电|回访|联系|回个电话)"
 )
-"""After a day word: the day of a phone call (今天打电话是想… / 明天再给您打电话), not a day to pay.
+"""After a day word: the day of a phone call (今天打电话是想… / 明天再给您打电话 / 后天我们主管会再
+联系您: who calls may stand between, in up to ten characters with no word of paying), not a day
+to pay.
 A bare 打过来 is left alone: 明天上午打过来 is money transferred."""
 
 

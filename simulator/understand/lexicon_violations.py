@@ -137,6 +137,13 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"打P(们)?(的)?" + _CIRCLE + r"(的)?电话",
         r"(拉横幅|贴(告示|大字报|传单))",
         r"(到|去)P?(单位|公司|小区|村里)(去)?(找|闹|贴|发|宣传|公示)",
+        # calls to the circle announced as a routine: every day, in turn, one by one
+        r"(天天|每天|每日|一天[一二两三四五几\d]?[遍次回]|隔三差五|三天两头|轮流|挨个|一个一个|一个个)"
+        r"(地|的)?.{0,6}(往|给|到|找|打)P?(的)?(" + _CIRCLE + r"|老家|家)",
+        r"P(的)?"
+        + _CIRCLE
+        + r"(那边|那儿|那头|那里)(我们|我|咱们|咱)?(会|就|都会|也会|要|得|再)?[^不没别莫勿甭]{0,4}"
+        r"(打(电话|过去|一遍|几遍|个电话|[一二两三四五几\d]{1,2}[遍次回通])|联系|通知|问问)",
     ),
     "third_party_disclosure": (
         # the kin told of the debt, not the debtor told of their kin (你家人不需要替你还)
