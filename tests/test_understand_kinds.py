@@ -360,3 +360,25 @@ def test_a_rhetorical_not_question_denies_nothing_even_when_it_ends_the_words(wo
     assert negated(
         lawful, lawful.text.index("抵押"), len(lawful.text), cues_for("induce_borrowing")
     )
+
+
+# 只有 / 除非 … 才不 … says what happens to whoever does not pay: the whole stack, not only the
+# rules, reads it so (the features' denial scope once marked 不会被拘留 denied, and the example
+# layer overruled the rules' hit). Under a legal step it stays a lawful statement.
+CONDITIONAL = [
+    pytest.param(
+        "只有今天把钱还上，你才不会被警察带走",
+        True,
+        # the rules' threat hit stands in the features now, but the clause holds 不会, one of
+        # fusion's dismissal cues, so the example layer may still overrule it (P 0.05 < low)
+        marks=pytest.mark.xfail(strict=True, reason="overruled: 不会 is a dismissal cue"),
+    ),
+    ("除非你这礼拜全部还清，才不会被拘留", True),
+    ("只有法院判了您还拒不履行，才会被列为失信被执行人", False),
+    ("只有按时还款，才不会影响您的征信", False),
+]
+
+
+@pytest.mark.parametrize(("text", "flagged"), CONDITIONAL)
+def test_only_if_then_not_is_read_by_the_whole_stack(text: str, flagged: bool) -> None:
+    assert bool(_violations(text)) is flagged

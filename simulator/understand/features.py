@@ -61,9 +61,11 @@ def clause_spans(nm: Normalized) -> list[tuple[int, int]]:
 def _segments(nm: Normalized) -> list[tuple[str, int, str]]:
     """The utterance as ``(text, offset, prefix)`` pieces; ``("", at, NEG)`` marks a denial."""
     pieces: list[tuple[str, int, str]] = []
+    previous = 0
     for start, end in clause_spans(nm):
         clause = nm.text[start:end]
-        scope = scope_start(clause)
+        scope = scope_start(clause, nm.text[previous:start])
+        previous = start
         if scope is None:
             pieces.append((clause, start, ""))
             continue

@@ -234,13 +234,21 @@ def _only_then_not(nm: Normalized, at: int, own: int) -> bool:
     ``我们才不会上门呢`` has no 只有 and stays a denial.
     """
     text, clause = nm.text, nm.clause
-    if at == 0 or text[at - 1] != "才":
-        return False
     first = at
     while first > 0 and clause[first - 1] >= own - 1:
         first -= 1
-    condition = _ONLY_IF.search(text, first, at)
-    return bool(condition and not _LEGAL_STEP.search(text, condition.end(), at))
+    return conditional_not(text[first:at])
+
+
+def conditional_not(before: str) -> bool:
+    """Whether a 不 cue right after ``before`` is the 不 of 只有 / 除非 … 才不 … (no legal step).
+
+    ``before``: the cue's clause up to it and the clause before (see :func:`_only_then_not`).
+    """
+    if not before.endswith("才"):
+        return False
+    conditions = list(_ONLY_IF.finditer(before))
+    return bool(conditions and not _LEGAL_STEP.search(before, conditions[-1].end()))
 
 
 def _only_if(nm: Normalized, start: int, own: int) -> bool:
@@ -306,13 +314,14 @@ def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
     return False
 
 
-def scope_start(clause: str) -> int | None:
+def scope_start(clause: str, before: str = "") -> int | None:
     """Where the denial scope of one clause of normalised text starts, or None if it has none.
 
     The scope runs from just after the first cue of :data:`SCOPE_CUES` to the clause's end; a
     potential-complement denial (``银行封不了你的房子``) puts the whole clause in scope, and so
     does a dismissal after the words (``跟坐牢完全是两回事``, :data:`DISMISSED_AFTER`), unless
-    it is itself supposed (``别以为是瞎说``).
+    it is itself supposed (``别以为是瞎说``). ``before`` is the clause before it: a 不 of
+    只有 / 除非 … 才不 … (:func:`conditional_not`) opens no scope (``只有你今天还上，才不会被拘留``).
     """
     if _WHOLE_CLAUSE.search(clause):
         return 0
@@ -323,5 +332,7 @@ def scope_start(clause: str) -> int | None:
         and not _NOT_DISMISSAL.search(clause, 0, dismissal.start())
     ):
         return 0
-    found = SCOPE_CUES.search(clause)
-    return found.end() if found else None
+    for found in SCOPE_CUES.finditer(clause):
+        if not conditional_not(before + clause[: found.start()]):
+            return found.end()
+    return None
