@@ -200,12 +200,11 @@ def parse_amounts(text: str) -> list[int]:
         if token == "千万":  # 千万别… ("by all means"), not ten million
             continue
         start, end = m.start("num"), m.end()
+        money = bool(m.group("cur") or m.group("unit"))
+        named = _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start)  # 尾号 / 第 … before it
         parts = split_numbers(token)
         if len(parts) > 1:  # 一千两千都行: two amounts, a choice
-            money = bool(m.group("cur") or m.group("unit"))
-            if not money and (
-                _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start) or _COUNT_AFTER.match(s, end)
-            ):
+            if not money and (named or _COUNT_AFTER.match(s, end)):
                 continue
             values = (chinese_to_number(part) for part in parts)
             found.extend(round(v) for v in values if v is not None and v >= (1 if money else 100))
@@ -219,15 +218,14 @@ def parse_amounts(text: str) -> list[int]:
             continue
         if m.group("unit") == "块" and token == "一" and _TOGETHER.match(s, end):
             continue  # 咱一块儿想办法 / 一块商量: together, not one yuan
-        money = bool(m.group("cur") or m.group("unit"))
         if not money:
-            if _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start):
+            if named:
                 continue
             if _COUNT_AFTER.match(s, end) or value < 100:
                 continue
             if token.isdigit() and len(token) >= 7:  # a phone number
                 continue
-        elif m.group("unit") is None and _NOT_MONEY_BEFORE.search(s, max(0, start - 5), start):
+        elif m.group("unit") is None and named:
             continue
         found.append(round(value))
     return found
