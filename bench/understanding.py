@@ -106,11 +106,11 @@ def accuracy() -> None:
 
 BLIND = ROOT / "bench" / "blind"
 """Lines by writers who saw nothing of the project, kept out of the corpus (never trained or
-tuned on), laid out like it (``agent/*.jsonl``, the corpus' schema). ``eighth_session.jsonl``,
-297 lines by a writer who saw only the brief: any violation P 0.976 R 0.917 (4 of 79 near-misses
-flagged) before that session's change, P 0.983 R 0.939 (3 of 79) after it, each measured once.
-The seventh session's 319 lines (R 0.952 → 0.957, P 0.985 → 0.995, near-misses 3 → 1 of 78,
-measured three times) joined ``train`` in the eighth."""
+tuned on), laid out like it (``agent/*.jsonl``, the corpus' schema). ``ninth_session.jsonl``,
+300 lines by a writer who saw only the brief: any violation P 0.983 R 0.967 (3 of 90
+near-misses flagged) on the eighth session's stack, before the ninth's change, measured once.
+The eighth session's 297 lines (P 0.976 R 0.917 → P 0.983 R 0.939, near-misses 4 → 3 of 79,
+measured four times) and the seventh's 319 joined ``train`` in the ninth and eighth."""
 
 
 def blind() -> None:
@@ -215,6 +215,26 @@ def score_speed(transcripts: list[dict], lines: str) -> None:
     )
 
 
+REFERENCE_LOOP = 3_000_000
+
+
+def machine_speed() -> None:
+    """CPU seconds of a fixed pure-Python loop (median of 3): how fast this machine is today.
+
+    The same machine kind has run this bench at speeds 2.5x apart on different days (the
+    ninth session's old and new index both ran ~2.4x slower than the eighth's), so a speed
+    figure is read against this one, or against a baseline run the same day.
+    """
+    runs = []
+    for _ in range(3):
+        start = time.process_time()
+        sum(i * i for i in range(REFERENCE_LOOP))
+        runs.append(time.process_time() - start)
+    print(
+        f"machine: reference loop (sum of {REFERENCE_LOOP:,} squares) {statistics.median(runs):.3f} CPU s"
+    )
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--calls", type=int, default=120, help="calls for the score figures")
@@ -223,6 +243,7 @@ def main() -> None:
     unseen = [ex.text for ex in load_corpus("agent", "heldout")]
     unseen += [ex.text for ex in load_corpus("agent", root=BLIND)]
     customer = [ex.text for ex in load_corpus("customer")]
+    machine_speed()
     # speed first, on utterances this process has not seen; each run its own customer lines
     half = len(train) // 3
     understand_speed(train[:half])

@@ -2,10 +2,17 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and ≤ 2
-% of near-misses flagged; one act meets the per-act target now (meta_instruction, 0.973 / 0.973, as
-in the sixth session; in the seventh it was 0.972 / 0.946, one line fewer found), and the near-miss
-one is missed by one line (10 of 486, 2.1 %). The floors below are the figures measured when the
-index was last built (2026-11-30, eighth session: 1,210 train lines more, 900 of them by three
+% of near-misses flagged; no act meets the per-act target now (meta_instruction did in the sixth and
+eighth sessions, 0.973 / 0.973; 0.971 / 0.919 now), and the near-miss one is missed by one line (10
+of 486, 2.1 %). The floors below are the figures measured when the index was last built
+(2026-12-01, ninth session: 1,196 train lines more, 899 by three writers who saw only a brief and
+the eighth session's 297 blind lines; fusion reads 只有…才不… and needs a word of the debt for a
+disclosure; any violation P 0.956 → 0.951, R 0.899 → 0.912; up: threat R .76→.77, insult R
+.88→.93, false legal claim P .95→.97, pressure R .68→.76, borrowing R .88→.91, fee R .93→.95;
+down: insult P .96→.95, pressure P .91→.90, disclosure R .88→.84, borrowing P .94→.93, fee P
+.96→.93, meta R .97→.92 (two lines). On the new blind set (300 lines, measured before and after)
+any violation went from P 0.983 R 0.967 to P 0.978 R 0.972, near-misses 3 → 4 of 90.) In the
+eighth session (2026-11-30: 1,210 train lines more, 900 of them by three
 writers who saw only a brief, and the rhetorical denials narrowed; any violation P 0.946 → 0.956, R
 0.903 → 0.899; impersonation R .88→.93, fee P .88→.96, insult R .86→.88, meta R .95→.97; down:
 pressure through third parties R .73→.68 (three lines), false legal claim R .82→.79 (two),
@@ -41,20 +48,19 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.79, 0.75),
-    "insult": (0.96, 0.87),
+    "threat": (0.79, 0.77),
+    "insult": (0.94, 0.92),
     "impersonation": (0.98, 0.92),
-    "false_legal_claim": (0.95, 0.79),
-    "third_party_pressure": (0.91, 0.67),
-    "third_party_disclosure": (0.85, 0.87),
-    "induce_borrowing": (0.94, 0.87),
-    "illegitimate_fee": (0.96, 0.92),
-    "meta_instruction": (0.97, 0.97),
+    "false_legal_claim": (0.96, 0.77),
+    "third_party_pressure": (0.90, 0.75),
+    "third_party_disclosure": (0.87, 0.83),
+    "induce_borrowing": (0.92, 0.91),
+    "illegitimate_fee": (0.92, 0.94),
+    "meta_instruction": (0.97, 0.91),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 before the sixth session); the rules alone: 9
-ORDINARY_QUESTIONS_FLAGGED_AT_MOST = (
-    0.013  # 12 of 994 (14 with n-grams alone; 0.030 before lawful_questions)
-)
+# 10 of 994 (16 in the ninth session before a disclosure needed a word of the debt; 12 in the eighth)
+ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.013
 
 
 @pytest.fixture(scope="module")
@@ -118,5 +124,6 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    # meta_instruction (eighth session, P 0.973 R 0.973, as in the sixth; none in the seventh)
-    assert met == {"meta_instruction"}
+    # none since the ninth session (meta_instruction P 0.971 R 0.919: three lines missed, two
+    # more than the eighth's index; it met the target in the sixth and the eighth)
+    assert met == set()

@@ -48,8 +48,8 @@ def test_a_heldout_line_does_not_change_the_index_digest(tmp_path):
 
 
 def test_the_index_is_small_and_plain_arrays():
-    # 4.3 MB from 14,100 train lines (3.6 from 12,700, 2.3 from 10,300)
-    assert INDEX_PATH.stat().st_size < 4_600_000
+    # 4.9 MB from 15,300 train lines (4.3 from 14,100, 3.6 from 12,700, 2.3 from 10,300)
+    assert INDEX_PATH.stat().st_size < 5_200_000
     with np.load(INDEX_PATH, allow_pickle=False) as npz:  # no pickled objects in a shipped file
         meta = json.loads(str(npz["meta"]))
         assert npz["coef"].shape == (len(npz["vocab"]), len(npz["acts"]))

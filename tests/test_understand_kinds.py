@@ -299,6 +299,13 @@ RULES = [
     ("你老婆那边我们这周就打电话过去说一说", "third_party_pressure", True),
     ("您单位那边我们是绝对不会打电话的", "third_party_pressure", False),
     ("您家里那边我们没联系过，以后也不会", "third_party_pressure", False),
+    # ninth session: a verb of going that ends one clause does not take the next one's person;
+    # a denial between the circle and what it will learn; a northern 不带 denies
+    ("这些记录只有您本人查得到，您公司那边是查不到的", "threat", False),
+    ("我们的人明天上午就到你公司", "threat", True),
+    ("你亲戚们一个也不会接到我们的电话", "third_party_pressure", False),
+    ("你亲戚们很快都会接到我们的电话", "third_party_pressure", True),
+    ("放心，我们这边不带找你爸妈的", "third_party_pressure", False),
 ]
 
 
@@ -366,17 +373,32 @@ def test_a_rhetorical_not_question_denies_nothing_even_when_it_ends_the_words(wo
 # rules, reads it so (the features' denial scope once marked 不会被拘留 denied, and the example
 # layer overruled the rules' hit). Under a legal step it stays a lawful statement.
 CONDITIONAL = [
-    pytest.param(
-        "只有今天把钱还上，你才不会被警察带走",
-        True,
-        # the rules' threat hit stands in the features now, but the clause holds 不会, one of
-        # fusion's dismissal cues, so the example layer may still overrule it (P 0.05 < low)
-        marks=pytest.mark.xfail(strict=True, reason="overruled: 不会 is a dismissal cue"),
-    ),
+    # the clause holds 不会, one of fusion's dismissal cues: it must not let the example layer
+    # overrule the rules' hit (it did, at P 0.05, until fusion read the condition too)
+    ("只有今天把钱还上，你才不会被警察带走", True),
+    ("只有你乖乖把钱交了，我们的人才不会去你家", True),
+    ("除非经法院依法判决，您才需要承担相应的法律责任", False),
     ("除非你这礼拜全部还清，才不会被拘留", True),
     ("只有法院判了您还拒不履行，才会被列为失信被执行人", False),
     ("只有按时还款，才不会影响您的征信", False),
 ]
+
+
+# Disclosure tells a third party of the debt or asks them to pay: a question about who answered,
+# with no word of a debt, a sum or paying, discloses nothing however it resembles the
+# disclosure lines (the example layer once added it to such questions).
+WHO_ANSWERED = [
+    ("她是你媳妇儿吧？", False),
+    ("那您跟他是同事关系对吧", False),
+    ("请问你是他哥哥还是弟弟？", False),
+    ("你是他姐吧？他那张卡欠了我们八千多", True),
+    ("您是他母亲的话，就让他把逾期的钱赶紧还上", True),
+]
+
+
+@pytest.mark.parametrize(("text", "disclosed"), WHO_ANSWERED)
+def test_disclosure_needs_a_word_of_the_debt(text: str, disclosed: bool) -> None:
+    assert ("third_party_disclosure" in understand(text, today=DAY).names) is disclosed
 
 
 @pytest.mark.parametrize(("text", "flagged"), CONDITIONAL)

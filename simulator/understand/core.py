@@ -93,6 +93,21 @@ def is_negated(nm: Normalized, start: int, end: int, acts: tuple[str, ...] = ())
     return any(negated(nm, start, end, cues_for(act)) for act in acts)
 
 
+_MOTION = frozenset("到去上给打找")
+"""Verbs of going to or contacting someone, which a pattern puts right before its person."""
+
+
+def _split_verb(nm: Normalized, start: int, end: int) -> bool:
+    """Whether a hit's motion verb ends one clause and its person opens the next.
+
+    ``机构能看到，您单位看不到`` is no "到您单位": the verb is the last word of a clause, and
+    the clause after it starts with its own subject.
+    """
+    return (
+        end - start > 1 and nm.text[start] in _MOTION and nm.clause[start] != nm.clause[start + 1]
+    )
+
+
 def _find(
     nm: Normalized, pattern: re.Pattern[str], cues: re.Pattern[str]
 ) -> tuple[re.Match[str] | None, re.Match[str] | None]:
@@ -100,6 +115,8 @@ def _find(
     denied = None
     for m in pattern.finditer(nm.text):
         if m.end() == m.start():
+            continue
+        if _split_verb(nm, m.start(), m.end()):
             continue
         if negated(nm, m.start(), m.end(), cues):
             denied = denied or m

@@ -61,11 +61,11 @@ def clause_spans(nm: Normalized) -> list[tuple[int, int]]:
 def _segments(nm: Normalized) -> list[tuple[str, int, str]]:
     """The utterance as ``(text, offset, prefix)`` pieces; ``("", at, NEG)`` marks a denial."""
     pieces: list[tuple[str, int, str]] = []
-    previous = 0
+    starts = [0, 0]  # where the two clauses before this one start (a condition's reach)
     for start, end in clause_spans(nm):
         clause = nm.text[start:end]
-        scope = scope_start(clause, nm.text[previous:start])
-        previous = start
+        scope = scope_start(clause, nm.text[starts[-2] : start])
+        starts.append(start)
         if scope is None:
             pieces.append((clause, start, ""))
             continue

@@ -31,11 +31,26 @@ from dataclasses import dataclass, replace
 
 from simulator.understand.acts import VIOLATION_ACTS, Act
 from simulator.understand.examples import Evidence, ExampleModel, Features
-from simulator.understand.negation import DISMISSAL_CUES, cues_for, negated, urging
+from simulator.understand.negation import (
+    DISMISSAL_CUES,
+    conditional_cue,
+    cues_for,
+    negated,
+    urging,
+)
 from simulator.understand.normalize import Normalized
 from simulator.understand.windows import SUPPORT, windows
 
-__all__ = ["View", "combine", "cut_off", "dismissed", "only_terms", "strongest", "views"]
+__all__ = [
+    "View",
+    "combine",
+    "cut_off",
+    "dismissed",
+    "only_terms",
+    "says_no_debt",
+    "strongest",
+    "views",
+]
 
 
 def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
@@ -44,7 +59,8 @@ def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
     The next clause counts because the dismissal often follows the words (``全家上黑名单，那都是
     网上乱传的``). A cue inside the rule's own words ``[at, end)`` does not: ``你才是骗子`` calls
     the customer a fraud, it does not dismiss one; nor does a cue that urges
-    (``你不会去网贷平台周转一下吗``, :func:`.negation.urging`).
+    (``你不会去网贷平台周转一下吗``, :func:`.negation.urging`), nor the 不 of 只有 … 才不 …
+    (``只有今天把钱还上，你才不会被警察带走``, :func:`.negation.conditional_cue`).
     """
     own = nm.clause[at]
     lo = hi = at
@@ -57,6 +73,7 @@ def dismissed(nm: Normalized, at: int, end: int | None = None) -> bool:
         (cue.end() <= at or cue.start() >= end)
         and not urging(nm, cue.start(), end)
         and not _a_not_a(nm.text, cue.start())
+        and not conditional_cue(nm, cue.start())
         for cue in DISMISSAL_CUES.finditer(nm.text, lo, hi)
     )
 
@@ -88,6 +105,24 @@ _TERMS = re.compile(
     r"[零一二两三四五六七八九十百千万亿\d.,，。、！？!?\s]+|块钱|块|元|钱|期|个月|每个月|每月|一次|"
     r"先还|还上|还|就|那|这|吧|啊|呢|嘛|哈|呀|了|的|行吗|可以吗|好吗|好吧|行吧|嗯|呃|那个|也行|可以"
 )
+
+
+_DEBT_WORDS = re.compile(
+    r"欠|还|钱|款|账|帐|卡|期|债|银行|催|额|元|块|万|千|百|贷|利息|罚息|滞纳|违约|征信|黑名单"
+    r"|起诉|法院|透支|结清|垫|代偿|负责|承担|管|赖|拖|\d"
+)
+"""Words of a debt, a sum or paying (逾期 / 欠款 / 替他还 / 一万二), one of which a disclosure needs."""
+
+
+def says_no_debt(nm: Normalized) -> bool:
+    """Whether the utterance holds no word of a debt, a sum or paying at all.
+
+    Disclosure tells a third party of the debt or asks them to pay; a line without one such
+    word discloses nothing, however much it resembles the disclosure lines in who it is put to
+    (``他是你爱人吧？`` / ``您是他同事？``). The example layer does not add the act to it. On
+    ``train``, 3 of 580 disclosure lines had none, two of them an ASR 瑜期 / 预期 (期 is one now).
+    """
+    return not _DEBT_WORDS.search(nm.text)
 
 
 def only_terms(nm: Normalized, evidence: Evidence) -> bool:
@@ -238,6 +273,8 @@ def combine(
         if cut_off(nm, view, evidence):
             continue
         if name in VIOLATION_ACTS and only_terms(view.nm, evidence):
+            continue
+        if name == "third_party_disclosure" and says_no_debt(nm):
             continue
         act = Act(
             name,

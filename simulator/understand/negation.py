@@ -25,6 +25,8 @@ __all__ = [
     "DISMISSED_AFTER",
     "NEGATION_WINDOW",
     "SCOPE_CUES",
+    "conditional_cue",
+    "conditional_not",
     "cues_for",
     "negated",
     "scope_start",
@@ -46,6 +48,7 @@ _PLAIN_NEGATIONS = (
     r"|不得(?!不|了)|勿会|不涉及|不构成|不属于|压根儿?(?:不|没)|根本(?:不|没)"
     r"|没人|没有人|不(?:整|搞|干|弄)(?:那些|那种|这些|这种|那套|这套)"
     r"|不等于|不代表|不意味着|谈不上|算不上|够不上|构不成|是否"
+    r"|不带(?=去|上|找|打|联系|通知|告诉|$)"  # northern: 咱这边不带去你家的 ($: the hit follows)
 )
 COMMON_NEGATIONS = f"{_PLAIN_NEGATIONS}|{RHETORICAL}"
 """Cues that deny what follows them in a clause, for every act (an insult: no rhetorical one)."""
@@ -97,9 +100,11 @@ DISMISSAL_CUES = re.compile(
     r"不会|不是(?![^吗么]{0,8}[吗么])|没有|没(?!还)|别(?!让|怪|逼|给脸|找不|以为|想|跑|躲|不|的|人|处|家)|不要|不用|不需要|不必|放心|瞎|乱|谣|不存在|不至于|不算|不属于"
     r"|不影响|不受|不建议|千万|莫|唔|冇|无权|不能|不可能|担心|怕|说的|听说|所谓|说法|以为|传言"
     r"|骗子|并非|并不|绝不|不得|勿|避免|不收|不做|不搞|就算了|您说|你说|您提到|你提到"
+    r"|不如|不值|划不来|犯不着|犯不上|当心|提防|留个心眼"
 )
 """Words that can turn a clause's rule hit lawful wherever they stand in it: a denial after the
-words (``黑名单那种说法都是瞎编的``), reassurance (``放心``), advice against (``可别碰``), or the
+words (``黑名单那种说法都是瞎编的``), reassurance (``放心``), advice against (``可别碰``, or by
+comparison and warning: ``借钱还不如办个分期`` / ``有人推荐您借钱还卡，您可得当心``), or the
 customer's fear reported (``您担心会不会坐牢``). A rule hit may be overruled by the example layer
 only in a clause that has one (:mod:`.fusion`); elsewhere the rule stands."""
 _WHOLE_CLAUSE = re.compile(r"[^\W\d_]不了")
@@ -138,7 +143,7 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
         return True
     if _cue_before_fillers(nm, start, own, cues):
         return True
-    if _only_if(nm, start, own):
+    if _only_if(nm, start):
         return True
     lo = max(0, start - NEGATION_WINDOW)
     while lo < start and clause[lo] != own:
@@ -156,7 +161,7 @@ def negated(nm: Normalized, start: int, end: int, cues: re.Pattern[str]) -> bool
             continue  # 是不是 / 会不会: a question, not a denial
         if urging(nm, at, end):
             continue  # 你就不能借点钱先还上吗: urged, not denied
-        if _only_then_not(nm, at, own):
+        if conditional_cue(nm, at):
             continue  # 只有还钱才不会坐牢: whoever does not pay will, it says
         if cue.group().startswith("不是"):
             hi = end
@@ -227,49 +232,65 @@ _LEGAL_STEP = re.compile(
 )
 
 
-def _only_then_not(nm: Normalized, at: int, own: int) -> bool:
-    """Whether the cue at ``at`` is the 不 of 只有 / 除非 … 才不 …, under no legal step.
+_CONDITION_REACH = 2
+"""How many clauses before the words' own one a stated condition (只有 / 除非 …) still reaches."""
 
-    ``只有还钱才不会坐牢`` says who does not pay goes to jail; it denies nothing.
-    ``我们才不会上门呢`` has no 只有 and stays a denial.
+
+def _condition(before: str) -> bool | None:
+    """Whether ``before`` states a condition, and whether a legal step follows it.
+
+    Returns None when ``before`` holds no condition word (只有 / 除非 / 要先 / 直到 …), else
+    whether a legal step (法院 / 判决 / 依法 / 恶意 …) follows the first one. The two readings
+    of a condition rest on it: one under a legal step states when a lawful consequence may
+    follow (:func:`_only_if`); one under none, with 才不 …, says who does not pay will suffer it
+    (:func:`conditional_not`).
     """
-    text, clause = nm.text, nm.clause
+    found = _ONLY_IF.search(before)
+    if found is None:
+        return None
+    return bool(_LEGAL_STEP.search(before, found.end()))
+
+
+def condition_start(nm: Normalized, at: int) -> int:
+    """Where a condition governing normalised position ``at`` may start: two clauses back."""
+    clause = nm.clause
     first = at
-    while first > 0 and clause[first - 1] >= own - 1:
+    while first > 0 and clause[first - 1] >= clause[at] - _CONDITION_REACH:
         first -= 1
-    return conditional_not(text[first:at])
+    return first
+
+
+def conditional_cue(nm: Normalized, at: int) -> bool:
+    """Whether the denial cue at normalised position ``at`` is the 不 of 只有 / 除非 … 才不 ….
+
+    ``只有还钱才不会坐牢`` says who does not pay goes to jail; it denies nothing (no legal step,
+    :func:`conditional_not`). ``我们才不会上门呢`` has no 只有 and stays a denial. Used by the
+    rules (:func:`negated`) and by the fusion's dismissal cues (:func:`.fusion.dismissed`).
+    """
+    return conditional_not(nm.text[condition_start(nm, at) : at])
 
 
 def conditional_not(before: str) -> bool:
     """Whether a 不 cue right after ``before`` is the 不 of 只有 / 除非 … 才不 … (no legal step).
 
-    ``before``: the cue's clause up to it and the clause before (see :func:`_only_then_not`).
+    ``before``: the text before the cue, from up to two clauses back (:func:`condition_start`).
     """
-    if not before.endswith("才"):
-        return False
-    conditions = list(_ONLY_IF.finditer(before))
-    return bool(conditions and not _LEGAL_STEP.search(before, conditions[-1].end()))
+    return before.endswith("才") and _condition(before) is False
 
 
-def _only_if(nm: Normalized, start: int, own: int) -> bool:
+def _only_if(nm: Normalized, start: int) -> bool:
     """Whether the words are what happens only under a lawful condition stated before them.
 
     ``只有经法院判决且拒不履行的，才可能被纳入失信被执行人名单`` states when a consequence
     may follow, not that it will: 才 just before the words (a verb of up to three characters
-    may stand between), and 只有 / 除非 with a legal step
-    (法院, 判决, 依法 …) earlier in their clause or one of the two before. ``只有还钱才不会坐牢``
-    has no legal step and stays what it is.
+    may stand between), and 只有 / 除非 with a legal step (法院, 判决, 依法 …) after it, in
+    their clause or one of the two before (:func:`_condition`). ``只有还钱才不会坐牢`` has no
+    legal step and stays what it is.
     """
-    text, clause = nm.text, nm.clause
     lo = max(0, start - NEGATION_WINDOW)
-    if not _THEN.search(text, lo, start):
+    if not _THEN.search(nm.text, lo, start):
         return False
-    first = start
-    while first > 0 and clause[first - 1] >= own - 2:
-        first -= 1
-    before = text[first:start]
-    found = _ONLY_IF.search(before)
-    return bool(found and _LEGAL_STEP.search(before, found.end()))
+    return _condition(nm.text[condition_start(nm, start) : start]) is True
 
 
 def _dismissed_after(nm: Normalized, end: int, own: int) -> bool:
