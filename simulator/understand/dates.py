@@ -142,7 +142,7 @@ day to pay."""
 _WHEN_CALLED = re.compile(
     r"(?:上午|下午|中午|早上|晚上)?(?:[，,]\s*)?(?!之前|以前|前|之内|以内|内|为止)"
     r"[^，,。！？!?；;还付交转存缴款钱]{0,10}?"
-    r"(?:打(?:个|这个|这通|一个)?电话|来电|致电|回电|回访|联系|回个电话)"
+    r"(?:打(?:个|这个|这通|一个)?电话|来电|致电|回电|回访|联系|回个电话|回电话|回拨|拨打|拨个电话)"
 )
 """After a day word: the day of a phone call (今天打电话是想… / 明天再给您打电话 / 后天我们主管会再
 联系您: who calls may stand between, in up to ten characters with no word of paying), not a day
