@@ -6,7 +6,11 @@ are new text, and each transcript alternates customer and agent for 30 turns. Tw
 printed: the whole set scored cold (every distinct utterance understood once, the realistic
 case), and the share of that time spent inside ``simulator.understand.understand``.
 
-Usage: ``.venv/bin/python bench/score_throughput.py [N]`` (target: ≥ 500 transcripts/s).
+Its "cold" figure is not the issue #11 cold figure: the transcripts reuse utterances, so most
+calls to ``understand`` are cache hits. ``bench/understanding.py`` scores calls whose every
+utterance is new to the process (target ≥ 20 calls/s) and the same calls cached (≥ 500/s).
+
+Usage: ``.venv/bin/python bench/score_throughput.py [N]``.
 """
 
 from __future__ import annotations
@@ -106,7 +110,10 @@ def main() -> None:
         f"= {100 * spent[0] / cold:.0f}% of it"
     )
     print(f"warm (utterances cached):              {1 / warm:,.0f} transcripts/s")
-    print("target: >= 500 transcripts/s on one core")
+    print(
+        "targets (#11): >= 500 transcripts/s cached (the warm line); >= 20 calls/s with every "
+        "utterance new: bench/understanding.py (this 'cold' run reuses utterances)"
+    )
 
 
 if __name__ == "__main__":

@@ -12,6 +12,20 @@ __all__ = ["EXTRA_NEGATIONS", "VIOLATION_LEXICON"]
 _KIN = r"(家里人|家人|家里|孩子|小孩|儿子|女儿|老婆|老公|妻子|丈夫|爱人|父母|爸妈|爸|妈|老人|亲戚)"
 _CIRCLE = r"(公司|单位|单为|领导|人事|老板|同事|家里|家人|父母|爸妈|老婆|老公|爱人|朋友|亲戚|联系人|通讯录|邻居|村)"
 
+_DENIALS = r"别|不|没|莫|勿|甭"
+"""Words that deny what follows (不会 / 没 / 别 / 莫 / 勿 / 甭)."""
+
+
+def _undenied(most: int, denials: str = _DENIALS) -> str:
+    """A gap of up to ``most`` characters holding none of ``denials``.
+
+    Where a rule lets words stand between its two halves (您同事 … 都会知道), a denial there
+    turns the line round (您同事不会知道): the negation check in :mod:`.core` reads the clause
+    before a match, not inside it, so the gap itself must not hold one.
+    """
+    return rf"((?!{denials}).){{0,{most}}}"
+
+
 _NOT_THE_DEBTOR = r"(?!.{0,8}(替|帮|为)P)(?!.{0,4}(知道|知不知道|晓得|不需要|不用|不会|没有|不必))"
 
 VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
@@ -133,7 +147,9 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"让P(的)?" + _CIRCLE + r".{0,2}(都)?(知道|晓得)",
         r"(跟|和|向|找|去)P(们)?(的)?(公司|单位|单为|领导|人事|老板|同事|家属|家人|家里人|亲戚|朋友|邻居).{0,4}(核实|了解|打听|问问|反映|沟通|说说|聊聊|说道)",
         r"(请|让|叫|找)P?(的)?(家属|家人|家里人|父母|爸妈|亲戚|朋友|同事|领导|老板).{0,3}(出面|过问|来管|帮P还|劝劝)",
-        r"P(的)?(微信|qq)?(好友|联系人|通讯录|朋友圈|同事|亲戚|家人|家里人)[^不没别]{0,4}(都会|会|都|全)(收到|接到|知道)",
+        r"P(的)?(微信|qq)?(好友|联系人|通讯录|朋友圈|同事|亲戚|家人|家里人)"
+        + _undenied(4)
+        + r"(都会|会|都|全)(收到|接到|知道)",
         r"打P(们)?(的)?" + _CIRCLE + r"(的)?电话",
         r"(拉横幅|贴(告示|大字报|传单))",
         r"(到|去)P?(单位|公司|小区|村里)(去)?(找|闹|贴|发|宣传|公示)",
@@ -142,8 +158,9 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"(地|的)?.{0,6}(往|给|到|找|打)P?(的)?(" + _CIRCLE + r"|老家|家)",
         r"P(的)?"
         + _CIRCLE
-        + r"(那边|那儿|那头|那里)(我们|我|咱们|咱)?(会|就|都会|也会|要|得|再)?[^不没别莫勿甭]{0,4}"
-        r"(打(电话|过去|一遍|几遍|个电话|[一二两三四五几\d]{1,2}[遍次回通])|联系|通知|问问)",
+        + r"(那边|那儿|那头|那里)(我们|我|咱们|咱)?(会|就|都会|也会|要|得|再)?"
+        + _undenied(4)
+        + r"(打(电话|过去|一遍|几遍|个电话|[一二两三四五几\d]{1,2}[遍次回通])|联系|通知|问问)",
     ),
     "third_party_disclosure": (
         # the kin told of the debt, not the debtor told of their kin (你家人不需要替你还)
@@ -159,7 +176,8 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
     "induce_borrowing": (
         r"(借|用|找|去|先|申请|下载|开通|拿|刷|开个|上|办个|弄个|整个|搞个|点)(个|点|一下|一笔)?(借呗|花呗|微粒贷|网贷|京东白条|白条|信用贷|小贷|网络贷款|高利贷|抵押贷)",
         r"(借呗|花呗|微粒贷|网贷|京东白条|白条|信用贷|小贷|高利贷)(也行|也可以|都行|试试|周转|先|借|里借|上借|套|额度|救急|应急)",
-        r"(去|先|找|跟|向)((?!别|不[要用必]|没|莫|甭).){0,6}借(点|些|一下|钱|一笔)",  # 先别急着借钱: advice against
+        # 先别急着借钱 is advice against; 不够再借点 is still borrowing
+        r"(去|先|找|跟|向)" + _undenied(6, r"别|不[要用必]|没|莫|勿|甭") + r"借(点|些|一下|钱|一笔)",
         r"借(点|些|一笔)?钱(来|先)?(还|周转)",
         r"(找|跟|向)(亲戚|朋友|家人|同事|父母|爸妈)(借|凑|拿)",
         r"(拿|用|刷)(别的|其他|另外|另一张)(信用)?卡",
