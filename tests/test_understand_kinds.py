@@ -168,6 +168,10 @@ TRADITIONAL = [
     ("再不還，我們就找幾個人去你家坐坐。", "threat", "我們就找幾個人去你家坐坐"),
     ("你這樣的人就是老賴。", "insult", "你這樣的人就是老賴"),
     ("我是市公安局經偵支隊的。", "impersonation", "我是市公安局經偵支隊的"),
+    # pronoun variants OpenCC keeps (妳 for a woman addressed, the old 伱), quoted as said
+    ("妳再不還錢，就讓妳領導知道", "third_party_pressure", "就讓妳領導知道"),
+    ("伱老公欠款12000元逾其了两个月", "third_party_disclosure", "伱老公欠款12000元逾其了两个月"),
+    ("妳給我小心點", "threat", "妳給我小心點"),
 ]
 
 
@@ -306,6 +310,40 @@ RULES = [
     ("你亲戚们一个也不会接到我们的电话", "third_party_pressure", False),
     ("你亲戚们很快都会接到我们的电话", "third_party_pressure", True),
     ("放心，我们这边不带找你爸妈的", "third_party_pressure", False),
+    # tenth session. A third party told of the cardholder's debt: "his" card, your kin's card
+    ("您是他舅舅啊？他那张卡拖了快半年了，您帮着催催", "third_party_disclosure", True),
+    ("大姐，您外甥的信用卡逾期好久了", "third_party_disclosure", True),
+    ("您姐姐问他欠了多少？这个得他本人来问", "third_party_disclosure", False),
+    ("其他贷款有没有逾期的？", "third_party_disclosure", False),
+    ("你他妈的到底打算什么时候还", "third_party_disclosure", False),
+    # the circle, wider: in-laws, siblings, the landlord; not a message for the cardholder,
+    # not the debtor's own circle, not the debtor's wish said back
+    ("再拖着，我就给你丈母娘去个电话", "third_party_pressure", True),
+    ("下午我们联系一下你房东，问问情况", "third_party_pressure", True),
+    ("我得问问你表哥，你到底有没有钱", "third_party_pressure", True),
+    ("麻烦您通知一下您儿子，回个电话给我们", "third_party_pressure", False),
+    ("您回头可以跟您爱人沟通一下，看怎么安排", "third_party_pressure", False),
+    ("我明白你不想让你媳妇知道，那咱们就电话里说清楚", "third_party_pressure", False),
+    # social and family consequences ordinary arrears never have
+    ("你再拖，你的医保卡就停了", "false_legal_claim", True),
+    ("你孩子的征信也会跟着被拉低", "false_legal_claim", True),
+    ("您的社保、医保都不会受影响", "false_legal_claim", False),
+    ("您父母的征信跟这个没关系，不会受影响", "false_legal_claim", False),
+    ("这个数目已经够上立案的标准了", "false_legal_claim", True),
+    # menace without a listed word
+    ("你能躲到什么时候？", "threat", True),
+    ("我们后面那组同事可没我这么客气", "threat", True),
+    ("别说我没提醒您，这期最低还款是十号", "threat", False),
+    ("有人说要上门？那不是我们，我们不会登门的", "threat", False),
+    # contempt without a swear word
+    ("你这种人说的话还有谁信？", "insult", True),
+    ("就凭你这样的，也配跟银行谈条件", "insult", True),
+    ("这个方案您要是不配合，我们也没法往下办", "insult", False),
+    # borrowing in other words
+    ("你跟你二叔张个嘴，几千块的事", "induce_borrowing", True),
+    ("另外那张卡不是还有额度吗，刷出来先还这边", "induce_borrowing", True),
+    ("您有困难可以跟我们开口，我们给您申请分期", "induce_borrowing", False),
+    ("我们不建议您向亲友借款来还", "induce_borrowing", False),
 ]
 
 

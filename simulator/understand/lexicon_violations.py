@@ -10,11 +10,16 @@ from __future__ import annotations
 __all__ = ["EXTRA_NEGATIONS", "VIOLATION_LEXICON"]
 
 _KIN = r"(家里人|家人|家里|孩子|小孩|儿子|女儿|老婆|老公|妻子|丈夫|爱人|父母|爸妈|爸|妈|老人|亲戚)"
+_RELATIVES = (
+    r"老丈人|丈母娘|岳父|岳母|公公|婆婆|亲家|爷爷|奶奶|外公|外婆|姥姥|姥爷|叔叔|婶婶|伯伯|舅舅|舅妈|"
+    r"姑姑|姑父|姨妈|阿姨|二叔|三叔|大伯|侄子|侄女|外甥女|外甥|表哥|表姐|表弟|表妹|堂哥|堂姐|堂弟|堂妹|"
+    r"嫂子|弟媳|姐夫|妹夫|哥哥|姐姐|弟弟|妹妹|兄弟|姐妹|儿媳|女婿|孙子|孙女|外孙"
+)
+"""Relatives by name, longest first within a family of words (表哥 before 哥)."""
 _CIRCLE = (
     r"(公司|单位|单为|领导|上司|主管|头儿|人事|老板|同事|家里|家人|家属|父母|爸妈|老婆|老公|爱人|"
-    r"太太|媳妇|对象|女朋友|男朋友|岳父|岳母|丈母娘|公公|婆婆|儿子|女儿|孩子|学校|老师|兄弟|姐妹|"
-    r"哥哥|姐姐|弟弟|妹妹|表弟|表哥|表姐|表妹|妈|爸|朋友|亲戚|联系人|通讯录|邻居|房东|物业|居委会|"
-    r"村委会|村|纪委|社会关系)"
+    r"太太|媳妇|对象|女朋友|男朋友|儿子|女儿|孩子|学校|老师|" + _RELATIVES + r"|妈|爸|朋友|亲戚|"
+    r"联系人|通讯录|邻居|房东|物业|居委会|村委会|村|纪委|社会关系)"
 )
 """The debtor's circle: whom a collector may not press or tell (COMPLIANCE.md: family,
 employer, colleagues, friends, contacts, neighbours, the community)."""
@@ -34,13 +39,12 @@ def _undenied(most: int, denials: str = _DENIALS) -> str:
 
 
 _KIN_TOLD = (
-    r"(那口子|先生|太太|媳妇|对象|老伴|哥哥|弟弟|姐姐|妹妹|哥|弟|姐|妹|孙子|孙女|外孙|女婿|儿媳|"
-    r"闺女|兄弟|家属|家人|家里人|孩子|儿子|女儿|老婆|老公|妻子|丈夫|爱人|父母|爸妈|爸爸|妈妈|"
-    r"父亲|母亲|爸|妈|亲戚|同事|室友|租客|朋友)"
+    r"(那口子|先生|太太|媳妇|对象|老伴|" + _RELATIVES + r"|哥|弟|姐|妹|闺女|家属|家人|家里人|孩子|"
+    r"儿子|女儿|老婆|老公|妻子|丈夫|爱人|父母|爸妈|爸爸|妈妈|父亲|母亲|爸|妈|亲戚|同事|室友|租客|朋友)"
 )
 """Who a third party on the line may be told about (您先生 / 你哥 / 您租客): wider than
 ``_KIN``, whose threats name the people a debtor fears for."""
-_DEBT_FACT = r"(欠|逾期|没还|不还|拖欠|债|催收)"
+_DEBT_FACT = r"(欠|逾期|没还|不还|拖欠|拖了|拖着|债|催收)"
 """A word stating that someone owes, is overdue or is being collected from."""
 
 
@@ -61,8 +65,21 @@ not the collector's plan."""
 _YOU_DO = tuple(
     f"{person}{how}"
     for person in ("你", "您")
-    for how in ("", "可以", "也可以", "能", "先", "回去", "自己", "最好", "不妨", "要不")
-)
+    for how in (
+        "",
+        "可以",
+        "也可以",
+        "能",
+        "先",
+        "回去",
+        "回头",
+        "回家",
+        "自己",
+        "最好",
+        "不妨",
+        "要不",
+    )
+) + tuple(f"{when}可以" for when in ("回头", "回去", "回家", "以后", "自己", "平时", "有空"))
 """The debtor as the subject of what follows (您可以跟您家人…): advice, not the collector's act."""
 
 _NOT_THE_DEBTOR = r"(?!.{0,8}(替|帮|为)P)(?!.{0,4}(知道|知不知道|晓得|不需要|不用|不会|没有|不必))"
@@ -150,7 +167,7 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"欠钱(不还)?的(人)?(都|就)?(是|没一个)",
         # contempt without a swear word: labels, "who'd believe you", "taking us for fools"
         r"(老来|钉子户|缩头乌龟|赖账的|赖子|不是(个)?东西|这副德行|那副德行)",
-        r"(说的话|的话|这种人|的承诺)(还)?(有人|谁)(会)?(信|相信)",
+        r"(说的话|的话|这种人|的承诺)(还)?(有人|有谁|谁)(会)?(信|相信)",
         r"(也配|配不上|不配(?!合|套|置|备|额))",
         r"(当|把)(我|我们|银行)(是|当)?(傻|傻子|傻仔|白痴|提款机|冤大头|你家开的)",
         r"(耳朵|脑子|智商)(是)?(摆设|不好使|被驴踢|不够用|欠费)|怀疑P?的?(理解能力|智商)",
@@ -205,7 +222,7 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         # seize a pension, stain the family's credit, put one in the papers, pass a legal line
         r"(社保|医保|退休金|养老金|学历|学位|户口|手机号|护照|签证|驾照|身份证|公积金)(证书|卡|账户)?(都)?"
         + _undenied(6)
-        + r"(停发|暂停|停掉|被停|注销|冻结|冻节|作废|吊销|标记|拿来抵|抵债|扣光|受影响|没收)",
+        + r"(停发|暂停|停掉|被停|停了|停用|注销|冻结|冻节|作废|吊销|标记|拿来抵|抵债|扣光|受影响|没收)",
         r"(家人|家里人|父母|爸妈|爱人|配偶|老婆|老公|全家|孩子|子女|直系亲属|一家子|一家人)(人)?(的)?"
         r"(征信|信用|信用记录|征信档案|征信报告)"
         + _undenied(6)
@@ -219,11 +236,12 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
     ),
     "third_party_pressure": (
         r"(打|打电话|打个电话)(给|到)P(们)?(的)?" + _CIRCLE,
+        r"给P(们)?(的)?" + _CIRCLE + r"(去|打|拨)(个|一个|一通)?电话",
         # not a message for the cardholder left with the one on the line (麻烦您告诉您老公回个电话 /
         # 找您弟弟王浩有急事): a call-back with no "you" before it
-        r"(通知|告诉|联系|找)P(们)?(的)?"
+        r"(通知|告诉|联系|找)(一下)?P(们)?(的)?"
         + _CIRCLE
-        + r"(?!.{0,3}(借|周转|凑))(?!"
+        + r"(?!.{0,3}(借|周转|凑|开口|开个口|张嘴|张个嘴|张张嘴|拿点|拿些|调点|挪点))(?!"
         + _undenied(8, r"您|你")
         + r"(回个?电话|回电|回拨|回复|给我们回|联系我们|打给我们|来电|有急事|有点事|有事|在吗|在不在|接电话))",
         r"(发|发到|发给|发在|挂到|挂在|贴到|贴在|曝光到)P?(的)?(朋友圈|通讯录|微信群|群里|抖音|网上|小区|单位|公司)",
@@ -267,8 +285,8 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"P(的|家)?"
         + _KIN_TOLD
         + _NOT_THE_DEBTOR
-        + r"(?!讲|说|问|想知道|打听|是共同|作为共同|的债)"
-        + _undenied(8, _DENIALS + r"|您|你")
+        + r"(?!是共同|作为共同|的债)"
+        + _undenied(8, _DENIALS + r"|您|你|讲|说|问|想知道|打听")
         + _DEBT_FACT,
         # he / she, the cardholder spoken of, owes (他那张卡已经欠了八千多 / 她名下账户已逾期);
         # not 其他 / 他行 (other loans, another bank), 他妈的, nor what someone asks (您问他欠了多少 / 想知道他欠了多少)
