@@ -18,14 +18,13 @@ from simulator.understand.windows import MIN_CLAUSES, SIZE, STRIDE, windows
 DAY = date(2026, 11, 20)
 
 SLIPPED_IN = [
-    pytest.param(
+    (
         "induce_borrowing",
         "王先生，您的情况我都记下了，工资下个月才发，这个我理解，家里老人看病也要花钱，"
         "那您看这样行不行，您那几个关系好的同学，每人先凑个两三千给您，先把这期结了，"
         "下个月我们再慢慢谈分期。",
-        # found by the sixth to eighth sessions' indexes; the ninth's (600 borrowing and fee
-        # lines more) reads 凑个两三千 among the plan words of the turn and misses it
-        marks=pytest.mark.xfail(strict=True, reason="missed since the ninth session's build"),
+        # missed by the ninth session's index among the plan words; since the tenth a rule
+        # reads the sum split among friends (每人先凑个两三千)
     ),
     (
         "threat",

@@ -63,11 +63,14 @@ _NUMERIC_HINT = re.compile(r"[0-9零〇一二两三四五六七八九十百千�
 _DATE_HINT = re.compile(r"[天周礼拜星月年号日]")
 _REPAY_VERB = re.compile(r"(?<![应待未没])还(?!款日|没|不|是|有|在|要|得)")
 _CONFIRM_TAIL = re.compile(r"(对吗|是吗|对吧|是吧|没错吧|对不对|没问题吧|是不是)$")
+PERSON = "您|你|侬"
+"""What a pattern's ``P`` stands for: the person addressed, Shanghainese 侬 too (侬再勿还，有侬
+好看). 恁 (Henan, Shandong) is left out: it is also "so" (恁大 / 恁多)."""
 
 
 def _compile(patterns: tuple[str, ...]) -> tuple[re.Pattern[str], tuple[re.Pattern[str], ...]]:
     """One alternation for an act's patterns, and each pattern alone (to name the one that hit)."""
-    parts = tuple(p.replace("N", f"(?:{NUM})").replace("P", "(?:您|你)") for p in patterns)
+    parts = tuple(p.replace("N", f"(?:{NUM})").replace("P", f"(?:{PERSON})") for p in patterns)
     return re.compile("|".join(f"(?:{p})" for p in parts)), tuple(re.compile(p) for p in parts)
 
 
