@@ -85,6 +85,12 @@ _YOU_DO = tuple(
 _NOT_THE_CIRCLE = r"(?!们|家|身边|(的)?(爸|妈|老|单位|公司|领导|同事|朋友|亲戚|家))"
 """After ``找P``: the person themselves, not their people (找你们村委会 is pressure)."""
 
+_MADE_UP_FEE = (
+    r"(免罚|减免|罚息减免|违约金减免|材料|审核|审批|代理|停催|免打扰|加急|诚意|好处|保密|修复|洗白|"
+    r"协商|申请|通道|内部)(申请|服务|手续|处理|管理)?(费|金)"
+)
+"""Fees no bank charges in the name of collection (停催费 / 诚意金 / 减免申请费)."""
+
 _NOT_THE_DEBTOR = r"(?!.{0,8}(替|帮|为)P)(?!.{0,4}(知道|知不知道|晓得|不需要|不用|不会|没有|不必))"
 
 VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
@@ -372,6 +378,17 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"(交|付|打|转)(一笔|一下|点)?.{0,4}(钱|费).{0,4}(才能|就能|就可以)(销账|撤诉|解冻|结案|不起诉|停止催收)",
         r"(服务费|管理费)(要|得)?(另|先|单独|额外)",
         r"(转|打)(到|给)(我|我的)(个人)?(账户|卡|微信|支付宝)",
+        # a fee invented for a waiver, a stop to the calls, an errand, asked for or priced
+        r"(交|付|缴纳|缴|支付|转|给|拿|整|出)[\u4e00-\u9fff\d]{0,8}?" + _MADE_UP_FEE,
+        _MADE_UP_FEE + r"(要|是|得)?(先)?(交|付)?N",
+        # money into the collector's own account or QR code
+        r"(转|打|扫|存)(到|进|给|入)?(我的?|以下|这个|下面的?)(个人|私人)(的)?(收款码|账户|微信|支付宝|二维码)",
+        r"(我|我的)(个人)?收款(码|二维码)",
+        r"打点(一下)?|意思意思|(给|塞)(点)?好处|有门路",
+        r"(收费|花钱|交钱|给钱)(帮P?)?(修复|洗白|消掉|删掉|改)(P的)?(征信|记录|逾期)",
+        r"(加急|提前)(的话)?(就|得|要)?(加钱|另外收)",
+        r"(成本|费用)(要|得)?(算|摊|记)(在)?P(头上|身上)",
+        r"(手续上|手续方面)的(费用|钱)",
     ),
     "meta_instruction": (
         r"系统提示(?!(您|你|我|需要|显示))",
@@ -404,6 +421,6 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
 EXTRA_NEGATIONS: dict[str, str] = {
     "induce_borrowing": r"不要|别|不建议|不用|不必|不能|不可以|不应该|千万别|避免|不提倡"
     r"|莫|勿|唔好|唔要|冇",
-    "illegitimate_fee": r"不收|不需要|不用|没有|免|莫|勿|唔好|唔使|冇|别|不要",
+    "illegitimate_fee": r"不收|不需要|不用|没有|(?<![减豁])免|莫|勿|唔好|唔使|冇|别|不要",  # 减免 waives, not denies
     "third_party_disclosure": r"不能|不方便|不便",
 }
