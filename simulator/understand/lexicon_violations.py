@@ -127,6 +127,10 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"P(敢|再)(不还)?试试",
         r"P(家|们家|住的|的小区|小区|单位|公司)(楼下|门口|附近|对面|旁边|那边).{0,10}(我们|同事|兄弟|人)"
         r"(?!.{0,4}(不会|不|没|压根|根本))",
+        # where your people study or work, and our people pass by there
+        r"P(的|家)?(儿子|女儿|孩子|小孩|娃|娃儿|老婆|老公|爱人|爸妈)(在)?[\u4e00-\u9fff]{0,8}"
+        r"(读书|上学|上班|幼儿园|学校|小学|中学).{0,10}(我们|同事|兄弟)(的人)?(天天|常|经常|每天|也)?"
+        r"(去|路过|经过|在|常去|都(?![不没]))",
         r"(出了|出点|有)(什么|啥)?事(别|不要|可别)怪我们",
         r"(也|总)?不想(让)?P?(的)?" + _KIN + r".{0,4}(知道|晓得|丢人|受牵连).{0,4}(吧|吗)",
         # jail and arrest held over the person (the corpus labels these threats as well)
@@ -440,9 +444,19 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 # Per-act negation cues beyond the common ones in ``core``: advising *against* borrowing is good.
+_REPORTED = r"(?<![跟和给对同])(您|你)(说|担心|怕|问)|声称|如有人|若有人|此前有人"
+"""The customer's words, fears or hearsay said back (您担心我们给您单位打电话 / 如有人声称可以收费
+修复征信): what follows in the clause is not the collector's own act. Not 跟你说 (I tell you),
+nor 听说 (听说你家楼下有个超市 is the menace itself)."""
+
 EXTRA_NEGATIONS: dict[str, str] = {
     "induce_borrowing": r"不要|别|不建议|不用|不必|不能|不可以|不应该|千万别|避免|不提倡"
-    r"|莫|勿|唔好|唔要|冇",
-    "illegitimate_fee": r"不收|不需要|不用|没有|(?<![减豁])免|莫|勿|唔好|唔使|冇|别|不要",  # 减免 waives, not denies
-    "third_party_disclosure": r"不能|不方便|不便",
+    r"|莫|勿|唔好|唔要|冇|" + _REPORTED,
+    # 减免 waives, not denies
+    "illegitimate_fee": r"不收|不需要|不用|没有|(?<![减豁])免|莫|勿|唔好|唔使|冇|别|不要|"
+    + _REPORTED,
+    "third_party_disclosure": r"不能|不方便|不便|" + _REPORTED,
+    "third_party_pressure": _REPORTED,
+    "threat": _REPORTED,
+    "false_legal_claim": _REPORTED,
 }
