@@ -485,7 +485,10 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
 }
 
 # Per-act negation cues beyond the common ones in ``core``: advising *against* borrowing is good.
-_REPORTED = r"(?<![跟和给对同])(您|你)(说|担心|怕|问)|声称|如有人|若有人|此前有人"
+_REPORTED = (
+    r"(?<![跟和给对同])(您|你)(说|担心|怕)|(您|你)问(我|我们|会不会|是不是|能不能|要不要|用不用|有没有)"
+    r"|声称|如有人|若有人|此前有人"
+)
 """The customer's words, fears or hearsay said back (您担心我们给您单位打电话 / 如有人声称可以收费
 修复征信): what follows in the clause is not the collector's own act. Not 跟你说 (I tell you),
 nor 听说 (听说你家楼下有个超市 is the menace itself)."""
