@@ -145,7 +145,8 @@ def test_a_copy_of_the_corpus_with_a_bad_line_added_fails(tmp_path, capsys):
 
 
 def test_understand_command_prints_acts_with_their_evidence(capsys):
-    assert main(["understand", "找个小额贷款平台，十分钟就放款", "您好"]) == 0
+    # a line no rule reads (the example layer finds it, with its nearest labelled line)
+    assert main(["understand", "跟你朋友张罗张罗，先把窟窿堵上", "您好"]) == 0
     out = capsys.readouterr().out
     assert "! induce_borrowing" in out and "相似例句" in out
     assert "greeting" in out and "规则 greeting#0" in out
@@ -164,7 +165,7 @@ def test_understand_command_json_and_file(tmp_path, capsys):
 
 
 def test_understand_command_rules_only_leaves_out_the_examples(capsys):
-    assert main(["understand", "--json", "--rules-only", "找个小额贷款平台，十分钟就放款"]) == 0
+    assert main(["understand", "--json", "--rules-only", "跟你朋友张罗张罗，先把窟窿堵上"]) == 0
     assert json.loads(capsys.readouterr().out)["acts"] == []
 
 

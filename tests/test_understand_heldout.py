@@ -2,10 +2,16 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and ≤ 2
-% of near-misses flagged; no act meets the per-act target now (meta_instruction did in the sixth and
-eighth sessions, 0.973 / 0.973; 0.971 / 0.919 now), and the near-miss one is missed by one line (10
-of 486, 2.1 %). The floors below are the figures measured when the index was last built
-(2026-12-01, ninth session: 1,196 train lines more, 899 by three writers who saw only a brief and
+% of near-misses flagged; two acts meet the per-act target now (insult 0.964 / 0.964 and
+meta_instruction 0.973 / 0.973), and the near-miss one is missed by one line (10 of 486, 2.1 %).
+The floors below are the figures measured when the index was last built (2026-12-01, tenth
+session: rules by kind written from the train lines the full stack missed in cross-validation, 899
+train lines more, a full build then a refit on the final rules; any violation P 0.951 → 0.954, R
+0.912 → 0.932; up: insult P .95→.96 R .93→.96, pressure P .90→.93 R .76→.79, false legal claim R
+.78→.79, disclosure R .84→.95, meta R .92→.97; down: disclosure P .870→.869, fee R .95→.93
+(one line). On the new blind set (300 lines, measured five times) any violation went from
+P 0.966 R 0.950 to P 0.972 R 0.961, near-misses 5 of 90 both (counts only, nothing chosen on
+them). In the ninth session (2026-12-01: 1,196 train lines more, 899 by three writers who saw only a brief and
 the eighth session's 297 blind lines; fusion reads 只有…才不… and needs a word of the debt for a
 disclosure; any violation P 0.956 → 0.951, R 0.899 → 0.912; up: threat R .76→.77, insult R
 .88→.93, false legal claim P .95→.97, pressure R .68→.76, borrowing R .88→.91, fee R .93→.95;
@@ -49,17 +55,17 @@ TARGET = 0.95
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
     "threat": (0.79, 0.77),
-    "insult": (0.94, 0.92),
+    "insult": (0.96, 0.96),
     "impersonation": (0.98, 0.92),
-    "false_legal_claim": (0.96, 0.77),
-    "third_party_pressure": (0.90, 0.75),
-    "third_party_disclosure": (0.87, 0.83),
+    "false_legal_claim": (0.96, 0.79),
+    "third_party_pressure": (0.92, 0.79),
+    "third_party_disclosure": (0.86, 0.94),
     "induce_borrowing": (0.92, 0.91),
-    "illegitimate_fee": (0.92, 0.94),
-    "meta_instruction": (0.97, 0.91),
+    "illegitimate_fee": (0.92, 0.92),
+    "meta_instruction": (0.97, 0.97),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 before the sixth session); the rules alone: 9
-# 10 of 994 (16 in the ninth session before a disclosure needed a word of the debt; 12 in the eighth)
+# 8 of 994 (10 in the ninth session; 16 there before a disclosure needed a word of the debt)
 ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.013
 
 
@@ -124,6 +130,6 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    # none since the ninth session (meta_instruction P 0.971 R 0.919: three lines missed, two
-    # more than the eighth's index; it met the target in the sixth and the eighth)
-    assert met == set()
+    # tenth session: insult (0.964 / 0.964) and meta_instruction (0.973 / 0.973, as in the sixth
+    # and eighth; 0.971 / 0.919 in the ninth)
+    assert met == {"insult", "meta_instruction"}

@@ -48,8 +48,9 @@ def test_a_heldout_line_does_not_change_the_index_digest(tmp_path):
 
 
 def test_the_index_is_small_and_plain_arrays():
-    # 4.9 MB from 15,300 train lines (4.3 from 14,100, 3.6 from 12,700, 2.3 from 10,300)
-    assert INDEX_PATH.stat().st_size < 5_200_000
+    # 5.4 MB from 16,200 train lines (4.9 from 15,300, 4.3 from 14,100, 3.6 from 12,700, 2.3 from
+    # 10,300): the kept lines and their n-grams grow with the corpus
+    assert INDEX_PATH.stat().st_size < 5_800_000
     with np.load(INDEX_PATH, allow_pickle=False) as npz:  # no pickled objects in a shipped file
         meta = json.loads(str(npz["meta"]))
         assert npz["coef"].shape == (len(npz["vocab"]), len(npz["acts"]))
@@ -132,7 +133,7 @@ def test_a_rule_hit_stands_where_nothing_dismisses_it():
 
 
 def test_the_rules_alone_are_still_available():
-    u = understand("找个小额贷款平台，十分钟就放款", today=DAY, examples=False)
+    u = understand("跟你朋友张罗张罗，先把窟窿堵上", today=DAY, examples=False)
     assert u.acts == () and "examples" not in u.extra
 
 
