@@ -22,6 +22,7 @@ from datetime import date
 
 from simulator.callplan import Agreement, Offer, PlanState, ReadBack, plan_state
 from simulator.understand import Understanding
+from simulator.understand.asked_name import asked_name, says_away
 from simulator.understand.customer import CustomerUnderstanding, Relation
 from simulator.understand.ranges import Amount
 from simulator.understand.terms import (
@@ -159,6 +160,8 @@ class _Pending:
     identity: bool = False
     readback: int | None = None
     """Index into ``readbacks`` of a read-back awaiting an answer."""
+    name: str | None = None
+    """The name the trainee asked for (找一下孙伟 / 请问是孙伟吗)."""
 
 
 class CallTracker:
@@ -236,7 +239,7 @@ class CallTracker:
             self._set(disclosures=s.disclosures + (disclosure,))
         if "state_debt" in names and len(u.amounts) == 1:
             self._set(debt_amounts=self.state.debt_amounts | {u.amounts[0]})
-        self._pending = _Pending(identity=asks_identity)
+        self._pending = _Pending(identity=asks_identity, name=asked_name(u.text))
         terms = terms_of(u.text, s.today, debt=self.state.debt_amounts)
         if terms.empty or void:
             return self.state
@@ -274,7 +277,7 @@ class CallTracker:
     def customer(self, turn: int, cu: CustomerUnderstanding) -> CallState:
         """Take in one customer turn."""
         pending, self._pending = self._pending, _Pending()
-        self._who(turn, cu, pending.identity)
+        self._who(turn, cu, pending.identity, pending.name)
         s = self.state
         said = cu.acts[0].quote if cu.acts else cu.text.strip()[:40]
         payable = tuple(a for a in cu.amounts if a not in cu.disputed)
@@ -297,8 +300,12 @@ class CallTracker:
         self._negotiate(turn, cu, terms)
         return self.state
 
-    def _who(self, turn: int, cu: CustomerUnderstanding, asked: bool) -> None:
+    def _who(self, turn: int, cu: CustomerUnderstanding, asked: bool, name: str | None) -> None:
         line = self.state.line
+        if name and line.who == "unknown" and says_away(name, cu.text):
+            # 孙伟出去跑客户了 after 我找一下孙伟: whoever answered is not the one asked for
+            self._party(Party("third_party", relation=cu.relation, since=turn))
+            return
         if cu.has("not_cardholder") and line.who != "third_party":
             if cu.third_party == "strong" or self.state.verified_at is None:
                 self._party(Party("third_party", relation=cu.relation, since=turn))

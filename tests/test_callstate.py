@@ -54,6 +54,25 @@ def test_a_third_party_with_relation_and_what_they_heard():
     assert s.audience(0).who == "unknown" and s.audience(2).who == "third_party"
 
 
+def test_the_one_asked_for_by_name_said_to_be_away_makes_a_third_party():
+    # at a workplace: whoever answers names the person asked for and says they are out
+    s = state(
+        "A:喂，你好，我找一下你们店里的周婷。",
+        "C:周婷送货去了，下午才回来，你哪位？",
+        "A:我是银行的，她那张卡拖了三个月了，一万出头，你见着她跟她说一声。",
+    )
+    assert s.third_party_from == 1 and s.audience(2).who == "third_party"
+    (disclosure,) = s.disclosures
+    assert disclosure.turn == 2
+
+
+def test_the_one_asked_for_by_name_answering_is_not_a_third_party():
+    s = state("A:请问是周婷女士吗？", "C:周婷就是我，什么事？", "A:您的卡逾期了三个月。")
+    assert s.third_party_from is None
+    s = state("A:请问周婷在吗？", "C:我就是周婷。")
+    assert s.third_party_from is None
+
+
 def test_a_yes_to_an_identity_question_from_a_third_party_does_not_make_a_cardholder():
     s = state(
         "A:请问是周强先生吗？",

@@ -2,19 +2,22 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and ≤ 2
-% of near-misses flagged; two acts meet the per-act target now (insult 0.964 / 0.964 and
-meta_instruction 0.973 / 0.973), and the near-miss one is missed by one line (10 of 486, 2.1 %).
+% of near-misses flagged; no act meets the per-act target with this index (meta_instruction is at
+0.972 / 0.946, one line short), and the near-miss one is missed by one line (10 of 486, 2.1 %).
 The floors below are the figures measured when the index was last built (2026-12-01, tenth
-session: rules by kind written from the train lines the full stack missed in cross-validation, 899
-train lines more, a full build then a refit on the final rules; any violation P 0.951 → 0.954, R
-0.912 → 0.932; up: insult P .95→.96 R .93→.96, pressure P .90→.93 R .76→.79, false legal claim R
-.78→.79, disclosure R .84→.95, meta R .92→.97; down: disclosure P .870→.869, fee R .95→.93
-(one line). On the new blind set (300 lines, measured five times) any violation went from
-P 0.966 R 0.950 to P 0.972 R 0.961, near-misses 5 of 90 both (counts only, nothing chosen on
-them). In the ninth session (2026-12-01: 1,196 train lines more, 899 by three writers who saw only a brief and
-the eighth session's 297 blind lines; fusion reads 只有…才不… and needs a word of the debt for a
-disclosure; any violation P 0.956 → 0.951, R 0.899 → 0.912; up: threat R .76→.77, insult R
-.88→.93, false legal claim P .95→.97, pressure R .68→.76, borrowing R .88→.91, fee R .93→.95;
+session: rules by kind written from the train lines the full stack missed in cross-validation,
+922 train lines more, a full build then a refit on the final rules; any violation P 0.951 →
+0.949, R 0.912 → 0.924; up: pressure P .90→.91 R .76→.81, disclosure R .84→.95, borrowing R
+.91→.93, meta R .92→.95; down: insult P .95→.94 R .93→.88; the rest within a line. The
+session's three refits differed by a few lines per act: the first, before twelve lawful 什么东西
+lines and twelve lines asking for the cardholder at work joined train, had any violation R 0.932,
+insult 0.964 / 0.964 and meta 0.973 / 0.973; the second had near-misses at 9 of 486. On the new
+blind set (300 lines, measured seven times) any violation went from P 0.966 R 0.950 to P 0.977 R 0.961,
+near-misses 5 → 4 of 90 (counts only, nothing chosen on them). In the ninth session
+(2026-12-01: 1,196 train lines more, 899 by three writers who saw only a brief and the eighth
+session's 297 blind lines; fusion reads 只有…才不… and needs a word of the debt for a disclosure;
+any violation P 0.956 → 0.951, R 0.899 → 0.912; up: threat R .76→.77, insult R .88→.93,
+false legal claim P .95→.97, pressure R .68→.76, borrowing R .88→.91, fee R .93→.95;
 down: insult P .96→.95, pressure P .91→.90, disclosure R .88→.84, borrowing P .94→.93, fee P
 .96→.93, meta R .97→.92 (two lines). On the new blind set (300 lines, measured before and after)
 any violation went from P 0.983 R 0.967 to P 0.978 R 0.972, near-misses 3 → 4 of 90.) In the
@@ -54,19 +57,19 @@ TARGET = 0.95
 
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
-    "threat": (0.79, 0.77),
-    "insult": (0.96, 0.96),
+    "threat": (0.80, 0.77),
+    "insult": (0.94, 0.87),
     "impersonation": (0.98, 0.92),
-    "false_legal_claim": (0.96, 0.79),
-    "third_party_pressure": (0.92, 0.79),
+    "false_legal_claim": (0.96, 0.77),
+    "third_party_pressure": (0.90, 0.80),
     "third_party_disclosure": (0.86, 0.94),
-    "induce_borrowing": (0.92, 0.91),
-    "illegitimate_fee": (0.92, 0.92),
-    "meta_instruction": (0.97, 0.97),
+    "induce_borrowing": (0.93, 0.93),
+    "illegitimate_fee": (0.92, 0.94),
+    "meta_instruction": (0.97, 0.94),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 before the sixth session); the rules alone: 9
+NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (9 with this session's second refit); rules: 9
 # 8 of 994 (10 in the ninth session; 16 there before a disclosure needed a word of the debt)
-ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.013
+ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.009
 
 
 @pytest.fixture(scope="module")
@@ -130,6 +133,8 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    # tenth session: insult (0.964 / 0.964) and meta_instruction (0.973 / 0.973, as in the sixth
-    # and eighth; 0.971 / 0.919 in the ninth)
-    assert met == {"insult", "meta_instruction"}
+    # none with the tenth session's index. Its three refits, each choosing the thresholds on
+    # train alone, met it for insult and meta_instruction (first), meta_instruction (second,
+    # after twelve lawful 什么东西 lines joined train) and none (third, after twelve lines asking
+    # for the cardholder at work): one line either way decides it
+    assert met == set()

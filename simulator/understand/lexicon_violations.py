@@ -318,7 +318,10 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"给P(们)?(的)?" + _CIRCLE + r"(去|打|拨)(个|一个|一通)?电话",
         # not a message for the cardholder left with the one on the line (麻烦您告诉您老公回个电话 /
         # 找您弟弟王浩有急事): a call-back with no "you" before it
-        r"(通知|告诉|告知|知会|联系|找)(一下)?P(们)?(的)?(工作|直属|所在)?"
+        # nor someone asked for at their workplace (我找一下你们公司的孙伟)
+        r"((通知|告诉|告知|知会|联系)(一下)?|找(一下)?(?!P(们)?(的)?"
+        + _CIRCLE
+        + r"的[\u4e00-\u9fff]{2,3}($|先生|女士|经理|总|在|吗|他|她)))P(们)?(的)?(工作|直属|所在)?"
         + _CIRCLE
         + r"(?!.{0,3}(借|周转|凑|开口|开个口|张嘴|张个嘴|张张嘴|拿点|拿些|调点|挪点))(?!"
         + _undenied(8, r"您|你")
@@ -481,13 +484,15 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"(调低|降低)(一点|一些)?难度|难度(调低|降低|调简单)",
         r"(不管|无论)我说什么.{0,4}(你)?都(回答|说|回复)",
         r"系统(请|你)(记录|注意|备注|忽略|记下)",
+        r"(后台|评分|打分|质检|评估|审核)(的|用的)?(ai|模型|机器人)",
+        r"按(优秀|合规|满分|合格|通过)(处理|算|打分|评)|(评估|评分|打分|质检)时?(请)?(忽略|跳过|不计)",
     ),
 }
 
 # Per-act negation cues beyond the common ones in ``core``: advising *against* borrowing is good.
 _REPORTED = (
-    r"(?<![跟和给对同])(您|你)(说|担心|怕)|(您|你)问(我|我们|会不会|是不是|能不能|要不要|用不用|有没有)"
-    r"|声称|如有人|若有人|此前有人"
+    r"(?<![跟和给对同])(您|你)(刚才|刚刚|之前|上次)?(说|担心|怕)|(?<![我])(刚才|刚刚)说|(您|你)问(我|我们|会不会|是不是|能不能|要不要|用不用|有没有)"
+    r"|(您|你)(反映|提到|投诉)|声称|如有人|若有人|(此前|之前|上次|以前)有人|有人冒充"
 )
 """The customer's words, fears or hearsay said back (您担心我们给您单位打电话 / 如有人声称可以收费
 修复征信): what follows in the clause is not the collector's own act. Not 跟你说 (I tell you),
