@@ -223,7 +223,7 @@ def test_espeak_speech_is_recognised_in_simplified_chinese(whisper, line, varian
     heard = transcribe(whisper, speech_wav(line, variant), hints=("张卫东",))
     assert heard.backend == "faster-whisper"
     # a sanity bound, not a quality figure (bench/voice_asr.py measures CER): whisper-base int8 on
-    # espeak's m3 voice gave CER 0.29 until 2026-11-30 and 0.42 on 2026-12-01 on this VM's new
+    # espeak's m3 voice stayed within 0.35 until 2026-11-30 and gave 0.42 on 2026-12-01 on this VM's
     # CPU, the ninth session's commit alike (0.31 with float32); garbage reads near 1.0
     assert cer(line, heard.text) <= 0.5, heard.text
     assert heard.text == clean([heard.text])  # already simplified and cleaned
