@@ -8,10 +8,9 @@ a rule with a space; a denial (``我可没说要去你家``) only cancels words 
 
 from __future__ import annotations
 
-from functools import lru_cache
-
 from simulator.understand.core import is_negated
-from simulator.understand.normalize import Normalized, normalize_with_map
+from simulator.understand.memo import normalized
+from simulator.understand.normalize import Normalized
 
 __all__ = ["Folded", "fold", "denied_at", "quote_around"]
 
@@ -19,10 +18,12 @@ Folded = Normalized
 """An utterance prepared for matching (``text``, ``original``, and the map between them)."""
 
 
-@lru_cache(maxsize=65536)
 def fold(original: str) -> Folded:
-    """Normalise an utterance for matching (cached: scoring the same words twice costs nothing)."""
-    return normalize_with_map(original)
+    """Normalise an utterance for matching (cached: scoring the same words twice costs nothing).
+
+    The same object ``understand`` reads (:func:`simulator.understand.memo.normalized`).
+    """
+    return normalized(original)
 
 
 def denied_at(folded: Folded, pos: int, end: int | None = None, acts: tuple[str, ...] = ()) -> bool:

@@ -7,7 +7,11 @@ import json
 from pathlib import Path
 
 from scoring import analysis, default_rubric, score
-from scoring.text import fold
+from simulator.understand.dates import parse_date
+from simulator.understand.memo import normalized
+from simulator.understand.numbers import parse_months
+from simulator.understand.ranges import amount_spans
+from simulator.understand.relative_dates import date_span
 
 RUBRIC = default_rubric()
 CALLS = sorted((Path(__file__).parent / "calibration").glob("*.json"))
@@ -23,7 +27,8 @@ def _cards(paths: list[Path]) -> dict[str, str]:
 def _forget() -> None:
     analysis._MATCHERS.clear()
     analysis._understand.cache_clear()
-    fold.cache_clear()
+    for cached in (normalized, parse_date, parse_months, amount_spans, date_span):
+        cached.cache_clear()
 
 
 def test_cached_scoring_gives_the_same_scorecards():

@@ -19,9 +19,11 @@ from simulator.understand.examples import default_model
 from simulator.understand.fusion import combine
 from simulator.understand.lexicon_agent import AGENT_LEXICON
 from simulator.understand.lexicon_violations import VIOLATION_LEXICON
+from simulator.understand.memo import normalized
 from simulator.understand.negation import COMMON_NEGATIONS, cues_for, negated
-from simulator.understand.normalize import Normalized, normalize_with_map
+from simulator.understand.normalize import Normalized
 from simulator.understand.numbers import NUM, parse_amounts, parse_months
+from simulator.understand.scan import Scanner
 from simulator.understand.simplify import to_simplified
 
 __all__ = ["LEXICON", "is_negated", "rule_acts", "rule_end", "understand"]
@@ -81,6 +83,8 @@ _COMPILED: tuple[tuple[str, re.Pattern[str], tuple[re.Pattern[str], ...], re.Pat
         if name in LEXICON
     )
 )
+_SCANNERS: dict[str, Scanner] = {name: Scanner(pattern) for name, pattern, _, _ in _COMPILED}
+"""Each act's alternation, tried only where one of its branches can start (:mod:`.scan`)."""
 _COMMON_CUES = re.compile(COMMON_NEGATIONS)
 
 
@@ -112,7 +116,7 @@ def _split_verb(nm: Normalized, start: int, end: int) -> bool:
 
 
 def _find(
-    nm: Normalized, pattern: re.Pattern[str], cues: re.Pattern[str]
+    nm: Normalized, pattern: Scanner, cues: re.Pattern[str]
 ) -> tuple[re.Match[str] | None, re.Match[str] | None]:
     """Return the first affirmed hit and the first negated hit of ``pattern``."""
     denied = None
@@ -161,8 +165,8 @@ def rule_acts(nm: Normalized) -> tuple[list[tuple[int, Act]], list[Act]]:
     """
     hits: list[tuple[int, Act]] = []
     denied: list[Act] = []
-    for name, pattern, parts, cues in _COMPILED:
-        hit, neg = _find(nm, pattern, cues)
+    for name, _, parts, cues in _COMPILED:
+        hit, neg = _find(nm, _SCANNERS[name], cues)
         if hit is not None:
             source = _rule(name, parts, nm.text, hit.start())
             hits.append((hit.start(), Act(name, nm.quote(hit.start(), hit.end()), source)))
@@ -194,7 +198,7 @@ def understand(text: str, *, today: date | None = None, examples: bool = True) -
     if not text or not text.strip():
         return Understanding(text=text or "")
     today = today or date.today()
-    nm = normalize_with_map(text)
+    nm = normalized(text)
     s = nm.text
     hits, denied = rule_acts(nm)
     extra: dict = {"normalized": s}

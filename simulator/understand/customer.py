@@ -32,6 +32,7 @@ from simulator.understand.customer_rules import (
     rule_customer_acts,
 )
 from simulator.understand.lexicon_customer import HARDSHIP_TOPICS, RELATIONS
+from simulator.understand.memo import normalized
 from simulator.understand.normalize import Normalized, normalize_with_map
 from simulator.understand.numbers import parse_months
 from simulator.understand.ranges import Amount, amount_spans
@@ -130,7 +131,7 @@ def rule_reading(
 
 @lru_cache(maxsize=4096)
 def _understand(text: str, today: date, examples: bool = True) -> CustomerUnderstanding:
-    nm = normalize_with_map(text)
+    nm = normalized(text)
     if not nm.text:
         return CustomerUnderstanding(text=text)
     ordered, found, slots = rule_reading(nm, text, today)

@@ -11,8 +11,9 @@ import calendar
 import re
 from collections.abc import Callable
 from datetime import date, timedelta
+from functools import lru_cache
 
-from simulator.understand.numbers import chinese_to_number, prepare
+from simulator.understand.numbers import SLOT_CACHE, chinese_to_number, prepare
 
 __all__ = ["parse_date", "spoken_date"]
 
@@ -150,6 +151,7 @@ to pay.
 A bare 打过来 is left alone: 明天上午打过来 is money transferred."""
 
 
+@lru_cache(maxsize=SLOT_CACHE)
 def parse_date(text: str, today: date) -> date | None:
     """Find the first date or deadline in ``text`` and resolve it against ``today``.
 

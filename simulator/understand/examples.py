@@ -30,6 +30,7 @@ import functools
 import json
 import logging
 import math
+from collections import Counter
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -38,7 +39,8 @@ import numpy as np
 
 from simulator.understand import encoder
 from simulator.understand.features import NEG, feature_names, grams
-from simulator.understand.normalize import Normalized, normalize_with_map
+from simulator.understand.memo import normalized
+from simulator.understand.normalize import Normalized
 
 log = logging.getLogger(__name__)
 
@@ -176,8 +178,14 @@ class ExampleModel:
         utterances (the arrays it returns are shared: read them, never write).
         """
         vocabulary = self.vocabulary
-        rows = [vocabulary[name] for name in feature_names(nm) if name in vocabulary]
-        index, count = np.unique(np.array(rows, dtype=np.int64), return_counts=True)
+        # counted by name first (C speed), then kept in vocabulary order, as np.unique would
+        found = sorted(
+            (vocabulary[name], n)
+            for name, n in Counter(feature_names(nm)).items()
+            if name in vocabulary
+        )
+        index = np.array([row for row, _ in found], dtype=np.int64)
+        count = np.array([n for _, n in found], dtype=np.int64)
         weight = (1.0 + np.log(count)).astype(np.float32) * self.idf[index]
         norm = float(np.sqrt(weight @ weight))
         if norm > 0:
@@ -295,7 +303,7 @@ def prepare(texts: Sequence[str], model: ExampleModel | None = None) -> int:
         return 0
     wanted = []
     for text in texts:
-        f = model.features(normalize_with_map(text))
+        f = model.features(normalized(text))
         if f.nm.text and model.opens_gate(f):
             wanted.append(encoder.text_of(f.nm))
     try:

@@ -10,8 +10,20 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from functools import lru_cache
 
-__all__ = ["chinese_to_number", "parse_amounts", "parse_months", "prepare", "spoken_amount"]
+__all__ = [
+    "SLOT_CACHE",
+    "chinese_to_number",
+    "parse_amounts",
+    "parse_months",
+    "prepare",
+    "spoken_amount",
+]
+
+SLOT_CACHE = 8192
+"""Utterances whose slots (sums, instalments, dates) each parser keeps: the scorer asks for a
+line's slots from ``understand``, the call state's terms and the customer's reading alike."""
 
 _DIGITS = {"零": 0, "〇": 0, "一": 1, "二": 2, "两": 2, "三": 3, "四": 4, "五": 5, "六": 6}
 _DIGITS |= {"七": 7, "八": 8, "九": 9, "壹": 1, "贰": 2, "叁": 3, "肆": 4, "伍": 5, "陆": 6}
@@ -252,6 +264,7 @@ _MONTH_PATTERNS = (
 )
 
 
+@lru_cache(maxsize=SLOT_CACHE)
 def parse_months(text: str) -> int | None:
     """Find an instalment count (``分12期``, ``十二个月还清``, ``分两年``).
 

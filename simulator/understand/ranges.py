@@ -15,8 +15,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
-from simulator.understand.numbers import NUM, chinese_to_number, prepare
+from simulator.understand.numbers import NUM, SLOT_CACHE, chinese_to_number, prepare
 from simulator.understand.simplify import to_simplified
 
 __all__ = ["Amount", "amount_spans"]
@@ -123,6 +124,7 @@ def _is_money(s: str, m: re.Match[str], value: float) -> bool:
     return not (m.group("num").isdigit() and len(m.group("num")) >= 5 and value > 200_000)
 
 
+@lru_cache(maxsize=SLOT_CACHE)
 def amount_spans(text: str) -> tuple[Amount, ...]:
     """Every sum of money in ``text``, each as exact, a range or an approximation.
 

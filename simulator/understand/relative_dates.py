@@ -22,9 +22,10 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import date, timedelta
+from functools import lru_cache
 
 from simulator.understand.dates import parse_date
-from simulator.understand.numbers import chinese_to_number, prepare
+from simulator.understand.numbers import SLOT_CACHE, chinese_to_number, prepare
 from simulator.understand.simplify import to_simplified
 
 __all__ = ["SPRING_FESTIVAL", "DateSpan", "date_span", "spring_festival_after"]
@@ -212,6 +213,7 @@ _RULES: tuple[tuple[re.Pattern[str], _Rule, str, str | None], ...] = (
 )
 
 
+@lru_cache(maxsize=SLOT_CACHE)
 def date_span(text: str, today: date) -> DateSpan | None:
     """Find the first date said in ``text`` and resolve it against ``today`` as a span.
 
