@@ -143,10 +143,14 @@ class Settings:
     thresholds where recall fell to 0.59 (seventh session); a threat flag on them fails the call
     exactly as the covered act does. (A relabelling pass of those lines by one guide, tried the
     same session, changed any-violation recall by less than 0.01 in cross-validation.)"""
-    umbrella_near_miss: float = 0.01
+    umbrella_near_miss: float = 0.015
     """``near_miss`` for an umbrella act, a hard cap (not raised to what its rules alone flag): its
     thresholds are looser, and at 0.02 they took the whole line's near-miss rate in
-    cross-validation from 1.8 % to 2.2 % (0.01: 2.0 %)."""
+    cross-validation from 1.8 % to 2.2 % (0.01: 2.0 %). 0.015 since the eleventh session: with
+    its 105 new threat near-misses in ``train`` the 0.01 cap bound and threat's cross-validated
+    recall fell to 0.754; of the caps 0.01–0.02 the largest keeping the whole line's
+    cross-validated near-miss rate at or below 1.8 % (decided before looking) is 0.015 — threat R
+    0.829 at P 0.964, near-miss rate 1.76 % (0.01: 1.65 %)."""
 
 
 AGENT_SETTINGS = Settings(ws=(0.125, 0.25, 0.5))
