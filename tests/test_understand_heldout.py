@@ -2,15 +2,15 @@
 
 The sample is fixed: every agent line of the ``heldout`` split (never used to build or tune
 anything). The issue's target is recall ≥ 0.95 at precision ≥ 0.95 for every violation act and ≤ 2
-% of near-misses flagged; meta_instruction meets the per-act target with this index (0.973 /
-0.973), no other act does, and the near-miss one is missed by one line (10 of 486, 2.1 %).
-The floors below are the figures measured when the index was last built (2026-12-01, eleventh
-session: rules by kind again, 838 train lines more from two writers who saw only the brief,
-threat's umbrella near-miss cap 0.01 → 0.015 chosen on train, a refit; any violation P 0.949 →
-0.956, R 0.924 → 0.934; up: threat P .80→.82, insult P .94→.96 R .88→.93, false legal claim R
-.78→.83, pressure P .91→.93 R .81→.85, disclosure P .87→.88, meta R .95→.97; down: borrowing R
-.93→.91, fee R .95→.91; the first refit, with the 0.01 cap, had threat at 0.84 / 0.69 and
-near-misses at 9 of 486. Before that, the tenth
+% of near-misses flagged; meta_instruction meets the per-act target with this index (0.974 /
+1.0), insult is one line short (0.964 / 0.946), and the near-miss one is missed by one line (10
+of 486, 2.1 %). The floors below are the figures measured when the index was last built
+(2026-12-01, eleventh session: rules by kind again, 862 train lines more, 838 from two writers
+who saw only the brief, threat's umbrella near-miss cap 0.01 → 0.015 chosen on train, a refit;
+any violation P 0.949 → 0.954, R 0.924 → 0.942; up: threat P .80→.82, insult P .94→.96 R
+.88→.95, false legal claim R .78→.82, pressure P .91→.93 R .81→.85, fee P .93→.94, meta R
+.95→1.0; down: borrowing P .93→.92, fee R .95→.91; the session's first refit, with the 0.01
+cap, had threat at 0.84 / 0.69 and near-misses at 9 of 486. Before that, the tenth
 session: rules by kind written from the train lines the full stack missed in cross-validation,
 922 train lines more, a full build then a refit on the final rules; any violation P 0.951 →
 0.949, R 0.912 → 0.924; up: pressure P .90→.91 R .76→.81, disclosure R .84→.95, borrowing R
@@ -64,14 +64,14 @@ TARGET = 0.95
 # act: (precision, recall) of rules + example layer on the held-out split, rounded down
 REACHED = {
     "threat": (0.82, 0.77),
-    "insult": (0.96, 0.92),
+    "insult": (0.96, 0.94),
     "impersonation": (0.98, 0.92),
-    "false_legal_claim": (0.96, 0.83),
+    "false_legal_claim": (0.96, 0.81),
     "third_party_pressure": (0.92, 0.85),
-    "third_party_disclosure": (0.88, 0.94),
-    "induce_borrowing": (0.92, 0.91),
-    "illegitimate_fee": (0.92, 0.91),
-    "meta_instruction": (0.97, 0.97),
+    "third_party_disclosure": (0.86, 0.94),
+    "induce_borrowing": (0.91, 0.93),
+    "illegitimate_fee": (0.94, 0.91),
+    "meta_instruction": (0.97, 0.99),
 }
 NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (eleventh session; 9 with its first refit); rules: 8
 # 8 of 994 (10 in the ninth session; 16 there before a disclosure needed a word of the debt)
@@ -139,7 +139,7 @@ def test_ordinary_questions_are_rarely_flagged():
 
 def test_which_targets_are_met_is_known(stack):
     met = {a for a, s in stack.acts.items() if s.precision >= TARGET and s.recall >= TARGET}
-    # meta_instruction (36 of 37 found, no false alarm) with the eleventh session's index; none
+    # meta_instruction (37 of 37 found, one false alarm) with the eleventh session's index; none
     # with the tenth's, whose three refits, each choosing the thresholds on train alone, met it
     # for insult and meta_instruction, meta_instruction, and none: one line either way decides it
     assert met == {"meta_instruction"}
