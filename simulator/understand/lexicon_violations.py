@@ -182,7 +182,6 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"(将|会|要|就|把|去)"
         + _undenied(10)
         + r"(张贴|贴出去|贴一贴|贴到)|印出来贴|(给|帮)P曝(个)?光",
-        r"换(了|个)?(号|号码|手机号)(就)?(找不到|没事|搵唔到)",
         # ominous closings: this is not over, you were warned, and who will clean up
         r"好自为之|(这事|这件事|此事)(儿)?(不会|没|不能)(就)?(这么|这样|就此)(算了|了结|结束|完)",
         r"(别|莫|不要)(喊冤|叫屈|叫冤)|看(哪个|谁)搞得赢|(收拾|擦)(烂摊子|屁股)的(可)?不是我",
@@ -192,7 +191,7 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         r"(管不住|管不了|拦不住|控制不了|压不住)(我们|他们|那帮|外面|组里|手下|底下|那几个|外访|外面那帮)"
         r"|不敢保证.{0,10}(会用|用|会做|做出)(什么|啥)(办法|手段|事)",
         # no hiding: a new city or number, everywhere our people are
-        r"(换|去|跑|躲)(了|到)?(个|一个|别的)?(城市|地方|省|号码|号)(就)?.{0,4}"
+        r"(换|去|跑|躲)(了|到)?(个|一个|别的)?(城市|地方|省|手机号|号码|号)(就)?.{0,4}"
         r"(够不着|找不到|没事|安逸|搵唔到|寻勿着|管不着)",
         r"(全国|哪里|到处|各地)(都|都是)有(我们的)?人|P在哪(儿|里)?(我们)?都(能)?找得到",
         r"总有P?(躲不开|躲不掉|跑不掉|逃不掉)的(时候|一天)",
@@ -439,11 +438,13 @@ VIOLATION_LEXICON: dict[str, tuple[str, ...]] = {
         # collector the subject, a contact verb, then the circle; a message left for a call-back,
         # or the cardholder asked for where they work, is no pressure (要不 before 我 is "how
         # about", which the denial check would read as 不: the later words match instead). Not
-        # 跟 / 同 / 和 / 问: also "as" and "about" (我们跟您家人一样着急 / 我问您家人的情况)
+        # 跟 / 同 / 和 / 问: also "as" and "about" (我们跟您家人一样着急 / 我问您家人的情况). The
+        # verbs the patterns above already take with the circle (找 / 联系 / 通知 / 告诉 / 打给) are
+        # theirs; this one adds those that need the collector as subject to mean pressure
         r"(?<!要不)(?<!要不然)(我|我们|我哋|俺们|俺|阿拉|咱们|咱|本中心|我方|我司|我行)"
         r"(就|只能|只好|会|将|可以|得|要|再|也|直接|可能)*"
         + _undenied(4)
-        + r"(请|找|联系|致电|通知|打给|打到|打去|讲给|告诉|托|协调)(一下)?P(们)?(的)?"
+        + r"(请|致电|打去|讲给|托|协调)(一下)?P(们)?(的)?"
         + _CIRCLE
         + r"(?!的?[\u4e00-\u9fff]{2,3}($|先生|女士|经理|总|在|吗))"
         + r"(?!.{0,8}(回个?电话|回电|回拨|联系我们|打给我们|来电|在吗|在不在|接电话|借|凑))",
