@@ -326,7 +326,10 @@ class CallTracker:
             return
         if cu.has("refuse_identity") and self.state.identity_refused_at is None:
             self._set(identity_refused_at=turn)
-        if line.who == "third_party":
+        if line.who == "third_party" and line.relation is None and asked:
+            # 不是，你打错了 … then the ID digits the agent asked for: a denial taken back
+            confirms = cu.has("confirm_identity")
+        elif line.who == "third_party":
             confirms = cu.has("confirm_identity") and bool(_HANDOVER.search(cu.text))
         else:
             confirms = cu.has("confirm_identity") or (asked and cu.has("agree"))

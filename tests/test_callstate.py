@@ -93,6 +93,25 @@ def test_the_cardholder_taking_over_the_phone():
     assert s.audience(2).who == "third_party" and s.line.who == "cardholder"
 
 
+def test_a_denial_taken_back_with_the_id_digits_asked_for_makes_a_verified_cardholder():
+    # an evasive cardholder: 打错了, then the ID digits when asked; a relative who names
+    # themselves stays a third party whatever digits they know
+    s = state(
+        "A:您好，请问是马俊先生吗？",
+        "C:不是，你打错了。",
+        "A:这个号码是您办卡时留的。麻烦您报一下身份证后四位，我核对一下身份。",
+        "C:1146。快说。",
+    )
+    assert s.audience(2).who == "third_party" and s.line.who == "cardholder" and s.line.verified
+    s = state(
+        "A:您好，请问是马俊先生吗？",
+        "C:我是他妈，他不在。",
+        "A:麻烦您报一下他身份证后四位。",
+        "C:1146。",
+    )
+    assert s.line.who == "third_party"
+
+
 def test_a_mismatching_read_back_keeps_the_agreed_terms_and_names_the_fields():
     s = state(
         *OPENING,
