@@ -73,7 +73,9 @@ REACHED = {
     "illegitimate_fee": (0.94, 0.91),
     "meta_instruction": (0.97, 0.99),
 }
-NEAR_MISSES_FLAGGED_AT_MOST = 0.021  # 10 of 486 (eleventh session; 9 with its first refit); rules: 8
+NEAR_MISSES_FLAGGED_AT_MOST = (
+    0.021  # 10 of 486 (eleventh session; 9 with its first refit); rules: 8
+)
 # 8 of 994 (10 in the ninth session; 16 there before a disclosure needed a word of the debt)
 ORDINARY_QUESTIONS_FLAGGED_AT_MOST = 0.009
 

@@ -39,7 +39,10 @@ def test_lexicon_matches_are_finditers_own(texts):
 @pytest.mark.parametrize(
     ("source", "text"),
     [
-        (r"(?<![别不])借钱|找人借", "别借钱，不借钱，找人借钱借钱"),  # lookbehind sees before the start
+        (
+            r"(?<![别不])借钱|找人借",
+            "别借钱，不借钱，找人借钱借钱",
+        ),  # lookbehind sees before the start
         (r"(?<=您)家人|家属", "您家人和你家属还有家人"),
         (r"(您|你)?的家人", "的家人，您的家人你的家人"),  # optional first part: both starts
         (r"(?:哈){2,}|嗯+", "哈哈哈嗯嗯哈"),
